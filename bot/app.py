@@ -1,0 +1,145 @@
+"""Composition root: build services and the python-telegram-bot Application by hand."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Awaitable
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    ContextTypes,
+)
+from telegram.request import BaseRequest
+
+from bot.config import Settings
+from bot.content.bundle import ContentBundle, load_content
+from bot.db import migrate
+from bot.db.session import create_engine, create_session_factory
+from bot.handlers import cancel, errors, fallback, flows, members, start
+from bot.handlers import help as help_handlers
+from bot.handlers import settings as settings_handlers
+from bot.handlers.commands import MENU
+from bot.handlers.context import BotContext
+from bot.i18n import Catalogs, load_catalogs
+from bot.services.clock import Clock, system_clock
+from bot.services.container import Services
+from bot.services.flows import FlowService
+from bot.services.members import MemberService
+from bot.services.units import UnitService
+
+log = logging.getLogger(__name__)
+
+# Telegram: about 30 messages per second overall, 20 per minute in a group.
+# https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this
+OVERALL_PER_SECOND = 30
+GROUP_PER_MINUTE = 20
+
+
+class PerUserUpdateProcessor(BaseUpdateProcessor):
+    """Handle updates of different users concurrently, but one user's updates in order.
+
+    A double press or two quick messages from one person then cannot race each other through
+    a flow, while one slow user never holds up the others.
+    """
+
+    def __init__(self, max_concurrent_updates: int = 256) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        user = update.effective_user if isinstance(update, Update) else None
+        if user is None:
+            await coroutine
+            return
+        lock = self._locks.get(user.id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[user.id] = lock
+        async with lock:
+            await coroutine
+
+    async def initialize(self) -> None:
+        """Nothing to allocate."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+
+async def build_services(settings: Settings, *, clock: Clock = system_clock,
+                         content: ContentBundle | None = None, upgrade: bool = True) -> Services:
+    """Load content, open the database (migrating it to head) and sync units.
+
+    Raises ContentInvalid for broken content before touching the database.
+    """
+    bundle = content if content is not None else load_content(settings.content_dir)
+    engine = create_engine(settings.database_url)
+    if upgrade:
+        await migrate.upgrade(engine)
+    sessions = create_session_factory(engine)
+    services = Services(
+        engine=engine, sessions=sessions, clock=clock, content=bundle,
+        members=MemberService(sessions, clock, admin_ids=settings.admin_ids,
+                              default_tz=settings.timezone, default_locale=settings.default_locale),
+        units=UnitService(sessions, clock),
+        flows=FlowService(sessions, clock),
+    )
+    await services.units.sync(bundle.units)
+    return services
+
+
+def build_application(settings: Settings, services: Services, *,
+                      catalogs: Catalogs | None = None, request: BaseRequest | None = None,
+                      rate_limit: bool = True) -> Application[Any, Any, Any, Any, Any, Any]:
+    """Build the Application with every handler, in a fixed order (see comments)."""
+    if settings.token is None:
+        raise ValueError("BOT_TOKEN is required to build the application")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token.get_secret_value())
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_file_url)
+        .context_types(ContextTypes(context=BotContext))
+        .concurrent_updates(PerUserUpdateProcessor())
+        .post_init(_post_init)
+    )
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(
+            overall_max_rate=OVERALL_PER_SECOND, overall_time_period=1,
+            group_max_rate=GROUP_PER_MINUTE, group_time_period=60, max_retries=2))
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app = builder.build()
+    app.bot_data["services"] = services
+    app.bot_data["catalogs"] = catalogs or load_catalogs(settings.default_locale)
+    app.bot_data["operators_chat_id"] = settings.operators_chat_id
+
+    # Group -1: identify the member and drop repeated updates before any feature runs.
+    members.register(app)
+    # Group 0, commands and buttons of each feature; order among them does not matter.
+    start.register(app)
+    help_handlers.register(app)
+    cancel.register(app)
+    settings_handlers.register(app)
+    # The text router must come after every command handler and before the fallbacks.
+    flows.register(app)
+    # Fallbacks last: unknown commands, stale buttons, non-text messages.
+    fallback.register(app)
+    errors.register(app)
+    return app
+
+
+async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Publish the command menu in Indonesian (default) and English."""
+    catalogs: Catalogs = app.bot_data["catalogs"]
+    for locale, language_code in (("id", None), ("en", "en")):
+        _ = catalogs.for_locale(locale)
+        commands = [BotCommand(name, _.gettext(description)) for name, description in MENU]
+        await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
+                                      language_code=language_code)

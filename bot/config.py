@@ -1,0 +1,127 @@
+"""Settings from the environment and an optional .env file (edge layer; read only when asked)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+# Indonesian zone abbreviations people type; the IANA names are what we store.
+ZONE_ALIASES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
+SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+
+
+def resolve_zone_name(value: str) -> str:
+    """Return the IANA name for an IANA zone or a WIB/WITA/WIT alias; raise ValueError if unknown."""
+    name = ZONE_ALIASES.get(value.strip().upper(), value.strip())
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {value!r} (use an IANA name or WIB/WITA/WIT)") from exc
+    return name
+
+
+class Settings(BaseSettings):
+    """Everything the bot can be configured with; environment variables use the BOT_ prefix."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="BOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    token: SecretStr | None = None
+    api_base_url: str = "https://api.telegram.org/bot"
+    api_file_url: str = "https://api.telegram.org/file/bot"
+    database_url: str = "sqlite+aiosqlite:///./data/pendamping.sqlite3"
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    timezone: str = "Asia/Jakarta"
+    content_dir: Path = Path("./content")
+    storage_dir: Path = Path("./data/files")
+    log_level: str = "INFO"
+    log_json: bool = False
+    default_locale: str = "id"
+    edition: str = "2024"
+    operators_chat_id: int | None = None
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _parse_admin_ids(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+            try:
+                return frozenset(int(p) for p in parts)
+            except ValueError:
+                raise ValueError("must be comma-separated Telegram user ids, e.g. 12345,67890") from None
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        return resolve_zone_name(value)
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(
+                "is not a database URL; expected e.g. sqlite+aiosqlite:///./data/bot.sqlite3 "
+                "or postgresql+asyncpg://user:pass@host/db"
+            ) from None
+        # Plain dialect names get the async driver we ship.
+        url = url.set(drivername={"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}.get(
+            url.drivername, url.drivername))
+        if url.drivername not in SUPPORTED_DRIVERS:
+            raise ValueError(
+                f"driver {url.drivername!r} is not supported; use one of {', '.join(SUPPORTED_DRIVERS)}"
+            )
+        return url.render_as_string(hide_password=False)
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
+
+    @field_validator("default_locale")
+    @classmethod
+    def _check_locale(cls, value: str) -> str:
+        if value not in {"id", "en"}:
+            raise ValueError("must be 'id' or 'en'")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The default time zone as a ZoneInfo."""
+        return ZoneInfo(self.timezone)
+
+
+class SettingsError(Exception):
+    """Raised with one operator-readable line when the settings cannot be loaded."""
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build Settings from the environment (and .env), turning errors into one clear line.
+
+    The message names the variable and the problem, never the value (it may be the token).
+    """
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "?"
+            reason = str(error["msg"]).removeprefix("Value error, ")
+            lines.append(f"BOT_{field.upper()}: {reason}")
+        raise SettingsError("; ".join(lines)) from None

@@ -1,0 +1,1 @@
+"""Content loading (content layer): reads content/ files into validated domain objects."""

@@ -1,0 +1,1 @@
+"""Persistence (db layer): SQLAlchemy models, sessions, repositories and Alembic migrations."""

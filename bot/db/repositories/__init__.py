@@ -1,0 +1,1 @@
+"""Repositories: take a session, never commit, return ORM rows to services only."""

@@ -1,0 +1,1 @@
+"""Telegram transport (handlers layer): thin callbacks that call one service and render the result."""

@@ -1,0 +1,23 @@
+"""Command names and their menu descriptions, in one place."""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext_noop name Babel extracts
+    """Mark a string for extraction; it is translated later, per user."""
+    return message
+
+
+START = "start"
+HELP = "bantuan"
+HELP_EN = "help"
+CANCEL = "batal"
+SETTINGS = "pengaturan"
+
+# Shown by Telegram in the "/" menu; order matters there.
+MENU: list[tuple[str, str]] = [
+    (START, N_("Register or change your unit")),
+    (HELP, N_("What this bot does and how to use it")),
+    (SETTINGS, N_("Language and time zone")),
+    (CANCEL, N_("Cancel what you are doing")),
+]

@@ -1,0 +1,60 @@
+"""Group -1 pre-filter: identify the member, load their flow and drop repeated updates."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
+
+from bot.handlers.context import BotContext
+
+log = logging.getLogger(__name__)
+Handler = Callable[[Update, BotContext], Awaitable[Any]]
+
+
+async def identify(update: Update, context: BotContext) -> None:
+    """Fill context.member/flow/translator once per update; stop duplicates here."""
+    user = update.effective_user
+    if user is None or user.is_bot:
+        return
+    chat = update.effective_chat
+    arrival = await context.services.members.arrive(
+        update_id=update.update_id, telegram_id=user.id,
+        chat_id=chat.id if chat and chat.type == "private" else None,
+        display_name=user.full_name, language_code=user.language_code)
+    if arrival.duplicate:
+        log.info("dropping repeated update %s", update.update_id)
+        raise ApplicationHandlerStop
+    context.member = arrival.member
+    context.flow = arrival.flow
+    context.translator = context.catalogs.for_locale(arrival.member.language)
+
+
+def registered(handler: Handler) -> Handler:
+    """Guide unregistered users to /start instead of running a feature (admins pass)."""
+
+    @wraps(handler)
+    async def guarded(update: Update, context: BotContext) -> Any:
+        member = context.member
+        if member is None:
+            return None
+        if not member.registered and member.role.value != "admin":
+            _ = context.translator
+            text = _.gettext("You are not registered yet. Type /start and pick your unit first.")
+            if update.callback_query is not None:
+                await update.callback_query.answer(text, show_alert=True)
+            elif update.effective_message is not None:
+                await update.effective_message.reply_html(text)
+            return None
+        return await handler(update, context)
+
+    return guarded
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Group -1 runs before every feature handler (block=True so context is filled first)."""
+    app.add_handler(TypeHandler(Update, identify), group=-1)

@@ -1,0 +1,1 @@
+"""Use cases (services layer): async, no Telegram; they return data, not sentences."""

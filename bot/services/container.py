@@ -1,0 +1,26 @@
+"""The services the transport layers use, wired together by app.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.content.bundle import ContentBundle
+from bot.services.clock import Clock
+from bot.services.flows import FlowService
+from bot.services.members import MemberService
+from bot.services.units import UnitService
+
+
+@dataclass(slots=True)
+class Services:
+    """One instance per process; handlers reach it as context.services."""
+
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    content: ContentBundle
+    members: MemberService
+    units: UnitService
+    flows: FlowService

@@ -1,0 +1,121 @@
+"""Who is behind an update: identify members, keep their preferences, claim update ids."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.models import UserRow
+from bot.db.repositories.audit import AuditRepository
+from bot.db.repositories.flows import FlowRepository
+from bot.db.repositories.updates import UpdateRepository
+from bot.db.repositories.users import UserRepository
+from bot.domain.errors import InvalidInput, NotFound
+from bot.domain.units import Member, Role
+from bot.services.clock import Clock
+from bot.services.flows import Flow
+
+LANGUAGES = ("id", "en")
+# Telegram redelivers an unacknowledged update for at most 24 hours.
+UPDATE_MEMORY = timedelta(days=2)
+
+
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """What the pre-filter needs for one update: the member, their flow, and whether it is new."""
+
+    member: Member
+    flow: Flow | None
+    duplicate: bool
+
+
+def to_member(row: UserRow, *, admin_ids: frozenset[int], default_tz: str,
+              default_locale: str) -> Member:
+    """Turn a user row into the domain Member; settings' admins are always admins."""
+    role = Role.ADMIN if row.telegram_id in admin_ids else Role(row.role)
+    return Member(user_id=row.id, telegram_id=row.telegram_id, display_name=row.display_name,
+                  role=role, unit_id=row.unit_id, language=row.language or default_locale,
+                  timezone=row.timezone or default_tz, active=row.active)
+
+
+class MemberService:
+    """Identifies the person behind each update in one short transaction."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock, *,
+                 admin_ids: frozenset[int], default_tz: str, default_locale: str) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._admin_ids = admin_ids
+        self._default_tz = default_tz
+        self._default_locale = default_locale
+
+    def _member(self, row: UserRow) -> Member:
+        return to_member(row, admin_ids=self._admin_ids, default_tz=self._default_tz,
+                         default_locale=self._default_locale)
+
+    async def arrive(self, *, update_id: int | None, telegram_id: int, chat_id: int | None,
+                     display_name: str, language_code: str | None) -> Arrival:
+        """Claim the update id, create or refresh the user, and load their flow.
+
+        A user who wrote to the bot again is active again (they may have unblocked it).
+        """
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            if update_id is not None and not await UpdateRepository(session).claim(update_id, now):
+                duplicate = True
+            else:
+                duplicate = False
+            users = UserRepository(session)
+            row = await users.by_telegram_id(telegram_id)
+            language = language_code if language_code in LANGUAGES else None
+            if row is None:
+                row = await users.add(telegram_id=telegram_id, chat_id=chat_id,
+                                      display_name=display_name[:200], language=language, now=now)
+            elif not duplicate:
+                row.display_name = display_name[:200] or row.display_name
+                if chat_id is not None:
+                    row.chat_id = chat_id
+                row.last_seen_at = now
+                row.active, row.blocked = True, False
+            flow_row = await FlowRepository(session).get(row.id)
+            flow = None if flow_row is None else Flow(
+                flow_row.flow, flow_row.step, dict(flow_row.data), flow_row.revision)
+            return Arrival(self._member(row), flow, duplicate)
+
+    async def get(self, user_id: int) -> Member:
+        """A member by internal id."""
+        async with self._sessions() as session:
+            row = await UserRepository(session).get(user_id)
+            if row is None:
+                raise NotFound("user", user_id)
+            return self._member(row)
+
+    async def set_language(self, user_id: int, language: str) -> Member:
+        """Change the member's UI language ('id' or 'en')."""
+        if language not in LANGUAGES:
+            raise InvalidInput("language", "unknown")
+        return await self._update(user_id, language=language)
+
+    async def set_timezone(self, user_id: int, timezone: str) -> Member:
+        """Change the member's time zone (an IANA name)."""
+        return await self._update(user_id, timezone=timezone)
+
+    async def _update(self, user_id: int, **values: object) -> Member:
+        async with self._sessions.begin() as session:
+            row = await UserRepository(session).get(user_id)
+            if row is None:
+                raise NotFound("user", user_id)
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.updated_at = self._clock()
+            await AuditRepository(session).add(
+                at=self._clock(), actor_user_id=user_id, action="settings.update",
+                unit_id=row.unit_id, detail={k: str(v) for k, v in values.items()})
+            return self._member(row)
+
+    async def prune_updates(self) -> int:
+        """Forget processed update ids older than Telegram's redelivery window."""
+        async with self._sessions.begin() as session:
+            return await UpdateRepository(session).prune(self._clock() - UPDATE_MEMORY)
