@@ -58,3 +58,4 @@ def setup_logging(level: str, *, json_lines: bool = False, secrets: list[str] | 
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)

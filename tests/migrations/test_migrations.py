@@ -1,0 +1,53 @@
+"""Migrations: empty database to head, a single head, models match the schema, downgrade works."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from bot.db import migrate
+from bot.db.base import Base
+from bot.db.session import create_engine
+
+
+def test_single_head() -> None:
+    assert len(migrate.heads()) == 1
+
+
+async def test_upgrade_empty_database_to_head_matches_models(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        assert await migrate.current(engine) is None
+        await migrate.upgrade(engine)
+        assert await migrate.current(engine) == migrate.heads()[0]
+
+        def diff(connection: Any) -> list[Any]:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            return compare_metadata(context, Base.metadata)
+
+        async with engine.connect() as conn:
+            differences = await conn.run_sync(diff)
+        assert differences == []
+    finally:
+        await engine.dispose()
+
+
+async def test_downgrade_to_base_and_up_again(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        await migrate.upgrade(engine)
+        await migrate.downgrade(engine, "base")
+
+        def tables(connection: Any) -> set[str]:
+            return set(inspect(connection).get_table_names()) - {"alembic_version"}
+
+        async with engine.connect() as conn:
+            assert await conn.run_sync(tables) == set()
+        await migrate.upgrade(engine)
+        async with engine.connect() as conn:
+            assert "users" in await conn.run_sync(tables)
+    finally:
+        await engine.dispose()

@@ -1,0 +1,96 @@
+"""Member identification, update de-duplication, unit sync and registration on a real database."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.content.units import UnitCatalog
+from bot.db.models import AuditRow, UnitRow
+from bot.domain.errors import NotFound
+from bot.domain.units import Role
+
+
+async def _arrive(services: Any, telegram_id: int = 501, update_id: int | None = 1,
+                  language: str | None = "id") -> Any:
+    return await services.members.arrive(update_id=update_id, telegram_id=telegram_id,
+                                         chat_id=telegram_id, display_name="Siti",
+                                         language_code=language)
+
+
+async def test_new_user_is_created_unregistered_member(services: Any) -> None:
+    arrival = await _arrive(services)
+    assert not arrival.duplicate
+    member = arrival.member
+    assert member.role is Role.MEMBER and member.unit_id is None and not member.registered
+    assert member.timezone == "Asia/Jakarta" and member.language == "id"
+
+
+async def test_settings_admins_are_admins(services: Any) -> None:
+    arrival = await _arrive(services, telegram_id=900)
+    assert arrival.member.role is Role.ADMIN
+
+
+async def test_repeated_update_id_is_flagged_duplicate(services: Any) -> None:
+    assert not (await _arrive(services, update_id=77)).duplicate
+    assert (await _arrive(services, update_id=77)).duplicate
+    assert not (await _arrive(services, update_id=78)).duplicate
+
+
+async def test_unknown_language_code_falls_back_to_default(services: Any) -> None:
+    arrival = await _arrive(services, language="fr")
+    assert arrival.member.language == "id"
+
+
+async def test_register_and_change_unit_is_audited(services: Any) -> None:
+    member = (await _arrive(services)).member
+    units = await services.units.list_units()
+    first, second = units[1], units[2]
+    await services.units.register(user_id=member.user_id, unit_id=first.id)
+    await services.units.register(user_id=member.user_id, unit_id=second.id)
+    assert (await services.members.get(member.user_id)).unit_id == second.id
+    async with services.sessions() as session:
+        actions = (await session.scalars(select(AuditRow).order_by(AuditRow.id))).all()
+    assert [(a.action, a.unit_id) for a in actions] == [
+        ("unit.register", first.id), ("unit.register", second.id)]
+    assert actions[1].detail == {"previous_unit_id": first.id}
+
+
+async def test_register_to_unknown_unit_is_not_found(services: Any) -> None:
+    member = (await _arrive(services)).member
+    with pytest.raises(NotFound):
+        await services.units.register(user_id=member.user_id, unit_id=9999)
+
+
+async def test_unit_sync_is_idempotent_and_archives_removed_units(services: Any) -> None:
+    catalog: UnitCatalog = services.content.units
+    await services.units.sync(catalog)
+    async with services.sessions() as session:
+        count = await session.scalar(select(func.count()).select_from(UnitRow))
+    assert count == len(catalog.units)
+    smaller = replace(catalog, units=catalog.units[:-1])
+    await services.units.sync(smaller)
+    listed = await services.units.list_units()
+    assert [u.code for u in listed] == [u.code for u in smaller.units]
+    await services.units.sync(catalog)
+    assert len(await services.units.list_units()) == len(catalog.units)
+
+
+async def test_flow_state_survives_a_new_service_instance(services: Any, settings: Any,
+                                                          clock: Any) -> None:
+    from bot.app import build_services
+
+    member = (await _arrive(services)).member
+    first = await services.flows.put(member.user_id, "register", "pick", {"page": 1})
+    again = await build_services(settings, clock=clock)
+    try:
+        flow = await again.flows.get(member.user_id)
+    finally:
+        await again.engine.dispose()
+    assert flow is not None and flow.step == "pick" and flow.data == {"page": 1}
+    assert flow.revision == first.revision
+    assert await services.flows.clear(member.user_id)
+    assert await services.flows.get(member.user_id) is None

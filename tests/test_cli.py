@@ -1,0 +1,92 @@
+"""The command line as operators use it: clear one-line errors, content check, offline chat."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CONTENT, ROOT
+
+
+def _run(args: list[str], tmp_path: Path, *, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+    clean.update({"BOT_CONTENT_DIR": str(CONTENT),
+                  "BOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}",
+                  "PYTHONPATH": str(ROOT)})
+    clean.update(env)
+    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, text=True,
+                          capture_output=True, cwd=tmp_path, env=clean, timeout=120)
+
+
+def _one_clear_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_run_without_token_says_what_to_set(tmp_path: Path) -> None:
+    line = _one_clear_line(_run(["run"], tmp_path))
+    assert "BOT_TOKEN" in line and "chat" in line
+
+
+def test_run_with_malformed_database_url(tmp_path: Path) -> None:
+    line = _one_clear_line(_run(["run"], tmp_path, BOT_TOKEN="1:SECRET-TOKEN-VALUE",
+                                BOT_DATABASE_URL="postgres:/broken::"))
+    assert line.startswith("error: BOT_DATABASE_URL:")
+    assert "SECRET-TOKEN-VALUE" not in line
+
+
+def test_run_with_broken_units_file(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    units = content / "units.yaml"
+    units.write_text(units.read_text().replace("type: rsud", "type: hospital"))
+    result = _run(["run"], tmp_path, BOT_TOKEN="1:SECRET", BOT_CONTENT_DIR=str(content))
+    line = _one_clear_line(result)
+    assert f"{units}:" in line and "unknown type 'hospital'" in line
+    assert result.returncode == 3
+
+
+def test_content_check_passes_and_reports_broken_copy(tmp_path: Path) -> None:
+    ok = _run(["content", "check"], tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    assert "content OK" in ok.stdout
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    units = content / "units.yaml"
+    units.write_text(units.read_text().replace("code: dinsos", "code: dinkes"))
+    bad = _run(["content", "check", "--dir", str(content)], tmp_path)
+    assert bad.returncode == 3
+    assert f"{units}:" in bad.stderr and "duplicate unit code 'dinkes'" in bad.stderr
+
+
+def test_db_upgrade_reports_revision(tmp_path: Path) -> None:
+    result = _run(["db", "upgrade"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("database at revision ")
+
+
+def test_chat_completes_registration_by_typed_numbers(tmp_path: Path) -> None:
+    # /start, press unit 2 (Dinas Kesehatan), press 1 (yes), then /start shows the registration.
+    result = _run(["chat", "--user-id", "4242", "--name", "Rina"], tmp_path,
+                  stdin="/start\n2\n1\n/start\n")
+    assert result.returncode == 0, result.stderr
+    assert "Anda terdaftar di Dinas Kesehatan" in result.stdout
+    assert "[1] Ganti unit" in result.stdout
+    db = sqlite3.connect(tmp_path / "cli.sqlite3")
+    row = db.execute("select u.display_name, n.code from users u join units n on n.id = u.unit_id "
+                     "where u.telegram_id = 4242").fetchone()
+    assert row == ("Rina", "dinkes")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["content", "--help"]])
+def test_help_exits_cleanly(tmp_path: Path, args: list[str]) -> None:
+    assert _run(args, tmp_path).returncode == 0
