@@ -1,0 +1,1 @@
+"""Domain layer: pure rules with no I/O (stdlib only)."""
