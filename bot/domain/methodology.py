@@ -424,6 +424,8 @@ class _Reader:
         return tuple(result)
 
     def scale(self, doc: Mapping[str, Any]) -> tuple[int, int] | None:
+        if doc.get("scale") is None and not doc.get("dimensions") and not doc.get("trust"):
+            return 0, 3  # a classification-only edition (2021) needs no indicator scale
         node = self.mapping(doc.get("scale"), ("scale",), _SCALE_KEYS)
         if node is None:
             return None
