@@ -1,1 +1,1 @@
-"""Domain layer: pure rules with no I/O (stdlib only)."""
+"""Pure domain rules: no I/O, no Telegram, no database."""

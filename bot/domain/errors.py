@@ -1,14 +1,16 @@
-"""Domain errors and validation problems (domain layer).
+"""Domain errors (domain layer). They carry data, never user-facing text.
 
-Errors carry data, never user-facing text; handlers map them to translated messages.
+DomainError
+ ├── NotFound            an entity does not exist, or is not visible from the caller's unit
+ ├── NotAllowed          the caller's role does not permit the action
+ ├── NotRegistered       the user has not picked a unit yet
+ ├── StaleAction         a button or flow step no longer matches the stored state
+ ├── InvalidInput        a value the user typed cannot be used
+ ├── InvalidAnswer       a self-check answer value does not fit its indicator's scale
+ └── InvalidMethodology  a methodology document failed validation (carries every Problem)
 
-    DomainError
-     +-- NotFound             an entity (unit, quiz, edition ...) does not exist or is not visible
-     +-- NotAllowed           the member may not do this
-     +-- InvalidAnswer        an answer value does not fit the question (indicator_id, value)
-     +-- InvalidMethodology   a methodology document failed validation (problems)
-
-Extend the tree here rather than raising bare exceptions from the domain.
+Handlers map each class to a translated message; anything else is a bug and goes to the global
+error handler.
 """
 
 from __future__ import annotations
@@ -16,51 +18,64 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One validation problem, located by its path inside the source document.
+class DomainError(Exception):
+    """Base of all expected, user-explainable failures."""
 
-    The path holds mapping keys and list indexes, e.g.
-    ``("dimensions", 1, "variables", 0, "indicators", 3, "weight")``; an empty path means the
-    document as a whole. The content loader maps paths to ``file:line``.
-    """
+
+class NotFound(DomainError):
+    """An entity does not exist or belongs to another unit."""
+
+    def __init__(self, entity: str, key: object) -> None:
+        super().__init__(f"{entity} {key!r} not found")
+        self.entity = entity
+        self.key = key
+
+
+class NotAllowed(DomainError):
+    """The actor's role does not permit the action."""
+
+    def __init__(self, action: str, role: str) -> None:
+        super().__init__(f"{role} may not {action}")
+        self.action = action
+        self.role = role
+
+
+class NotRegistered(DomainError):
+    """The user must register to a unit first."""
+
+
+class StaleAction(DomainError):
+    """A button press or flow step does not match the stored state (old, doubled or forged)."""
+
+
+class InvalidInput(DomainError):
+    """A typed value cannot be used; `reason` is a machine-readable code."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One content problem at a location inside a document (path of keys and indexes)."""
 
     path: tuple[str | int, ...]
     reason: str
 
 
-class DomainError(Exception):
-    """Base class of every error raised by the domain layer."""
-
-
-class NotFound(DomainError):
-    """Raised when an entity does not exist (or is not visible to the caller)."""
-
-    def __init__(self, kind: str, key: str) -> None:
-        super().__init__(f"{kind} {key!r} not found")
-        self.kind = kind
-        self.key = key
-
-
-class NotAllowed(DomainError):
-    """Raised when the caller may not perform the action."""
-
-    def __init__(self, action: str) -> None:
-        super().__init__(f"not allowed: {action}")
-        self.action = action
-
-
 class InvalidAnswer(DomainError):
-    """Raised when an answer value is not acceptable for its question or indicator."""
+    """A self-check answer is not a whole number on the edition's scale."""
 
-    def __init__(self, question_id: str, value: object) -> None:
-        super().__init__(f"invalid answer {value!r} for {question_id!r}")
-        self.question_id = question_id
+    def __init__(self, indicator_id: str, value: object) -> None:
+        super().__init__(f"invalid answer {value!r} for indicator {indicator_id!r}")
+        self.indicator_id = indicator_id
         self.value = value
 
 
 class InvalidMethodology(DomainError):
-    """Raised when a methodology document does not validate; carries every problem found."""
+    """A methodology document does not validate; `problems` lists every problem found."""
 
     def __init__(self, problems: list[Problem]) -> None:
         first = problems[0].reason if problems else "no details"
