@@ -1,7 +1,7 @@
 """Self-check scoring of a service unit against one methodology edition (domain layer).
 
 This is a *model* of the Ombudsman method, not the official formula (brief §3.8, tagged [U]).
-What is published: indicators are scored on an interval 0–3; dimension weights for 2023 are
+What is published: indicators are scored on an interval 0-3; dimension weights for 2023 are
 21,85 / 32,37 / 24,24 / 21,54; one indicator weight (12,22 % of Input) is known; a government's
 score is the arithmetic mean of its units' scores; 2025 combines the four dimensions (70 %) with
 public trust (30 %). Everything else (other indicator weights, how 30 user interviews become a
@@ -104,7 +104,7 @@ class UnitResult:
 class Gain:
     """One "Perbaiki ini dulu" suggestion: move one indicator to its best option.
 
-    ``points`` is the gain in points of the full unit score (0–100 scale, all indicators
+    ``points`` is the gain in points of the full unit score (0-100 scale, all indicators
     weighted); ``current`` is None when the indicator was not answered yet.
     """
 
@@ -175,7 +175,7 @@ def score_unit(
     Args:
         methodology: the edition to score against.
         answers: chosen values; ids unknown to the edition are reported, not counted.
-        ombudsman_products_followed_up: 2025 only — whether the unit followed up Ombudsman's
+        ombudsman_products_followed_up: 2025 only: whether the unit followed up Ombudsman's
             supervision products (LAHP corrective actions, saran, Rekomendasi); adds the
             "Tanpa Maladministrasi" suffix to the opinion. Ignored by editions without a suffix.
 
