@@ -5,7 +5,9 @@ DomainError
  ├── NotAllowed          the caller's role does not permit the action
  ├── NotRegistered       the user has not picked a unit yet
  ├── StaleAction         a button or flow step no longer matches the stored state
- └── InvalidInput        a value the user typed cannot be used
+ ├── InvalidInput        a value the user typed cannot be used
+ ├── InvalidAnswer       a self-check answer value does not fit its indicator's scale
+ └── InvalidMethodology  a methodology document failed validation (carries every Problem)
 
 Handlers map each class to a translated message; anything else is a bug and goes to the global
 error handler.
@@ -61,3 +63,21 @@ class Problem:
 
     path: tuple[str | int, ...]
     reason: str
+
+
+class InvalidAnswer(DomainError):
+    """A self-check answer is not a whole number on the edition's scale."""
+
+    def __init__(self, indicator_id: str, value: object) -> None:
+        super().__init__(f"invalid answer {value!r} for indicator {indicator_id!r}")
+        self.indicator_id = indicator_id
+        self.value = value
+
+
+class InvalidMethodology(DomainError):
+    """A methodology document does not validate; `problems` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        first = problems[0].reason if problems else "no details"
+        super().__init__(f"{len(problems)} problem(s) in methodology, first: {first}")
+        self.problems = problems
