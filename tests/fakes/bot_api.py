@@ -161,6 +161,7 @@ class FakeBotAPI:
         self.calls: list[Call] = []
         self.unknown_calls: list[Call] = []
         self.unauthorized_requests = 0
+        self.polls_waiting = 0  # getUpdates requests currently held open (long polling)
         self.rate_limit_violations = 0
         self.delivered_per_chat: Counter[int | str] = Counter()
 
@@ -337,7 +338,7 @@ class FakeBotAPI:
         Raises:
             TimeoutError: with the methods seen so far, when `timeout` seconds pass first.
         """
-        if not await self._until(lambda: len(self.calls_to(method)) >= count, timeout):
+        if not await self.wait_until(lambda: len(self.calls_to(method)) >= count, timeout):
             seen = [call.method for call in self.calls]
             raise TimeoutError(
                 f"{method} called {len(self.calls_to(method))}/{count} times; calls: {seen}"
@@ -348,8 +349,9 @@ class FakeBotAPI:
         changed, self._changed = self._changed, asyncio.Event()
         changed.set()
 
-    async def _until(self, condition: Callable[[], bool], timeout: float) -> bool:
-        """Wait until `condition()` holds, re-checking on every change; False on timeout."""
+    async def wait_until(self, condition: Callable[[], bool], timeout: float = 5) -> bool:
+        """Wait until `condition()` holds, re-checking after every request, pushed update or
+        change of `polls_waiting`; return False if `timeout` seconds pass first."""
         try:
             async with asyncio.timeout(timeout):
                 while not condition():
@@ -408,7 +410,7 @@ class FakeBotAPI:
     async def _hold(self, method: str) -> None:
         seconds = self._delays.get(method)
         if seconds:
-            await self._until(lambda: self._closing, seconds)
+            await self.wait_until(lambda: self._closing, seconds)
 
     async def _handle_file(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
@@ -493,8 +495,13 @@ class FakeBotAPI:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
         elif offset < 0:
             self._updates = self._updates[offset:]
-        if timeout > 0:
-            await self._until(lambda: bool(self._updates) or self._closing, timeout)
+        if timeout > 0 and not self._updates and not self._closing:
+            self.polls_waiting += 1
+            self._notify()
+            try:
+                await self.wait_until(lambda: bool(self._updates) or self._closing, timeout)
+            finally:
+                self.polls_waiting -= 1
         return list(self._updates[:limit])
 
     def _chat(self, chat_id: Any) -> Json:
