@@ -140,7 +140,7 @@ class FakeBotAPI:
 
     def __init__(
         self,
-        token: str = "123:TEST",
+        token: str = "123:TEST",  # noqa: S107 - a fake token for the fake server
         *,
         port: int = 0,
         bot_username: str = "fake_bot",
@@ -332,7 +332,12 @@ class FakeBotAPI:
             and str(call.params.get("chat_id")) == str(chat_id)
         ]
 
-    async def wait_for(self, method: str, count: int = 1, timeout: float = 5) -> list[Call]:
+    async def wait_for(
+        self,
+        method: str,
+        count: int = 1,
+        timeout: float = 5,  # noqa: ASYNC109 - a test helper; bounding the wait is its point
+    ) -> list[Call]:
         """Wait until `method` has been called `count` times in total; return those calls.
 
         Raises:
@@ -349,7 +354,11 @@ class FakeBotAPI:
         changed, self._changed = self._changed, asyncio.Event()
         changed.set()
 
-    async def wait_until(self, condition: Callable[[], bool], timeout: float = 5) -> bool:
+    async def wait_until(
+        self,
+        condition: Callable[[], bool],
+        timeout: float = 5,  # noqa: ASYNC109
+    ) -> bool:
         """Wait until `condition()` holds, re-checking after every request, pushed update or
         change of `polls_waiting`; return False if `timeout` seconds pass first."""
         try:
@@ -395,12 +404,12 @@ class FakeBotAPI:
                 faults.popleft()
             raise ApiError(fault.error_code, fault.description, fault.retry_after)
         if self.rate_limit and call.method in SEND_METHODS:
-            self._check_rate(call.params.get("chat_id"))
+            self._check_rate(_require(call.params, "chat_id"))
         result = handler(call.params, call.files)
         if asyncio.iscoroutine(result):
             result = await result
         if call.method in SEND_METHODS:
-            self.delivered_per_chat[call.params.get("chat_id")] += 1
+            self.delivered_per_chat[call.params["chat_id"]] += 1
         return result
 
     def _record(self, call: Call) -> None:
@@ -440,14 +449,17 @@ class FakeBotAPI:
 
     # ----------------------------------------------------------------- rate limiting
 
-    def _check_rate(self, chat_id: int | str | None) -> None:
+    def _check_rate(self, chat_id: int | str) -> None:
         now = self._clock()
         overall = self._sent_overall
         chat = self._sent_per_chat[chat_id]
         for window in (overall, chat):
             while window and window[0] <= now - 1.0:
                 window.popleft()
-        for window, allowed in ((overall, self.overall_per_second), (chat, self.per_chat_per_second)):
+        for window, allowed in (
+            (overall, self.overall_per_second),
+            (chat, self.per_chat_per_second),
+        ):
             if len(window) >= allowed:
                 self.rate_limit_violations += 1
                 retry_after = max(1, math.ceil(window[0] + 1.0 - now))
@@ -576,10 +588,14 @@ class FakeBotAPI:
         return self._edit(params)
 
     def _delete_message(self, params: Json, files: dict[str, UploadedFile]) -> bool:
-        self._messages.pop((_require(params, "chat_id"), int(_require(params, "message_id"))), None)
+        self._messages.pop(
+            (_require(params, "chat_id"), int(_require(params, "message_id"))), None
+        )
         return True
 
-    def _stored_upload(self, field_name: str, params: Json, files: dict[str, UploadedFile]) -> Json:
+    def _stored_upload(
+        self, field_name: str, params: Json, files: dict[str, UploadedFile]
+    ) -> Json:
         """Register an uploaded file (or look up a file_id the bot re-sends) and describe it."""
         upload = files.get(field_name)
         if upload is None:
@@ -684,13 +700,11 @@ async def _read_params(request: web.Request) -> tuple[Json, dict[str, UploadedFi
         return params, files
     for name, value in (await request.post()).items():
         if isinstance(value, web.FileField):
-            files[name] = UploadedFile(
-                name, value.filename, value.content_type, value.file.read()
-            )
-        elif isinstance(value, bytes):
-            params[name] = _decode(name, value.decode())
-        else:
+            files[name] = UploadedFile(name, value.filename, value.content_type, value.file.read())
+        elif isinstance(value, str):
             params[name] = _decode(name, value)
+        else:
+            params[name] = _decode(name, bytes(value).decode())
     return params, files
 
 
@@ -935,7 +949,7 @@ def as_update(payload: Json, bot: telegram.Bot) -> telegram.Update:
 async def serve(port: int = 0, **kw: Any) -> None:
     """Serve a FakeBotAPI until cancelled, printing its port first (for benchmarks)."""
     async with FakeBotAPI(port=port, **kw) as api:
-        print(api.port, flush=True)  # noqa: T201 - the parent process reads this line
+        print(api.port, flush=True)  # the parent process reads this line
         await asyncio.Event().wait()
 
 

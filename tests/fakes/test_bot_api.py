@@ -10,8 +10,14 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, EndPointNotFound, Forbidden, InvalidToken, RetryAfter
-from telegram.error import TimedOut
+from telegram.error import (
+    BadRequest,
+    EndPointNotFound,
+    Forbidden,
+    InvalidToken,
+    RetryAfter,
+    TimedOut,
+)
 from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes
 from telegram.request import HTTPXRequest
 
@@ -44,12 +50,12 @@ async def api() -> AsyncIterator[FakeBotAPI]:
     assert not fake.unknown_calls, f"bot called unknown methods: {fake.unknown_calls}"
 
 
-def make_bot(api: FakeBotAPI, token: str = TOKEN, **request_kw: float) -> Bot:
+def make_bot(api: FakeBotAPI, token: str = TOKEN, read_timeout: float | None = None) -> Bot:
     return Bot(
         token,
         base_url=api.base_url,
         base_file_url=api.base_file_url,
-        request=HTTPXRequest(**request_kw) if request_kw else None,
+        request=HTTPXRequest(read_timeout=read_timeout) if read_timeout else None,
     )
 
 
@@ -85,7 +91,9 @@ async def test_send_message_records_decoded_params_and_echoes_keyboard(
 ) -> None:
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Mulai kuis", callback_data="qz1:1")]])
 
-    first = await bot.send_message(42, "Halo, <b>Budi</b>", parse_mode="HTML", reply_markup=keyboard)
+    first = await bot.send_message(
+        42, "Halo, <b>Budi</b>", parse_mode="HTML", reply_markup=keyboard
+    )
     second = await bot.send_message(42, "123")
     other_chat = await bot.send_message(77, "lain")
 
@@ -110,7 +118,7 @@ async def test_edit_message_text_returns_edited_message_and_rejects_no_change(
     sent = await bot.send_message(42, "Pertanyaan 1")
 
     edited = await bot.edit_message_text("Jawaban benar", chat_id=42, message_id=sent.message_id)
-    with pytest.raises(BadRequest, match="(?i)message is not modified"):
+    with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
         await bot.edit_message_text("Jawaban benar", chat_id=42, message_id=sent.message_id)
 
     assert isinstance(edited, type(sent))
@@ -181,7 +189,7 @@ async def test_get_file_and_download_to_memory(api: FakeBotAPI, bot: Bot) -> Non
 
     assert file.file_path == f"{api.base_file_url}{TOKEN}/documents/bukti.pdf"
     assert buffer.getvalue() == b"isi berkas"
-    with pytest.raises(BadRequest, match="(?i)invalid file_id"):
+    with pytest.raises(BadRequest, match=r"(?i)invalid file_id"):
         await bot.get_file("tidak-ada")
 
 
