@@ -1,0 +1,1 @@
+"""Test doubles: the fake Telegram Bot API server."""
