@@ -84,6 +84,7 @@ class Call:
     files: dict[str, UploadedFile] = field(default_factory=dict)
     at: float = 0.0
     error_code: int | None = None
+    result: Any = None
 
     def __getitem__(self, key: str) -> Any:
         return self.params[key]
@@ -387,6 +388,7 @@ class FakeBotAPI:
             self._record(call)
             await self._hold(method)
             return _error_response(error)
+        call.result = result
         self._record(call)
         await self._hold(method)
         return web.json_response({"ok": True, "result": result})

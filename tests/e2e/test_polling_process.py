@@ -1,0 +1,91 @@
+"""`python -m bot run` as a real process, long polling the fake Bot API; restarts keep state."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CONTENT, POSTGRES_URL, ROOT
+from tests.e2e.conftest import TOKEN
+from tests.fakes.bot_api import FakeBotAPI, callback_update, message_update
+
+pytestmark = pytest.mark.skipif(bool(POSTGRES_URL), reason="process test runs on SQLite only")
+USER = 8123
+
+
+@asynccontextmanager
+async def bot_process(api: FakeBotAPI, db: Path) -> AsyncIterator[asyncio.subprocess.Process]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+    env.update(BOT_TOKEN=TOKEN, BOT_API_BASE_URL=api.base_url, BOT_API_FILE_URL=api.base_file_url,
+               BOT_DATABASE_URL=f"sqlite+aiosqlite:///{db}", BOT_CONTENT_DIR=str(CONTENT),
+               PYTHONPATH=str(ROOT))
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", env=env, cwd=db.parent,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    try:
+        yield process
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+async def _stop(process: asyncio.subprocess.Process) -> str:
+    """SIGTERM must stop the bot cleanly within 5 seconds."""
+    process.send_signal(signal.SIGTERM)
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=5)
+    assert process.returncode == 0, output.decode()
+    return output.decode()
+
+
+def _buttons(call: object) -> dict[str, str]:
+    markup = call.params.get("reply_markup") or {}  # type: ignore[attr-defined]
+    return {b["text"]: b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row}
+
+
+async def test_polling_registration_survives_restart(tmp_path: Path) -> None:
+    db = tmp_path / "bot.sqlite3"
+    async with FakeBotAPI(token=TOKEN) as api:
+        async with bot_process(api, db) as process:
+            await api.wait_for("getUpdates", timeout=30)
+            api.push_update(message_update(USER, "/start"))
+            keyboard = (await api.wait_for("sendMessage", count=2, timeout=10))[1]
+            assert "Bagian Organisasi Setda" in _buttons(keyboard)
+            pick = _buttons(keyboard)["Dinas Kesehatan"]
+            api.push_update(callback_update(USER, pick, message_id=keyboard.result["message_id"]))
+            edit = (await api.wait_for("editMessageText", timeout=10))[0]
+            assert "Dinas Kesehatan" in edit.params["text"]
+            confirm = _buttons(edit)["✅ Ya, benar"]
+            # Restart in the middle of registration: the step is in the database.
+            output = await _stop(process)
+            assert TOKEN not in output and TOKEN.split(":")[1] not in output
+
+        async with bot_process(api, db) as process:
+            polls = len(api.calls_to("getUpdates"))
+            await api.wait_for("getUpdates", count=polls + 1, timeout=30)
+            api.push_update(callback_update(USER, confirm, message_id=edit.params["message_id"]))
+            done = (await api.wait_for("editMessageText", count=2, timeout=10))[1]
+            assert "Anda terdaftar di <b>Dinas Kesehatan</b>" in done.params["text"]
+            await _stop(process)
+
+        row = sqlite3.connect(db).execute(
+            "select n.code from users u join units n on n.id = u.unit_id where telegram_id = ?",
+            (USER,)).fetchone()
+        assert row == ("dinkes",)
+
+        async with bot_process(api, db) as process:
+            polls = len(api.calls_to("getUpdates"))
+            await api.wait_for("getUpdates", count=polls + 1, timeout=30)
+            sent = len(api.calls_to("sendMessage"))
+            api.push_update(message_update(USER, "/start"))
+            again = (await api.wait_for("sendMessage", count=sent + 1, timeout=10))[sent]
+            assert "Anda terdaftar di <b>Dinas Kesehatan</b>" in again.params["text"]
+            await _stop(process)
