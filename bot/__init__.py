@@ -1,0 +1,1 @@
+"""Pendamping Kepatuhan: a Telegram bot for Ombudsman RI compliance preparation."""

@@ -1,0 +1,1 @@
+"""Content layer: loads the top-level content/ files into domain objects."""

@@ -1,0 +1,1 @@
+"""Domain layer: pure rules, no I/O."""
