@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-import snowballstemmer
+import snowballstemmer  # type: ignore[import-untyped]
 from rapidfuzz import fuzz, process
 
 __all__ = [
@@ -105,8 +105,9 @@ class RankingConfig:
         similarity_weight: weight of the closest-example-question similarity next to BM25F.
         answer_threshold: minimum confidence to answer directly.
         clarify_threshold: minimum confidence to offer a topic as a candidate.
-        margin: minimum confidence lead of the best topic over the second to answer directly.
-        clarify_window: candidates must be within this confidence of the best one.
+        margin: minimum relative score lead of the best topic over the second, (s1 - s2) / s1,
+            to answer directly; a smaller lead asks "Mungkin maksud Anda: ...".
+        clarify_window: candidates must score at least (1 - clarify_window) times the best.
         max_candidates: candidates offered with CLARIFY ("Mungkin maksud Anda: ...").
         max_query_chars: longer input is truncated before analysis (bounds latency).
     """
@@ -133,7 +134,12 @@ class RankingConfig:
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One ranked topic: raw score (for ordering) and calibrated confidence in 0..1."""
+    """One ranked topic.
+
+    ``score`` orders topics (BM25F over the query's IDF mass plus example similarity);
+    ``confidence`` (0..1) is the share of the query the topic explains, blended with the
+    example similarity, and is what the decision thresholds compare against.
+    """
 
     topic_id: str
     score: float
@@ -421,6 +427,7 @@ class KnowledgeIndex:
         if mass <= 0:
             return []
         scores: dict[int, float] = {}
+        covered: dict[int, float] = {}
         k1 = config.k1
         for qt in terms:
             if qt.weight <= 0:
@@ -428,17 +435,22 @@ class KnowledgeIndex:
             idf = self._idf[qt.term]
             for d, tf in self._postings[qt.term]:
                 # Saturation scaled so that one average occurrence earns exactly idf.
-                gain = qt.weight * idf * tf * (k1 + 1.0) / (k1 + tf)
-                scores[d] = scores.get(d, 0.0) + gain
+                scores[d] = scores.get(d, 0.0) + qt.weight * idf * tf * (k1 + 1.0) / (k1 + tf)
+                covered[d] = covered.get(d, 0.0) + qt.weight * idf
         if not scores:
             return []
         similarity = self._similarity(" ".join(qt.term for qt in terms))
         hits = []
-        total_weight = 1.0 + config.similarity_weight
         for d, raw in scores.items():
-            lexical = min(raw / mass, 1.0)
-            combined = lexical + config.similarity_weight * similarity.get(d, 0.0)
-            hits.append(Hit(self._topics[d].id, combined, min(combined / total_weight, 1.0)))
+            sim = similarity.get(d, 0.0)
+            score = raw / mass + config.similarity_weight * sim
+            # Confidence: the share of the query's IDF mass this topic explains, blended with
+            # how close the query is to one of the topic's example questions.
+            coverage = covered[d] / mass
+            confidence = (coverage + config.similarity_weight * sim) / (
+                1.0 + config.similarity_weight
+            )
+            hits.append(Hit(self._topics[d].id, score, min(max(confidence, 0.0), 1.0)))
         hits.sort(key=lambda h: (-h.score, h.topic_id))
         return hits
 
@@ -473,8 +485,9 @@ class KnowledgeIndex:
             confidence = hits[0].confidence if hits else 0.0
             return Decision(DecisionKind.DECLINE, confidence, query, hits=hits)
         best = hits[0]
-        second = hits[1].confidence if len(hits) > 1 else 0.0
-        if best.confidence >= config.answer_threshold and best.confidence - second >= config.margin:
+        second = hits[1].score if len(hits) > 1 else 0.0
+        lead = (best.score - second) / best.score if best.score > 0 else 0.0
+        if best.confidence >= config.answer_threshold and lead >= config.margin:
             return Decision(
                 DecisionKind.ANSWER, best.confidence, query, topic=self.topic(best.topic_id), hits=hits
             )
@@ -482,7 +495,7 @@ class KnowledgeIndex:
             self.topic(h.topic_id)
             for h in hits
             if h.confidence >= config.clarify_threshold
-            and best.confidence - h.confidence <= config.clarify_window
+            and h.score >= (1.0 - config.clarify_window) * best.score
         )[: config.max_candidates]
         return Decision(
             DecisionKind.CLARIFY, best.confidence, query, candidates=candidates, hits=hits
