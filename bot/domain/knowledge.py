@@ -317,12 +317,12 @@ class KnowledgeIndex:
         per_doc: list[list[Counter[str]]] = []
         for topic in topic_list:
             counters = []
-            for text in _field_texts(topic):
-                words = document_analyzer.words(text)
+            for text, weight in zip(_field_texts(topic), weights, strict=True):
                 stems = []
-                for word in words:
+                for word in document_analyzer.words(text):
                     stem = document_analyzer.stem(word)
-                    surface.setdefault(word, stem)
+                    if weight > 0:  # unweighted fields are not searchable, so no typo targets
+                        surface.setdefault(word, stem)
                     stems.append(stem)
                 counters.append(Counter(stems))
             per_doc.append(counters)
@@ -406,7 +406,7 @@ class KnowledgeIndex:
                 candidate = _QueryTerm(stem, 1.0)
             else:
                 corrected = self._correct(word)
-                if corrected is None:
+                if corrected is None or self._surface[corrected] not in self._idf:
                     candidate = _QueryTerm(stem, 0.0)
                 else:
                     candidate = _QueryTerm(self._surface[corrected], self._config.fuzzy_weight)
