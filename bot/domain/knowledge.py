@@ -102,7 +102,10 @@ class RankingConfig:
         fuzzy_weight: weight of a corrected word relative to an exact one.
         oov_weight: how much an unknown (uncorrectable) query word counts against coverage,
             as a fraction of the IDF of a word seen in no topic.
-        similarity_weight: weight of the closest-example-question similarity next to BM25F.
+        similarity_weight: weight of the closest-example-question similarity (0..1) next to
+            BM25F, in both the ranking score and the confidence.
+        coverage_weight: ranking bonus for the share of the query's IDF mass a topic contains
+            (favours topics that match every query word over ones that repeat one word).
         answer_threshold: minimum confidence to answer directly.
         clarify_threshold: minimum confidence to offer a topic as a candidate.
         margin: minimum relative score lead of the best topic over the second, (s1 - s2) / s1,
@@ -124,6 +127,7 @@ class RankingConfig:
     fuzzy_weight: float = 0.8
     oov_weight: float = 1.0
     similarity_weight: float = 0.3
+    coverage_weight: float = 0.0
     answer_threshold: float = 0.5
     clarify_threshold: float = 0.3
     margin: float = 0.08
@@ -443,10 +447,10 @@ class KnowledgeIndex:
         hits = []
         for d, raw in scores.items():
             sim = similarity.get(d, 0.0)
-            score = raw / mass + config.similarity_weight * sim
             # Confidence: the share of the query's IDF mass this topic explains, blended with
             # how close the query is to one of the topic's example questions.
             coverage = covered[d] / mass
+            score = raw / mass + config.coverage_weight * coverage + config.similarity_weight * sim
             confidence = (coverage + config.similarity_weight * sim) / (
                 1.0 + config.similarity_weight
             )
