@@ -493,7 +493,11 @@ class KnowledgeIndex:
         lead = (best.score - second) / best.score if best.score > 0 else 0.0
         if best.confidence >= config.answer_threshold and lead >= config.margin:
             return Decision(
-                DecisionKind.ANSWER, best.confidence, query, topic=self.topic(best.topic_id), hits=hits
+                DecisionKind.ANSWER,
+                best.confidence,
+                query,
+                topic=self.topic(best.topic_id),
+                hits=hits,
             )
         candidates = tuple(
             self.topic(h.topic_id)

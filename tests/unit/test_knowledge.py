@@ -16,10 +16,18 @@ from bot.domain.knowledge import (
 )
 
 LEXICON = Lexicon(
-    abbreviations={"yg": "yang", "gmn": "bagaimana", "brp": "berapa", "sm": "sama", "k/l": "kementerian lembaga"},
+    abbreviations={
+        "yg": "yang",
+        "gmn": "bagaimana",
+        "brp": "berapa",
+        "sm": "sama",
+        "k/l": "kementerian lembaga",
+    },
     acronyms={"sp": "standar pelayanan", "skm": "survei kepuasan masyarakat"},
     stem_exceptions={"berikan": "beri", "berapa": "berapa", "penilaian": "nilai"},
-    stopwords=frozenset({"yang", "itu", "sih", "dong", "ya", "dan", "di", "apa", "halo", "selamat", "pagi"}),
+    stopwords=frozenset(
+        {"yang", "itu", "sih", "dong", "ya", "dan", "di", "apa", "halo", "selamat", "pagi"}
+    ),
 )
 
 TOPICS = (
@@ -109,7 +117,12 @@ def test_analyzer_drops_stopwords_after_expansion(analyzer: Analyzer) -> None:
 
 @pytest.mark.parametrize(
     ("word", "expected"),
-    [("berikan", "beri"), ("berapa", "berapa"), ("penilaian", "nilai"), ("bagaimana", "bagaimana")],
+    [
+        ("berikan", "beri"),
+        ("berapa", "berapa"),
+        ("penilaian", "nilai"),
+        ("bagaimana", "bagaimana"),
+    ],
 )
 def test_analyzer_honours_stem_exceptions(analyzer: Analyzer, word: str, expected: str) -> None:
     assert analyzer.tokens(word) == [expected]
@@ -179,8 +192,12 @@ def test_search_respects_k_and_orders_by_score(index: KnowledgeIndex) -> None:
 def test_field_weights_change_ranking() -> None:
     # "opini" is a keyword of both category topics; the title of kategori-2025 says "opini".
     titles_only = RankingConfig(
-        title_weight=5.0, questions_weight=0.0, keywords_weight=0.0, short_weight=0.0,
-        detail_weight=0.0, similarity_weight=0.0,
+        title_weight=5.0,
+        questions_weight=0.0,
+        keywords_weight=0.0,
+        short_weight=0.0,
+        detail_weight=0.0,
+        similarity_weight=0.0,
     )
     index = KnowledgeIndex.build(TOPICS, LEXICON, titles_only)
     assert [h.topic_id for h in index.search("opini")] == ["kategori-2025"]
