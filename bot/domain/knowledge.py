@@ -50,6 +50,7 @@ __all__ = [
 _TOKEN_RE = re.compile(r"[^\W_]+")
 _TRAILING_WORD_RE = re.compile(r"[^\W_]+$")
 _LONGEST_LEXICON_KEY = 4  # tokens; longer lexicon keys are ignored
+_SIMILARITY_POOL = 20  # topics, by lexical score, compared with the query's wording
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,8 +277,7 @@ class KnowledgeIndex:
         postings: Mapping[str, Sequence[tuple[int, float]]],
         idf: Mapping[str, float],
         surface_vocabulary: Mapping[str, str],
-        example_strings: Sequence[str],
-        example_owner: Sequence[int],
+        examples: Sequence[tuple[str, ...]],
     ) -> None:
         """Use ``KnowledgeIndex.build``; this constructor only stores precomputed tables."""
         self._topics = tuple(topics)
@@ -288,8 +288,7 @@ class KnowledgeIndex:
         self._idf = idf
         self._surface = surface_vocabulary
         self._surface_words = list(surface_vocabulary)
-        self._examples = list(example_strings)
-        self._example_owner = list(example_owner)
+        self._examples = list(examples)  # analysed title and example questions, per topic
         self._unknown_idf = math.log(1.0 + (len(self._topics) + 0.5) / 0.5)
         self._corrections: dict[str, str | None] = {}
 
@@ -352,15 +351,13 @@ class KnowledgeIndex:
             for term, p in postings.items()
         }
 
-        examples: list[str] = []
-        owners: list[int] = []
-        for d, topic in enumerate(topic_list):
-            for text in (topic.title, *topic.questions):
-                joined = " ".join(document_analyzer.tokens(text))
-                if joined:
-                    examples.append(joined)
-                    owners.append(d)
-        return cls(topic_list, analyzer, config, postings, idf, surface, examples, owners)
+        examples = [
+            tuple(
+                " ".join(document_analyzer.tokens(text)) for text in (topic.title, *topic.questions)
+            )
+            for topic in topic_list
+        ]
+        return cls(topic_list, analyzer, config, postings, idf, surface, examples)
 
     @property
     def topics(self) -> tuple[Topic, ...]:
@@ -443,7 +440,10 @@ class KnowledgeIndex:
                 covered[d] = covered.get(d, 0.0) + qt.weight * idf
         if not scores:
             return []
-        similarity = self._similarity(" ".join(qt.term for qt in terms))
+        # Example similarity only for the lexical front-runners: bounds latency, and a topic
+        # that shares no word with the query is not a candidate anyway.
+        front = sorted(scores, key=lambda d: -scores[d])[:_SIMILARITY_POOL]
+        similarity = self._similarity(" ".join(qt.term for qt in terms), front)
         hits = []
         for d, raw in scores.items():
             sim = similarity.get(d, 0.0)
@@ -458,17 +458,17 @@ class KnowledgeIndex:
         hits.sort(key=lambda h: (-h.score, h.topic_id))
         return hits
 
-    def _similarity(self, query: str) -> dict[int, float]:
+    def _similarity(self, query: str, docs: Iterable[int]) -> dict[int, float]:
         """Best character-level similarity (0..1) of the query to each topic's examples."""
         best: dict[int, float] = {}
         if not query or self._config.similarity_weight == 0:
             return best
-        for _, score, i in process.extract(
-            query, self._examples, scorer=fuzz.token_sort_ratio, limit=None, score_cutoff=40
-        ):
-            d = self._example_owner[i]
-            if score / 100.0 > best.get(d, 0.0):
-                best[d] = score / 100.0
+        for d in docs:
+            match = process.extractOne(
+                query, self._examples[d], scorer=fuzz.token_sort_ratio, score_cutoff=40
+            )
+            if match is not None:
+                best[d] = match[1] / 100.0
         return best
 
     def normalized_query(self, text: str) -> str:
