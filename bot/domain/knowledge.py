@@ -117,21 +117,21 @@ class RankingConfig:
     """
 
     title_weight: float = 3.0
-    questions_weight: float = 2.0
-    keywords_weight: float = 2.5
-    short_weight: float = 1.0
-    detail_weight: float = 0.5
-    k1: float = 1.2
-    b: float = 0.5
-    fuzzy_threshold: float = 84.0
+    questions_weight: float = 3.0
+    keywords_weight: float = 4.0
+    short_weight: float = 0.5
+    detail_weight: float = 0.6
+    k1: float = 2.0
+    b: float = 0.3
+    fuzzy_threshold: float = 85.0
     fuzzy_min_length: int = 5
     fuzzy_weight: float = 0.8
-    oov_weight: float = 1.0
-    similarity_weight: float = 0.3
+    oov_weight: float = 2.0
+    similarity_weight: float = 0.4
     coverage_weight: float = 0.0
-    answer_threshold: float = 0.5
-    clarify_threshold: float = 0.3
-    margin: float = 0.08
+    answer_threshold: float = 0.55
+    clarify_threshold: float = 0.5
+    margin: float = 0.1
     clarify_window: float = 0.15
     max_candidates: int = 3
     max_query_chars: int = 5000
