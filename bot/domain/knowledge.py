@@ -353,7 +353,8 @@ class KnowledgeIndex:
 
         examples = [
             tuple(
-                " ".join(document_analyzer.tokens(text)) for text in (topic.title, *topic.questions)
+                " ".join(document_analyzer.tokens(text))
+                for text in (topic.title, *topic.questions)
             )
             for topic in topic_list
         ]
