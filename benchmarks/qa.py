@@ -1,0 +1,238 @@
+"""Benchmark of the Q&A retrieval engine against a plain BM25 baseline.
+
+Usage (from the repository root)::
+
+    python -m benchmarks.qa [--content content] [--questions tests/qa/questions.yaml]
+                            [--set k1=1.5 --set margin=0.1] [--json]
+
+Evaluates the ``tune`` and ``heldout`` splits separately. In-scope questions have ``expect`` set
+(a topic id; ids in ``also`` count as correct too); out-of-scope ones have ``expect: null``.
+
+Figures, per split and per engine:
+    top1       the first topic shown (ANSWER, or first CLARIFY candidate) is correct; a DECLINE
+               counts as wrong (the baseline always shows its top hit unless its score is 0)
+    answer     ANSWER with a correct topic (no clarification needed)
+    top3, mrr  ranking only (``search``), ignoring the decision
+    false_decline  DECLINE on in-scope questions
+    oos_reject DECLINE on out-of-scope questions
+    p50/p99    latency of one decision, in milliseconds
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.content.topics_loader import load_lexicon, load_topics
+from bot.domain.knowledge import DecisionKind, KnowledgeIndex, RankingConfig, Topic
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Question:
+    """One labelled question."""
+
+    text: str
+    expect: str | None
+    also: tuple[str, ...]
+    split: str
+    style: str
+
+    @property
+    def accepted(self) -> frozenset[str]:
+        return frozenset(({self.expect} if self.expect else set()) | set(self.also))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an engine did with one question."""
+
+    shown: str | None  # first topic shown to the user, None when declined
+    answered: bool  # True when shown without asking for clarification
+    ranking: tuple[str, ...]
+    seconds: float
+
+
+def load_questions(path: Path) -> list[Question]:
+    """Load the labelled questions (a list, or a mapping with a ``questions`` list)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    items = data.get("questions", []) if isinstance(data, dict) else data
+    return [
+        Question(
+            text=str(item["q"]),
+            expect=str(item["expect"]) if item.get("expect") else None,
+            also=tuple(str(a) for a in item.get("also") or ()),
+            split=str(item.get("split", "tune")),
+            style=str(item.get("style", "")),
+        )
+        for item in items
+    ]
+
+
+def _raw_tokens(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.lower())
+
+
+class Baseline:
+    """rank_bm25.BM25Okapi over raw lower-cased tokens; answers its top hit unless score is 0."""
+
+    def __init__(self, topics: Sequence[Topic]) -> None:
+        from rank_bm25 import BM25Okapi
+
+        self._ids = [t.id for t in topics]
+        corpus = [
+            _raw_tokens(" ".join([t.title, *t.questions, *t.keywords, t.short, t.detail]))
+            for t in topics
+        ]
+        self._bm25 = BM25Okapi(corpus)
+
+    def run(self, text: str) -> Outcome:
+        start = time.perf_counter()
+        scores = self._bm25.get_scores(_raw_tokens(text))
+        order = sorted(range(len(scores)), key=lambda i: -scores[i])
+        top_score = scores[order[0]] if order else 0.0
+        shown = self._ids[order[0]] if order and top_score > 0 else None
+        seconds = time.perf_counter() - start
+        return Outcome(shown, shown is not None, tuple(self._ids[i] for i in order[:10]), seconds)
+
+
+def ours(index: KnowledgeIndex) -> Callable[[str], Outcome]:
+    """Wrap the engine: time ``decide`` (what the bot runs) and take the ranking from ``search``."""
+
+    def run(text: str) -> Outcome:
+        start = time.perf_counter()
+        decision = index.decide(text)
+        seconds = time.perf_counter() - start
+        if decision.kind is DecisionKind.ANSWER and decision.topic is not None:
+            shown, answered = decision.topic.id, True
+        elif decision.kind is DecisionKind.CLARIFY and decision.candidates:
+            shown, answered = decision.candidates[0].id, False
+        else:
+            shown, answered = None, False
+        ranking = tuple(h.topic_id for h in index.search(text, k=10))
+        return Outcome(shown, answered, ranking, seconds)
+
+    return run
+
+
+def evaluate(run: Callable[[str], Outcome], questions: Sequence[Question]) -> dict[str, float]:
+    """Compute the figures described in the module docstring."""
+    in_scope = [q for q in questions if q.expect]
+    out_scope = [q for q in questions if not q.expect]
+    top1 = answer = top3 = rr = declined_in = 0.0
+    latencies = []
+    for q in in_scope:
+        o = run(q.text)
+        latencies.append(o.seconds)
+        top1 += o.shown in q.accepted
+        answer += o.answered and o.shown in q.accepted
+        declined_in += o.shown is None
+        top3 += any(t in q.accepted for t in o.ranking[:3])
+        rr += next((1.0 / (i + 1) for i, t in enumerate(o.ranking) if t in q.accepted), 0.0)
+    rejected = 0.0
+    for q in out_scope:
+        o = run(q.text)
+        latencies.append(o.seconds)
+        rejected += o.shown is None
+    n_in, n_out = max(len(in_scope), 1), max(len(out_scope), 1)
+    latencies.sort()
+    return {
+        "n_in": len(in_scope),
+        "n_oos": len(out_scope),
+        "top1": top1 / n_in,
+        "answer": answer / n_in,
+        "top3": top3 / n_in,
+        "mrr": rr / n_in,
+        "false_decline": declined_in / n_in,
+        "oos_reject": rejected / n_out,
+        "p50_ms": 1000 * statistics.median(latencies) if latencies else 0.0,
+        "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
+        if latencies
+        else 0.0,
+    }
+
+
+def _parse_overrides(pairs: Sequence[str]) -> dict[str, Any]:
+    fields = {f.name: f.type for f in dataclasses.fields(RankingConfig)}
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        if key not in fields:
+            raise SystemExit(f"unknown RankingConfig field: {key}")
+        out[key] = int(value) if fields[key] in ("int", int) else float(value)
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark and print a table (and a JSON line with --json)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--content", type=Path, default=ROOT / "content")
+    parser.add_argument("--questions", type=Path, default=ROOT / "tests/qa/questions.yaml")
+    parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE")
+    parser.add_argument("--splits", default="tune,heldout", help="comma-separated splits")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+
+    topics = load_topics(args.content / "topics")
+    lexicon = load_lexicon(args.content / "lexicon.yaml")
+    config = RankingConfig(**_parse_overrides(args.set))
+    start = time.perf_counter()
+    index = KnowledgeIndex.build(topics, lexicon, config)
+    build_ms = 1000 * (time.perf_counter() - start)
+    start = time.perf_counter()
+    baseline = Baseline(topics)
+    baseline_build_ms = 1000 * (time.perf_counter() - start)
+
+    questions = load_questions(args.questions)
+    known = {t.id for t in topics}
+    unknown = sorted({i for q in questions for i in q.accepted} - known)
+    if unknown:
+        print(f"warning: questions expect unknown topics: {unknown}", file=sys.stderr)
+
+    result: dict[str, Any] = {
+        "topics": len(topics),
+        "build_ms": build_ms,
+        "baseline_build_ms": baseline_build_ms,
+        "config": dataclasses.asdict(config),
+    }
+    columns = ["n_in", "n_oos", "top1", "answer", "top3", "mrr", "false_decline", "oos_reject"]
+    columns += ["p50_ms", "p99_ms"]
+    print(f"topics={len(topics)} build={build_ms:.1f} ms (baseline {baseline_build_ms:.1f} ms)")
+    print(f"{'split':8} {'engine':9} " + " ".join(f"{c:>13}" for c in columns))
+    for split in args.splits.split(","):
+        part = [q for q in questions if q.split == split]
+        if not part:
+            continue
+        figures = {"ours": evaluate(ours(index), part), "baseline": evaluate(baseline.run, part)}
+        ratios = {
+            key: figures["ours"][key] / figures["baseline"][key]
+            if figures["baseline"][key]
+            else None
+            for key in ("top1", "top3", "mrr", "oos_reject")
+        }
+        result[split] = {**figures, "ratio": ratios}
+        for engine, values in figures.items():
+            cells = " ".join(
+                f"{values[c]:>13d}" if isinstance(values[c], int) else f"{values[c]:>13.3f}"
+                for c in columns
+            )
+            print(f"{split:8} {engine:9} {cells}")
+    if args.json:
+        print(json.dumps(result, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

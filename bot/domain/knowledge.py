@@ -1,0 +1,511 @@
+"""Question-answering retrieval over Q&A topics (domain layer: pure, no I/O).
+
+Pipeline for both topics and questions (``Analyzer``):
+
+1. truncate very long input to a bound (``RankingConfig.max_query_chars`` for queries);
+2. Unicode NFKC normalisation and case folding;
+3. split into letter/digit runs, which strips punctuation, symbols and emoji;
+4. expand chat abbreviations ("yg" -> "yang") and domain acronyms ("sp" -> "sp standar pelayanan")
+   from the curated ``Lexicon`` (multi-word keys such as "k/l" are matched on token n-grams);
+5. drop stopwords;
+6. stem with Snowball Indonesian, except words listed in ``Lexicon.stem_exceptions`` (the stemmer
+   turns "berikan" into "ikan" and "berapa" into "apa").
+
+``KnowledgeIndex`` ranks topics with BM25F (one saturation over field-weighted, length-normalised
+term frequencies of title, example questions, keywords, short answer and detail), corrects query
+words the domain vocabulary does not know with rapidfuzz (typo tolerance), and adds a character-level
+similarity to the closest example question. ``KnowledgeIndex.decide`` turns the ranking into an
+ANSWER, a CLARIFY with up to three candidates, or a DECLINE.
+
+Out-of-scope questions are detected without any list of off-topic words: the confidence of a topic
+is the share of the query's information (IDF mass) that the topic explains, so a question that is
+mostly about words the knowledge base never uses ("gaji", "cuaca") gets a low confidence.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import snowballstemmer  # type: ignore[import-untyped]
+from rapidfuzz import fuzz, process
+
+__all__ = [
+    "Analyzer",
+    "Decision",
+    "DecisionKind",
+    "Hit",
+    "KnowledgeIndex",
+    "Lexicon",
+    "RankingConfig",
+    "Topic",
+]
+
+# Letter or digit runs; everything else (punctuation, symbols, emoji, spaces) separates tokens.
+_TOKEN_RE = re.compile(r"[^\W_]+")
+_TRAILING_WORD_RE = re.compile(r"[^\W_]+$")
+_LONGEST_LEXICON_KEY = 4  # tokens; longer lexicon keys are ignored
+_SIMILARITY_POOL = 20  # topics, by lexical score, compared with the query's wording
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """One Q&A topic: a short answer, optional detail, and what it is searched by."""
+
+    id: str
+    title: str
+    short: str
+    detail: str = ""
+    questions: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    editions: tuple[str, ...] = ()
+    certainty: str = "pasti"
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Curated language knowledge (content, not code).
+
+    Attributes:
+        abbreviations: chat abbreviations replaced by their expansion ("yg" -> "yang").
+        acronyms: domain acronyms; the acronym is kept and its expansion added ("sp" ->
+            "sp standar pelayanan"), so both spellings meet in the index.
+        stem_exceptions: words the stemmer must not touch, mapped to the form to use instead
+            ("berikan" -> "beri", "berapa" -> "berapa").
+        stopwords: words dropped before ranking.
+    """
+
+    abbreviations: Mapping[str, str] = field(default_factory=dict)
+    acronyms: Mapping[str, str] = field(default_factory=dict)
+    stem_exceptions: Mapping[str, str] = field(default_factory=dict)
+    stopwords: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class RankingConfig:
+    """Tunables of ranking and decision. Defaults were tuned on the ``tune`` split only.
+
+    Attributes:
+        title_weight, questions_weight, keywords_weight, short_weight, detail_weight: BM25F
+            field weights (a term in the title counts ``title_weight`` times a body occurrence).
+        k1: BM25 term-frequency saturation.
+        b: BM25 length normalisation (0 = none, 1 = full), shared by all fields.
+        fuzzy_threshold: minimum rapidfuzz ``ratio`` (0..100) for correcting an unknown query word
+            to a vocabulary word; above 100 turns typo correction off.
+        fuzzy_min_length: words shorter than this are never corrected (too many near neighbours).
+        fuzzy_weight: weight of a corrected word relative to an exact one.
+        oov_weight: how much an unknown (uncorrectable) query word counts against coverage,
+            as a fraction of the IDF of a word seen in no topic.
+        similarity_weight: weight of the closest-example-question similarity (0..1) next to
+            BM25F, in both the ranking score and the confidence.
+        coverage_weight: ranking bonus for the share of the query's IDF mass a topic contains
+            (favours topics that match every query word over ones that repeat one word).
+        answer_threshold: minimum confidence to answer directly.
+        clarify_threshold: minimum confidence to offer a topic as a candidate.
+        margin: minimum relative score lead of the best topic over the second, (s1 - s2) / s1,
+            to answer directly; a smaller lead asks "Mungkin maksud Anda: ...".
+        clarify_window: candidates must score at least (1 - clarify_window) times the best.
+        max_candidates: candidates offered with CLARIFY ("Mungkin maksud Anda: ...").
+        max_query_chars: longer input is truncated before analysis (bounds latency).
+    """
+
+    title_weight: float = 3.0
+    questions_weight: float = 3.0
+    keywords_weight: float = 4.0
+    short_weight: float = 0.5
+    detail_weight: float = 0.6
+    k1: float = 2.0
+    b: float = 0.3
+    fuzzy_threshold: float = 85.0
+    fuzzy_min_length: int = 5
+    fuzzy_weight: float = 0.8
+    oov_weight: float = 2.0
+    similarity_weight: float = 0.4
+    coverage_weight: float = 0.0
+    answer_threshold: float = 0.55
+    clarify_threshold: float = 0.5
+    margin: float = 0.1
+    clarify_window: float = 0.15
+    max_candidates: int = 3
+    max_query_chars: int = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One ranked topic.
+
+    ``score`` orders topics (BM25F over the query's IDF mass plus example similarity);
+    ``confidence`` (0..1) is the share of the query the topic explains, blended with the
+    example similarity, and is what the decision thresholds compare against.
+    """
+
+    topic_id: str
+    score: float
+    confidence: float
+
+
+class DecisionKind(enum.Enum):
+    """What the bot should do with a question."""
+
+    ANSWER = "answer"
+    CLARIFY = "clarify"
+    DECLINE = "decline"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The outcome of ``KnowledgeIndex.decide``.
+
+    ``topic`` is set for ANSWER, ``candidates`` (best first, at most ``max_candidates``) for
+    CLARIFY; ``query`` is the normalised query (analysed tokens joined by spaces).
+    """
+
+    kind: DecisionKind
+    confidence: float
+    query: str
+    topic: Topic | None = None
+    candidates: tuple[Topic, ...] = ()
+    hits: tuple[Hit, ...] = ()
+
+
+def _split(text: str) -> list[str]:
+    return _TOKEN_RE.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+class Analyzer:
+    """Turns text into index terms; see the module docstring for the steps."""
+
+    def __init__(self, lexicon: Lexicon, *, max_chars: int | None = None) -> None:
+        self._max_chars = max_chars
+        self._stemmer = snowballstemmer.stemmer("indonesian")
+        self._stem_cache: dict[str, str] = {}
+        self._stopwords = frozenset(t for word in lexicon.stopwords for t in _split(word))
+        self._stem_exceptions = {
+            " ".join(_split(k)): " ".join(_split(v)) for k, v in lexicon.stem_exceptions.items()
+        }
+        # Acronyms keep the acronym itself, so "SP" in a question still meets "SP" in a topic.
+        self._expansions: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for key, value in lexicon.acronyms.items():
+            tokens = tuple(_split(key))
+            if tokens:
+                self._expansions[tokens] = tokens + tuple(
+                    t for t in _split(value) if t not in tokens
+                )
+        for key, value in lexicon.abbreviations.items():
+            tokens = tuple(_split(key))
+            if tokens and tokens not in self._expansions:
+                self._expansions[tokens] = tuple(_split(value))
+        self._max_key = min(
+            _LONGEST_LEXICON_KEY, max((len(k) for k in self._expansions), default=1)
+        )
+
+    def normalize(self, text: str) -> list[str]:
+        """Return the raw tokens of ``text``: truncated, NFKC, case-folded, punctuation-free."""
+        if self._max_chars is not None and len(text) > self._max_chars:
+            cut = text[: self._max_chars]
+            if text[self._max_chars].isalnum():
+                cut = _TRAILING_WORD_RE.sub("", cut)  # do not keep half a word
+            text = cut
+        return _split(text)
+
+    def words(self, text: str) -> list[str]:
+        """Return the surface words of ``text`` after lexicon expansion and stopword removal."""
+        tokens = self.normalize(text)
+        expanded: list[str] = []
+        i = 0
+        while i < len(tokens):
+            for n in range(min(self._max_key, len(tokens) - i), 0, -1):
+                replacement = self._expansions.get(tuple(tokens[i : i + n]))
+                if replacement is not None:
+                    expanded.extend(replacement)
+                    i += n
+                    break
+            else:
+                expanded.append(tokens[i])
+                i += 1
+        return [w for w in expanded if w not in self._stopwords]
+
+    def stem(self, word: str) -> str:
+        """Stem one surface word, honouring the exception list."""
+        cached = self._stem_cache.get(word)
+        if cached is None:
+            cached = self._stem_exceptions.get(word)
+            if cached is None:
+                cached = word if word.isdigit() else self._stemmer.stemWord(word)
+            self._stem_cache[word] = cached
+        return cached
+
+    def tokens(self, text: str) -> list[str]:
+        """Return the index terms of ``text``."""
+        return [self.stem(w) for w in self.words(text)]
+
+
+_FIELDS = ("title", "questions", "keywords", "short", "detail")
+
+
+def _field_texts(topic: Topic) -> tuple[str, ...]:
+    return (
+        topic.title,
+        "\n".join(topic.questions),
+        "\n".join(topic.keywords),
+        topic.short,
+        topic.detail,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _QueryTerm:
+    term: str
+    weight: float  # 1 for an exact word, fuzzy_weight for a corrected one, 0 if unknown
+
+
+class KnowledgeIndex:
+    """An immutable BM25F index over topics with a calibrated answer/clarify/decline decision."""
+
+    def __init__(
+        self,
+        topics: Sequence[Topic],
+        analyzer: Analyzer,
+        config: RankingConfig,
+        postings: Mapping[str, Sequence[tuple[int, float]]],
+        idf: Mapping[str, float],
+        surface_vocabulary: Mapping[str, str],
+        examples: Sequence[tuple[str, ...]],
+    ) -> None:
+        """Use ``KnowledgeIndex.build``; this constructor only stores precomputed tables."""
+        self._topics = tuple(topics)
+        self._by_id = {t.id: t for t in self._topics}
+        self._analyzer = analyzer
+        self._config = config
+        self._postings = postings
+        self._idf = idf
+        self._surface = surface_vocabulary
+        self._surface_words = list(surface_vocabulary)
+        self._examples = list(examples)  # analysed title and example questions, per topic
+        self._unknown_idf = math.log(1.0 + (len(self._topics) + 0.5) / 0.5)
+        self._corrections: dict[str, str | None] = {}
+
+    @classmethod
+    def build(
+        cls, topics: Iterable[Topic], lexicon: Lexicon, config: RankingConfig | None = None
+    ) -> KnowledgeIndex:
+        """Analyse all topics and precompute postings, IDF and the typo vocabulary.
+
+        Raises:
+            ValueError: if two topics share an id.
+        """
+        config = config or RankingConfig()
+        topic_list = list(topics)
+        ids = [t.id for t in topic_list]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate topic ids: {duplicates}")
+        analyzer = Analyzer(lexicon, max_chars=config.max_query_chars)
+        document_analyzer = Analyzer(lexicon)
+        weights = (
+            config.title_weight,
+            config.questions_weight,
+            config.keywords_weight,
+            config.short_weight,
+            config.detail_weight,
+        )
+        surface: dict[str, str] = {}
+        per_doc: list[list[Counter[str]]] = []
+        for topic in topic_list:
+            counters = []
+            for text, weight in zip(_field_texts(topic), weights, strict=True):
+                stems = []
+                for word in document_analyzer.words(text):
+                    stem = document_analyzer.stem(word)
+                    if weight > 0:  # unweighted fields are not searchable, so no typo targets
+                        surface.setdefault(word, stem)
+                    stems.append(stem)
+                counters.append(Counter(stems))
+            per_doc.append(counters)
+
+        n_docs = max(len(topic_list), 1)
+        avg_len = [
+            max(sum(sum(doc[f].values()) for doc in per_doc) / n_docs, 1.0)
+            for f in range(len(_FIELDS))
+        ]
+        postings: dict[str, list[tuple[int, float]]] = {}
+        for d, counters in enumerate(per_doc):
+            pseudo_tf: dict[str, float] = {}
+            for f, counter in enumerate(counters):
+                if weights[f] == 0 or not counter:
+                    continue
+                norm = 1.0 - config.b + config.b * sum(counter.values()) / avg_len[f]
+                for term, tf in counter.items():
+                    pseudo_tf[term] = pseudo_tf.get(term, 0.0) + weights[f] * tf / norm
+            for term, value in pseudo_tf.items():
+                postings.setdefault(term, []).append((d, value))
+        idf = {
+            term: math.log(1.0 + (n_docs - len(p) + 0.5) / (len(p) + 0.5))
+            for term, p in postings.items()
+        }
+
+        examples = [
+            tuple(
+                " ".join(document_analyzer.tokens(text))
+                for text in (topic.title, *topic.questions)
+            )
+            for topic in topic_list
+        ]
+        return cls(topic_list, analyzer, config, postings, idf, surface, examples)
+
+    @property
+    def topics(self) -> tuple[Topic, ...]:
+        """All indexed topics, in build order."""
+        return self._topics
+
+    @property
+    def config(self) -> RankingConfig:
+        """The configuration the index was built with."""
+        return self._config
+
+    def topic(self, topic_id: str) -> Topic:
+        """Return the topic with this id.
+
+        Raises:
+            KeyError: if no topic has this id.
+        """
+        return self._by_id[topic_id]
+
+    def _correct(self, word: str) -> str | None:
+        """Return the vocabulary word closest to an unknown ``word``, or None."""
+        if word in self._corrections:
+            return self._corrections[word]
+        result: str | None = None
+        if (
+            len(word) >= self._config.fuzzy_min_length
+            and not word.isdigit()
+            and self._config.fuzzy_threshold <= 100  # above 100 switches correction off
+        ):
+            match = process.extractOne(
+                word,
+                self._surface_words,
+                scorer=fuzz.ratio,
+                score_cutoff=self._config.fuzzy_threshold,
+            )
+            if match is not None:
+                result = match[0]
+        if len(self._corrections) < 10_000:  # bounded memo; user input is unbounded
+            self._corrections[word] = result
+        return result
+
+    def _query_terms(self, text: str) -> list[_QueryTerm]:
+        terms: dict[str, _QueryTerm] = {}
+        for word in self._analyzer.words(text):
+            stem = self._analyzer.stem(word)
+            if stem in self._idf:
+                candidate = _QueryTerm(stem, 1.0)
+            else:
+                corrected = self._correct(word)
+                if corrected is None or self._surface[corrected] not in self._idf:
+                    candidate = _QueryTerm(stem, 0.0)
+                else:
+                    candidate = _QueryTerm(self._surface[corrected], self._config.fuzzy_weight)
+            previous = terms.get(candidate.term)
+            if previous is None or previous.weight < candidate.weight:
+                terms[candidate.term] = candidate
+        return list(terms.values())
+
+    def _rank(self, terms: Sequence[_QueryTerm]) -> list[Hit]:
+        config = self._config
+        # Denominator: the IDF mass of the whole query, unknown words included.
+        mass = 0.0
+        for qt in terms:
+            if qt.weight > 0:
+                mass += self._idf[qt.term]
+            else:
+                mass += self._unknown_idf * config.oov_weight
+        if mass <= 0:
+            return []
+        scores: dict[int, float] = {}
+        covered: dict[int, float] = {}
+        k1 = config.k1
+        for qt in terms:
+            if qt.weight <= 0:
+                continue
+            idf = self._idf[qt.term]
+            for d, tf in self._postings[qt.term]:
+                # Saturation scaled so that one average occurrence earns exactly idf.
+                scores[d] = scores.get(d, 0.0) + qt.weight * idf * tf * (k1 + 1.0) / (k1 + tf)
+                covered[d] = covered.get(d, 0.0) + qt.weight * idf
+        if not scores:
+            return []
+        # Example similarity only for the lexical front-runners: bounds latency, and a topic
+        # that shares no word with the query is not a candidate anyway.
+        front = sorted(scores, key=lambda d: -scores[d])[:_SIMILARITY_POOL]
+        similarity = self._similarity(" ".join(qt.term for qt in terms), front)
+        hits = []
+        for d, raw in scores.items():
+            sim = similarity.get(d, 0.0)
+            # Confidence: the share of the query's IDF mass this topic explains, blended with
+            # how close the query is to one of the topic's example questions.
+            coverage = covered[d] / mass
+            score = raw / mass + config.coverage_weight * coverage + config.similarity_weight * sim
+            confidence = (coverage + config.similarity_weight * sim) / (
+                1.0 + config.similarity_weight
+            )
+            hits.append(Hit(self._topics[d].id, score, min(max(confidence, 0.0), 1.0)))
+        hits.sort(key=lambda h: (-h.score, h.topic_id))
+        return hits
+
+    def _similarity(self, query: str, docs: Iterable[int]) -> dict[int, float]:
+        """Best character-level similarity (0..1) of the query to each topic's examples."""
+        best: dict[int, float] = {}
+        if not query or self._config.similarity_weight == 0:
+            return best
+        for d in docs:
+            match = process.extractOne(
+                query, self._examples[d], scorer=fuzz.token_sort_ratio, score_cutoff=40
+            )
+            if match is not None:
+                best[d] = match[1] / 100.0
+        return best
+
+    def normalized_query(self, text: str) -> str:
+        """Return the analysed query terms joined by spaces (for logs and Decision.query)."""
+        return " ".join(qt.term for qt in self._query_terms(text))
+
+    def search(self, text: str, k: int = 5) -> list[Hit]:
+        """Return up to ``k`` topics ranked for ``text``, best first."""
+        return self._rank(self._query_terms(text))[:k]
+
+    def decide(self, text: str) -> Decision:
+        """Decide whether to answer, offer candidates, or decline."""
+        config = self._config
+        terms = self._query_terms(text)
+        query = " ".join(qt.term for qt in terms)
+        hits = tuple(self._rank(terms)[: max(config.max_candidates, 5)])
+        if not hits or hits[0].confidence < config.clarify_threshold:
+            confidence = hits[0].confidence if hits else 0.0
+            return Decision(DecisionKind.DECLINE, confidence, query, hits=hits)
+        best = hits[0]
+        second = hits[1].score if len(hits) > 1 else 0.0
+        lead = (best.score - second) / best.score if best.score > 0 else 0.0
+        if best.confidence >= config.answer_threshold and lead >= config.margin:
+            return Decision(
+                DecisionKind.ANSWER,
+                best.confidence,
+                query,
+                topic=self.topic(best.topic_id),
+                hits=hits,
+            )
+        candidates = tuple(
+            self.topic(h.topic_id)
+            for h in hits
+            if h.confidence >= config.clarify_threshold
+            and h.score >= (1.0 - config.clarify_window) * best.score
+        )[: config.max_candidates]
+        return Decision(
+            DecisionKind.CLARIFY, best.confidence, query, candidates=candidates, hits=hits
+        )

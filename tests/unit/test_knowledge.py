@@ -1,0 +1,270 @@
+"""Unit tests for the Q&A retrieval engine (bot.domain.knowledge)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from bot.domain.knowledge import (
+    Analyzer,
+    DecisionKind,
+    KnowledgeIndex,
+    Lexicon,
+    RankingConfig,
+    Topic,
+)
+
+LEXICON = Lexicon(
+    abbreviations={
+        "yg": "yang",
+        "gmn": "bagaimana",
+        "brp": "berapa",
+        "sm": "sama",
+        "k/l": "kementerian lembaga",
+    },
+    acronyms={"sp": "standar pelayanan", "skm": "survei kepuasan masyarakat"},
+    stem_exceptions={"berikan": "beri", "berapa": "berapa", "penilaian": "nilai"},
+    stopwords=frozenset(
+        {"yang", "itu", "sih", "dong", "ya", "dan", "di", "apa", "halo", "selamat", "pagi"}
+    ),
+)
+
+TOPICS = (
+    Topic(
+        id="maklumat-pelayanan",
+        title="Maklumat pelayanan",
+        short="Maklumat pelayanan adalah pernyataan tertulis kesanggupan penyelenggara "
+        "melaksanakan pelayanan sesuai standar pelayanan.",
+        questions=("Apa yang dimaksud dengan maklumat pelayanan?", "maklumat itu apa sih"),
+        keywords=("maklumat", "janji layanan", "pernyataan kesanggupan"),
+    ),
+    Topic(
+        id="komponen-sp",
+        title="Komponen standar pelayanan",
+        short="Standar pelayanan terdiri atas 14 komponen menurut UU 25/2009 Pasal 21.",
+        questions=("Apa saja komponen standar pelayanan?", "sp ada berapa komponen"),
+        keywords=("komponen", "14 komponen", "pasal 21"),
+    ),
+    Topic(
+        id="skm",
+        title="Survei Kepuasan Masyarakat",
+        short="SKM wajib dilakukan minimal sekali setahun dengan 9 unsur, lalu ditindaklanjuti.",
+        questions=("Apa itu SKM?", "berapa kali skm harus dilakukan"),
+        keywords=("skm", "ikm", "kepuasan", "9 unsur"),
+    ),
+    Topic(
+        id="kompensasi",
+        title="Kompensasi pelayanan",
+        short="Kompensasi diberikan kepada pengguna bila pelayanan tidak sesuai standar.",
+        questions=("Apa itu kompensasi pelayanan?", "kompensasi diberikan kapan"),
+        keywords=("kompensasi", "ganti rugi"),
+    ),
+    Topic(
+        id="kategori-a-e",
+        title="Kategori nilai A sampai E",
+        short="Nilai penilaian kepatuhan dikelompokkan ke kategori A sampai E dan tiga zona.",
+        questions=("Berapa nilai minimal kategori A?", "kategori penilaian ada apa saja"),
+        keywords=("kategori", "zona hijau", "zona kuning", "zona merah", "opini"),
+    ),
+    Topic(
+        id="kategori-2025",
+        title="Kategori opini penilaian 2025",
+        short="Mulai 2025 hasil penilaian berupa opini Ombudsman RI dengan kategori kualitas.",
+        questions=("Apa kategori opini penilaian 2025?", "kategori hasil 2025 apa saja"),
+        keywords=("opini", "kategori", "2025"),
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def index() -> KnowledgeIndex:
+    return KnowledgeIndex.build(TOPICS, LEXICON)
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer(LEXICON)
+
+
+# --- analyzer -----------------------------------------------------------------------------
+
+
+def test_analyzer_case_folds_and_normalises_nfkc(analyzer: Analyzer) -> None:
+    # Full-width letters and the "ﬁ" ligature become plain ASCII under NFKC.
+    assert analyzer.normalize("ＭＡＫＬＵＭＡＴ ﬁle") == ["maklumat", "file"]
+
+
+def test_analyzer_strips_punctuation_and_emoji(analyzer: Analyzer) -> None:
+    assert analyzer.normalize("Maklumat?!! 🙏🙏 (wajib) 👍🏽...") == ["maklumat", "wajib"]
+
+
+def test_analyzer_expands_chat_abbreviations(analyzer: Analyzer) -> None:
+    assert analyzer.words("gmn brp") == ["bagaimana", "berapa"]
+
+
+def test_analyzer_expands_multi_token_abbreviation(analyzer: Analyzer) -> None:
+    assert analyzer.words("unit K/L") == ["unit", "kementerian", "lembaga"]
+
+
+def test_analyzer_keeps_acronym_and_adds_expansion(analyzer: Analyzer) -> None:
+    assert analyzer.words("SP") == ["sp", "standar", "pelayanan"]
+
+
+def test_analyzer_drops_stopwords_after_expansion(analyzer: Analyzer) -> None:
+    assert analyzer.words("maklumat yg itu sih") == ["maklumat"]
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("berikan", "beri"),
+        ("berapa", "berapa"),
+        ("penilaian", "nilai"),
+        ("bagaimana", "bagaimana"),
+    ],
+)
+def test_analyzer_honours_stem_exceptions(analyzer: Analyzer, word: str, expected: str) -> None:
+    assert analyzer.tokens(word) == [expected]
+
+
+def test_stemmer_without_exceptions_over_stems() -> None:
+    # Documents why the exception list exists.
+    assert Analyzer(Lexicon()).tokens("berikan berapa") == ["ikan", "apa"]
+
+
+def test_analyzer_stems_regular_words(analyzer: Analyzer) -> None:
+    assert analyzer.tokens("persyaratan pelayanan") == ["syarat", "layan"]
+
+
+def test_analyzer_truncates_long_input() -> None:
+    bounded = Analyzer(LEXICON, max_chars=22)
+    # 22 characters end inside the third "maklumat"; the partial word is dropped.
+    assert bounded.normalize("maklumat " * 1000) == ["maklumat", "maklumat"]
+
+
+# --- ranking ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("apa itu maklumat pelayanan", "maklumat-pelayanan"),
+        ("SP ada brp komponen?", "komponen-sp"),
+        ("standar pelayanan terdiri dari komponen apa", "komponen-sp"),
+        ("skm brp kali setahun", "skm"),
+        ("kapan kompensasi diberikan ke pengguna", "kompensasi"),
+        ("nilai minimal kategori A", "kategori-a-e"),
+        ("opini 2025 kategorinya apa", "kategori-2025"),
+    ],
+)
+def test_search_ranks_expected_topic_first(
+    index: KnowledgeIndex, question: str, expected: str
+) -> None:
+    assert index.search(question)[0].topic_id == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("maklumt pelayann", "maklumat-pelayanan"),
+        ("kompnsasi itu apa", "kompensasi"),
+        ("survei kepuasn masyarakt", "skm"),
+    ],
+)
+def test_search_tolerates_typos(index: KnowledgeIndex, question: str, expected: str) -> None:
+    assert index.search(question)[0].topic_id == expected
+
+
+def test_typo_correction_can_be_switched_off(index: KnowledgeIndex) -> None:
+    strict = KnowledgeIndex.build(TOPICS, LEXICON, RankingConfig(fuzzy_threshold=101))
+    assert strict.search("kompnsasi") == []
+    assert index.search("kompnsasi")[0].topic_id == "kompensasi"
+
+
+def test_search_respects_k_and_orders_by_score(index: KnowledgeIndex) -> None:
+    hits = index.search("kategori opini nilai", k=2)
+    assert len(hits) == 2
+    assert hits[0].score >= hits[1].score
+    assert all(0.0 <= h.confidence <= 1.0 for h in hits)
+
+
+def test_field_weights_change_ranking() -> None:
+    # "opini" is a keyword of both category topics; the title of kategori-2025 says "opini".
+    titles_only = RankingConfig(
+        title_weight=5.0,
+        questions_weight=0.0,
+        keywords_weight=0.0,
+        short_weight=0.0,
+        detail_weight=0.0,
+        similarity_weight=0.0,
+    )
+    index = KnowledgeIndex.build(TOPICS, LEXICON, titles_only)
+    assert [h.topic_id for h in index.search("opini")] == ["kategori-2025"]
+
+
+def test_build_rejects_duplicate_ids() -> None:
+    with pytest.raises(ValueError, match="maklumat-pelayanan"):
+        KnowledgeIndex.build([TOPICS[0], TOPICS[0]], LEXICON)
+
+
+# --- decisions ----------------------------------------------------------------------------
+
+
+def test_decide_answers_clear_question(index: KnowledgeIndex) -> None:
+    decision = index.decide("Apa yang dimaksud dengan maklumat pelayanan?")
+    assert decision.kind is DecisionKind.ANSWER
+    assert decision.topic is not None and decision.topic.id == "maklumat-pelayanan"
+    assert decision.confidence >= index.config.answer_threshold
+
+
+def test_decide_clarifies_between_close_topics() -> None:
+    # Both category topics carry "kategori" in title, questions and keywords.
+    index = KnowledgeIndex.build(TOPICS, LEXICON, RankingConfig(margin=0.5))
+    decision = index.decide("kategori")
+    assert decision.kind is DecisionKind.CLARIFY
+    ids = [t.id for t in decision.candidates]
+    assert set(ids[:2]) == {"kategori-a-e", "kategori-2025"}
+    assert len(ids) <= 3
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "berapa gaji pokok PNS golongan tiga tahun depan",
+        "cuaca besok hujan tidak",
+        "cara mengajukan cuti tahunan pegawai",
+        "halo selamat pagi",
+    ],
+)
+def test_decide_declines_out_of_scope(index: KnowledgeIndex, question: str) -> None:
+    decision = index.decide(question)
+    assert decision.kind is DecisionKind.DECLINE
+    assert decision.topic is None and decision.candidates == ()
+
+
+@pytest.mark.parametrize("question", ["", "   ", "🙏🙏🙏", "?!...", "👍🏽 😀"])
+def test_decide_declines_empty_or_emoji_only(index: KnowledgeIndex, question: str) -> None:
+    decision = index.decide(question)
+    assert decision.kind is DecisionKind.DECLINE
+    assert decision.confidence == 0.0
+    assert decision.query == ""
+
+
+def test_decide_reports_normalised_query(index: KnowledgeIndex) -> None:
+    assert index.decide("Maklumat yg 🙏 itu apa?").query == "maklumat"
+
+
+def test_decide_truncates_very_long_input(index: KnowledgeIndex) -> None:
+    # The real question sits beyond the bound, so only the leading noise is analysed.
+    config = dataclasses.replace(RankingConfig(), max_query_chars=100)
+    bounded = KnowledgeIndex.build(TOPICS, LEXICON, config)
+    text = "?" * 200 + " maklumat pelayanan"
+    assert bounded.decide(text).kind is DecisionKind.DECLINE
+    assert index.decide(text).kind is DecisionKind.ANSWER
+
+
+def test_decide_handles_huge_input(index: KnowledgeIndex) -> None:
+    decision = index.decide("maklumat pelayanan " * 50_000)
+    assert decision.kind is DecisionKind.ANSWER
+    assert len(decision.query.split()) <= 2

@@ -1,0 +1,62 @@
+"""Unit tests for the topic and lexicon loader (bot.content.topics_loader)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.content.topics_loader import load_lexicon, load_topics, parse_topic
+
+TOPIC = """---
+id: maklumat-pelayanan
+title: Maklumat pelayanan
+editions: ["2022", "2023"]
+questions:
+  - Apa itu maklumat?
+keywords: [maklumat, 2021]
+related: [kompensasi]
+sources: [UU 25/2009 Pasal 22]
+certainty: sebagian
+---
+Jawaban singkat.
+
+## Selengkapnya
+
+Detail panjang.
+"""
+
+
+def test_parse_topic_splits_short_answer_and_detail() -> None:
+    topic = parse_topic(TOPIC)
+    assert topic.id == "maklumat-pelayanan"
+    assert topic.short == "Jawaban singkat."
+    assert topic.detail == "Detail panjang."
+    assert topic.keywords == ("maklumat", "2021")  # YAML ints become strings
+    assert topic.editions == ("2022", "2023")
+    assert topic.certainty == "sebagian"
+
+
+def test_parse_topic_without_detail_has_empty_detail() -> None:
+    topic = parse_topic(TOPIC.split("## Selengkapnya")[0])
+    assert topic.short == "Jawaban singkat." and topic.detail == ""
+
+
+def test_parse_topic_rejects_missing_front_matter() -> None:
+    with pytest.raises(ValueError, match="x.md"):
+        parse_topic("Tanpa front matter", origin="x.md")
+
+
+def test_load_topics_and_lexicon_from_files(tmp_path: Path) -> None:
+    (tmp_path / "maklumat-pelayanan.md").write_text(TOPIC, encoding="utf-8")
+    lexicon_file = tmp_path / "lexicon.yaml"
+    lexicon_file.write_text(
+        "abbreviations: {yg: yang}\nacronyms: {sp: standar pelayanan}\n"
+        "stem_exceptions: [berapa]\nstopwords: [yang, itu]\n",
+        encoding="utf-8",
+    )
+    assert [t.id for t in load_topics(tmp_path)] == ["maklumat-pelayanan"]
+    lexicon = load_lexicon(lexicon_file)
+    assert lexicon.abbreviations == {"yg": "yang"}
+    assert lexicon.stem_exceptions == {"berapa": "berapa"}
+    assert lexicon.stopwords == frozenset({"yang", "itu"})
