@@ -147,7 +147,9 @@ def cmd_content_check(args: argparse.Namespace) -> int:
         print(_content_lines(exc), file=sys.stderr)
         print(f"{len(exc.problems)} problem(s) found", file=sys.stderr)
         return EXIT_CONTENT
-    print(f"content OK: {len(bundle.units.units)} units (version {bundle.version})")
+    print(f"content OK (version {bundle.version}): {len(bundle.units.units)} units, "
+          f"{len(bundle.topics)} topics, {len(bundle.quizzes)} quiz questions, "
+          f"editions {', '.join(sorted(bundle.methodologies))}")
     return 0
 
 

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.content.methodologies import load_methodologies
+from bot.content.quizzes import load_quizzes
 from bot.content.source import ContentInvalid, Located
+from bot.content.topics_loader import check_topic_links, load_lexicon, read_topics
 from bot.content.units import UnitCatalog, load_units
+from bot.domain.knowledge import Lexicon, Topic
+from bot.domain.methodology import Methodology
+from bot.domain.quiz import QuizQuestion
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +23,14 @@ class ContentBundle:
     root: Path
     version: str
     units: UnitCatalog
+    topics: tuple[Topic, ...] = ()
+    lexicon: Lexicon = field(default_factory=Lexicon)
+    methodologies: dict[str, Methodology] = field(default_factory=dict)
+    quizzes: tuple[QuizQuestion, ...] = ()
+
+    def topic(self, topic_id: str) -> Topic | None:
+        """A topic by id."""
+        return next((t for t in self.topics if t.id == topic_id), None)
 
 
 def content_version(root: Path) -> str:
@@ -30,14 +44,31 @@ def content_version(root: Path) -> str:
 
 def load_content(root: Path) -> ContentBundle:
     """Load and validate all content; raise ContentInvalid with every problem found."""
-    problems: list[Located] = []
     if not root.is_dir():
         raise ContentInvalid([Located(root, 1, "content directory not found (set BOT_CONTENT_DIR)")])
+    problems: list[Located] = []
     units = None
     try:
         units = load_units(root / "units.yaml")
     except ContentInvalid as exc:
         problems.extend(exc.problems)
+
+    topic_sources = read_topics(root / "topics", problems)
+    topic_ids = {t.id for t, _, _ in topic_sources}
+    methodologies = load_methodologies(root / "metodologi", topic_ids, problems)
+    # Editions are the files present, even one that failed validation (no cascade of errors).
+    editions = {file.stem for file in (root / "metodologi").glob("*.yaml")}
+    problems.extend(check_topic_links(topic_sources, editions or None))
+    quizzes = load_quizzes(root / "kuis", topic_ids, problems)
+    lexicon = Lexicon()
+    try:
+        lexicon = load_lexicon(root / "lexicon.yaml")
+    except ContentInvalid as exc:
+        problems.extend(exc.problems)
+
     if problems or units is None:
         raise ContentInvalid(problems)
-    return ContentBundle(root=root, version=content_version(root), units=units)
+    return ContentBundle(
+        root=root, version=content_version(root), units=units,
+        topics=tuple(t for t, _, _ in topic_sources), lexicon=lexicon,
+        methodologies=methodologies, quizzes=quizzes)

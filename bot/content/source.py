@@ -35,15 +35,19 @@ class ContentInvalid(Exception):
 class LineDict(dict[Any, Any]):
     """A mapping that remembers the line of itself and of each key."""
 
-    line: int = 1
-    key_lines: dict[Any, int]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.line = 1
+        self.key_lines: dict[Any, int] = {}
 
 
 class LineList(list[Any]):
     """A sequence that remembers the line of itself and of each item."""
 
-    line: int = 1
-    item_lines: list[int]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.line = 1
+        self.item_lines: list[int] = []
 
 
 class _LineLoader(yaml.SafeLoader):

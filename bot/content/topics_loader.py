@@ -1,66 +1,159 @@
-"""Loads Q&A topics (content/topics/*.md) and the lexicon (content/lexicon.yaml) into domain objects.
+"""Load Q&A topics (content/topics/*.md) and the lexicon, validating them with file:line reasons.
 
-Content layer. Deliberately simple: ``yaml.safe_load`` of the front matter, no cross-file
-validation yet (file:line validation belongs to the content validator).
+A topic file is YAML front matter between `---` lines, a short answer, and an optional detail
+after a "## Selengkapnya" heading (see content/README.md).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from bot.content.source import ContentInvalid, LineDict, Located, line_of, parse_yaml, read_yaml
 from bot.domain.knowledge import Lexicon, Topic
 
-__all__ = ["load_lexicon", "load_topics", "parse_topic"]
+__all__ = ["check_topic_links", "load_lexicon", "load_topics", "parse_topic", "read_topics"]
 
-_DETAIL_HEADING = "## Selengkapnya"
+DETAIL_HEADING = "## Selengkapnya"
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SHORT = 900  # one phone screen; editors aim for 700 (content/README.md)
+CERTAINTIES = {"pasti", "sebagian", "belum-pasti"}
+TOPIC_KEYS = {"id", "title", "editions", "questions", "keywords", "related", "sources",
+              "certainty", "updated"}
 
 
 def _strings(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, list | tuple):
         return tuple(str(v) for v in value)
     return (str(value),)
 
 
-def parse_topic(text: str, *, origin: str = "<string>") -> Topic:
-    """Parse one topic file: YAML front matter, short answer, optional "## Selengkapnya" detail.
+def parse_topic(text: str, *, origin: Path | str = "<string>") -> Topic:
+    """Parse one topic file; raise ContentInvalid with every problem found."""
+    found: list[Located] = []
+    topic, _meta = _parse(text, Path(origin), found)
+    if found or topic is None:
+        raise ContentInvalid(found)
+    return topic
 
-    Raises:
-        ValueError: if the front matter is missing or has no ``id``/``title``.
-    """
-    parts = text.lstrip("\ufeff").split("---", 2)
-    if len(parts) < 3 or parts[0].strip():
-        raise ValueError(f"{origin}: missing YAML front matter")
-    _, front, body = parts
-    meta = yaml.safe_load(front) or {}
-    if not isinstance(meta, dict) or "id" not in meta or "title" not in meta:
-        raise ValueError(f"{origin}: front matter needs 'id' and 'title'")
-    short, _, detail = body.partition(_DETAIL_HEADING)
-    return Topic(
-        id=str(meta["id"]),
-        title=str(meta["title"]),
-        short=short.strip(),
-        detail=detail.strip(),
-        questions=_strings(meta.get("questions")),
-        keywords=_strings(meta.get("keywords")),
-        related=_strings(meta.get("related")),
-        sources=_strings(meta.get("sources")),
-        editions=_strings(meta.get("editions")),
-        certainty=str(meta.get("certainty", "pasti")),
+
+def _parse(text: str, file: Path, problems: list[Located]) -> tuple[Topic | None, LineDict]:
+    """Parse one topic file, appending problems; return the topic and its front matter."""
+    lines = text.lstrip("\ufeff").splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        problems.append(Located(file, 1, "missing YAML front matter (the file must start with ---)"))
+        return None, LineDict()
+    end = next((i for i, line in enumerate(lines[1:], start=1) if line.strip() == "---"), None)
+    if end is None:
+        problems.append(Located(file, 1, "front matter is not closed with a --- line"))
+        return None, LineDict()
+    try:
+        meta = parse_yaml("".join(lines[1:end]), file, first_line=2)
+    except ContentInvalid as exc:
+        problems.extend(exc.problems)
+        return None, LineDict()
+    if not isinstance(meta, LineDict):
+        problems.append(Located(file, 2, "front matter must be a mapping of fields"))
+        return None, LineDict()
+    body = "".join(lines[end + 1 :])
+    short, _, detail = body.partition(DETAIL_HEADING)
+    short, detail = short.strip(), detail.strip()
+
+    def at(key: str, reason: str) -> None:
+        problems.append(Located(file, line_of(meta, (key,)) if key in meta else 1, reason))
+
+    for key in meta:
+        if key not in TOPIC_KEYS:
+            at(key, f"unknown field {key!r}")
+    topic_id = str(meta.get("id", ""))
+    if not topic_id:
+        at("id", "id is required")
+    elif not SLUG.match(topic_id):
+        at("id", f"id {topic_id!r} must be a lowercase slug (letters, digits, hyphens)")
+    elif file.suffix == ".md" and file.stem != topic_id:
+        at("id", f"id {topic_id!r} must equal the file name {file.stem!r}")
+    if not str(meta.get("title", "")).strip():
+        at("title", "title is required")
+    if not _strings(meta.get("questions")):
+        at("questions", "at least one example question is required")
+    if not _strings(meta.get("sources")):
+        at("sources", "at least one source is required (regulation or methodology edition)")
+    certainty = str(meta.get("certainty", "pasti"))
+    if certainty not in CERTAINTIES:
+        at("certainty", f"certainty must be one of {', '.join(sorted(CERTAINTIES))}")
+    if not short:
+        problems.append(Located(file, end + 2, "the short answer (text after the front matter) is empty"))
+    elif len(short) > MAX_SHORT:
+        problems.append(Located(file, end + 2,
+                             f"short answer has {len(short)} characters; keep it under {MAX_SHORT}"))
+    topic = Topic(
+        id=topic_id, title=str(meta.get("title", "")).strip(), short=short, detail=detail,
+        questions=_strings(meta.get("questions")), keywords=_strings(meta.get("keywords")),
+        related=_strings(meta.get("related")), sources=_strings(meta.get("sources")),
+        editions=_strings(meta.get("editions")), certainty=certainty,
     )
+    return topic, meta
+
+
+TopicSource = tuple[Topic, Path, LineDict]
+
+
+def read_topics(directory: Path | str, problems: list[Located]) -> list[TopicSource]:
+    """Parse every `*.md` topic (README.md is the editors' guide), keeping where each came from."""
+    sources: list[TopicSource] = []
+    for path in sorted(Path(directory).glob("*.md")):
+        if path.name.lower() == "readme.md":
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Located(path, 1, f"cannot read file: {exc}"))
+            continue
+        topic, meta = _parse(text, path, problems)
+        if topic is not None and topic.id:
+            sources.append((topic, path, meta))
+    return sources
 
 
 def load_topics(directory: Path | str) -> list[Topic]:
-    """Load every ``*.md`` topic in ``directory``, sorted by file name."""
-    return [
-        parse_topic(path.read_text(encoding="utf-8"), origin=str(path))
-        for path in sorted(Path(directory).glob("*.md"))
-    ]
+    """Load and check every topic; raise ContentInvalid with every problem (used by benchmarks)."""
+    problems: list[Located] = []
+    sources = read_topics(directory, problems)
+    problems.extend(check_topic_links(sources, None))
+    if problems:
+        raise ContentInvalid(problems)
+    return [topic for topic, _, _ in sources]
+
+
+def check_topic_links(sources: list[TopicSource], editions: set[str] | None) -> list[Located]:
+    """Cross-file rules: unique ids, related ids that exist, editions that exist."""
+    problems: list[Located] = []
+    seen: dict[str, Topic] = {}
+    ids = {t.id for t, _, _ in sources}
+    for topic, file, meta in sources:
+
+        def at(key: str, reason: str, index: int | None = None) -> None:
+            path: tuple[str | int, ...] = (key,) if index is None else (key, index)
+            problems.append(Located(file, line_of(meta, path), reason))
+
+        if topic.id in seen:
+            at("id", f"duplicate topic id {topic.id!r}")
+        seen[topic.id] = topic
+        for index, related in enumerate(topic.related):
+            if related not in ids:
+                at("related", f"related topic {related!r} does not exist", index)
+            elif related == topic.id:
+                at("related", "a topic cannot be related to itself", index)
+        if editions is not None:
+            for index, edition in enumerate(topic.editions):
+                if edition not in editions:
+                    at("editions", f"unknown edition {edition!r}; known: "
+                       f"{', '.join(sorted(editions))}", index)
+    return problems
 
 
 def _mapping(value: Any) -> dict[str, str]:
@@ -68,17 +161,26 @@ def _mapping(value: Any) -> dict[str, str]:
     if value is None:
         return {}
     if isinstance(value, Mapping):
-        return {str(k): str(v) for k, v in value.items()}
-    return {str(v): str(v) for v in value}
+        return {str(k).lower(): str(v) for k, v in value.items()}
+    return {str(v).lower(): str(v) for v in value}
 
 
 def load_lexicon(path: Path | str) -> Lexicon:
-    """Load ``lexicon.yaml`` (keys: abbreviations, acronyms, stem_exceptions, stopwords).
-
-    ``stem_exceptions`` may be a mapping (word -> form to use) or a list of words to keep as
-    they are. Unknown keys are ignored.
-    """
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    """Load lexicon.yaml (abbreviations, acronyms, stem_exceptions, stopwords)."""
+    file = Path(path)
+    data = read_yaml(file) or LineDict()
+    problems = []
+    known = {"abbreviations", "acronyms", "stem_exceptions", "stopwords", "english", "off_topic"}
+    if not isinstance(data, dict):
+        raise ContentInvalid([Located(file, 1, "lexicon must be a mapping")])
+    for key in data:
+        if key not in known:
+            problems.append(Located(file, line_of(data, (key,)), f"unknown section {key!r}"))
+    for key in ("abbreviations", "acronyms"):
+        if data.get(key) is not None and not isinstance(data[key], Mapping):
+            problems.append(Located(file, line_of(data, (key,)), f"{key} must be a mapping"))
+    if problems:
+        raise ContentInvalid(problems)
     return Lexicon(
         abbreviations=_mapping(data.get("abbreviations")),
         acronyms=_mapping(data.get("acronyms")),

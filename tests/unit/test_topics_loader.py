@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.content.source import ContentInvalid
 from bot.content.topics_loader import load_lexicon, load_topics, parse_topic
 
 TOPIC = """---
@@ -43,19 +44,22 @@ def test_parse_topic_without_detail_has_empty_detail() -> None:
 
 
 def test_parse_topic_rejects_missing_front_matter() -> None:
-    with pytest.raises(ValueError, match="x.md"):
+    with pytest.raises(ContentInvalid, match=r"x.md:1: missing YAML front matter"):
         parse_topic("Tanpa front matter", origin="x.md")
 
 
 def test_load_topics_and_lexicon_from_files(tmp_path: Path) -> None:
     (tmp_path / "maklumat-pelayanan.md").write_text(TOPIC, encoding="utf-8")
+    other = TOPIC.replace("id: maklumat-pelayanan", "id: kompensasi").replace(
+        "related: [kompensasi]", "related: []")
+    (tmp_path / "kompensasi.md").write_text(other, encoding="utf-8")
     lexicon_file = tmp_path / "lexicon.yaml"
     lexicon_file.write_text(
         "abbreviations: {yg: yang}\nacronyms: {sp: standar pelayanan}\n"
         "stem_exceptions: [berapa]\nstopwords: [yang, itu]\n",
         encoding="utf-8",
     )
-    assert [t.id for t in load_topics(tmp_path)] == ["maklumat-pelayanan"]
+    assert [t.id for t in load_topics(tmp_path)] == ["kompensasi", "maklumat-pelayanan"]
     lexicon = load_lexicon(lexicon_file)
     assert lexicon.abbreviations == {"yg": "yang"}
     assert lexicon.stem_exceptions == {"berapa": "berapa"}
