@@ -9,6 +9,8 @@ from enum import StrEnum
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.domain.errors import InvalidInput
+
 __all__ = [
     "EXAMPLES",
     "MAX_INPUT_LENGTH",
@@ -57,26 +59,28 @@ class DateErrorReason(StrEnum):
     TOO_FAR = "too_far"  # more than MAX_YEARS_AHEAD years ahead
 
 
-class DateParseError(ValueError):
+class DateParseError(InvalidInput, ValueError):
     """A due date could not be understood; carries data, never a user-facing sentence.
+
+    An `InvalidInput` with ``field == "due"``, and a `ValueError` for code that only needs that.
 
     Attributes:
         text: the input (cut to 2 * MAX_INPUT_LENGTH characters so logs stay small).
-        reason: a `DateErrorReason`.
+        reason: a `DateErrorReason` (a `str`, so it compares equal to "invalid_date" etc.).
     """
 
     def __init__(self, text: str, reason: DateErrorReason) -> None:
+        super().__init__("due", reason.value)
         self.text = text[: 2 * MAX_INPUT_LENGTH]
-        self.reason = reason
-        super().__init__(f"cannot parse due date ({reason.value}): {self.text!r}")
+        self.reason: DateErrorReason = reason
 
 
-class UnknownZoneError(ValueError):
-    """A time-zone name is neither an alias (WIB/WITA/WIT) nor a known IANA name."""
+class UnknownZoneError(InvalidInput, ValueError):
+    """A zone name is neither WIB/WITA/WIT nor a known IANA name (``field == "zone"``)."""
 
     def __init__(self, name: str) -> None:
+        super().__init__("zone", "unknown_zone")
         self.name = name[:MAX_INPUT_LENGTH]
-        super().__init__(f"unknown time zone: {self.name!r}")
 
 
 def resolve_zone(name: str) -> ZoneInfo:

@@ -33,6 +33,7 @@ from typing import Final, Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 from bot.domain.dates import resolve_zone
+from bot.domain.units import Unit
 
 __all__ = [
     "ALL_UNITS",
@@ -54,7 +55,6 @@ __all__ = [
     "ReminderKey",
     "SkipReason",
     "SkippedReminder",
-    "Unit",
     "days_left",
     "due_reminders",
     "escalations",
@@ -189,16 +189,6 @@ class Completion:
 
     deadline_id: str
     unit_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class Unit:
-    """A service unit (unit layanan) as far as deadlines care: who it is and what kind."""
-
-    id: int
-    code: str
-    name: str
-    type: str = ""
 
 
 class SkipReason(StrEnum):

@@ -35,13 +35,13 @@ from bot.domain.deadlines import (
     DEFAULT_OFFSETS,
     MAX_OFFSET_DAYS,
     Deadline,
-    Unit,
     UnitScope,
 )
+from bot.domain.errors import DomainError, Problem
+from bot.domain.units import Unit
 
 __all__ = [
     "Path",
-    "Problem",
     "Timeline",
     "TimelineEntry",
     "TimelineError",
@@ -51,7 +51,6 @@ __all__ = [
 ]
 
 Path = tuple[str | int, ...]
-Problem = tuple[Path, str]
 
 SLUG: Final = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TOP_KEYS: Final = frozenset({"example", "season", "deadlines"})
@@ -61,12 +60,12 @@ _ENTRY_KEYS: Final = frozenset(
 _UNIT_KEYS: Final = frozenset({"types", "codes"})
 
 
-class TimelineError(ValueError):
-    """The timeline data is invalid; `problems` lists every `(path, reason)` found."""
+class TimelineError(DomainError):
+    """The timeline data is invalid; `problems` lists every `Problem(path, reason)` found."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        shown = "; ".join(f"{'.'.join(map(str, path))}: {reason}" for path, reason in problems)
+        shown = "; ".join(f"{'.'.join(map(str, p.path))}: {p.reason}" for p in problems)
         super().__init__(f"{len(problems)} problem(s) in timeline: {shown}")
 
 
@@ -143,28 +142,28 @@ def validate_timeline(
     """
     problems: list[Problem] = []
     if not isinstance(data, Mapping):
-        return [((), "not_a_mapping")]
-    problems += [((str(key),), "unknown_key") for key in data if key not in _TOP_KEYS]
+        return [Problem((), "not_a_mapping")]
+    problems += [Problem((str(key),), "unknown_key") for key in data if key not in _TOP_KEYS]
     if "example" in data and not isinstance(data["example"], bool):
-        problems.append((("example",), "not_a_bool"))
+        problems.append(Problem(("example",), "not_a_bool"))
     if "season" in data and not isinstance(data["season"], str):
-        problems.append((("season",), "not_a_string"))
+        problems.append(Problem(("season",), "not_a_string"))
     entries = data.get("deadlines")
     if entries is None:
-        return [*problems, (("deadlines",), "missing")]
+        return [*problems, Problem(("deadlines",), "missing")]
     if not isinstance(entries, list):
-        return [*problems, (("deadlines",), "not_a_list")]
+        return [*problems, Problem(("deadlines",), "not_a_list")]
     seen: set[str] = set()
     for index, entry in enumerate(entries):
         path: Path = ("deadlines", index)
         if not isinstance(entry, Mapping):
-            problems.append((path, "not_a_mapping"))
+            problems.append(Problem(path, "not_a_mapping"))
             continue
         problems += _entry_problems(path, entry, known_topics, known_indicators, known_unit_types)
         entry_id = entry.get("id")
         if isinstance(entry_id, str):
             if entry_id in seen:
-                problems.append(((*path, "id"), "duplicate_id"))
+                problems.append(Problem((*path, "id"), "duplicate_id"))
             seen.add(entry_id)
     return problems
 
@@ -216,23 +215,23 @@ def _entry_problems(
     known_unit_types: Collection[str] | None,
 ) -> list[Problem]:
     problems: list[Problem] = [
-        ((*path, str(key)), "unknown_key") for key in entry if key not in _ENTRY_KEYS
+        Problem((*path, str(key)), "unknown_key") for key in entry if key not in _ENTRY_KEYS
     ]
     for key in ("id", "title", "due"):
         if key not in entry:
-            problems.append(((*path, key), "missing"))
+            problems.append(Problem((*path, key), "missing"))
     entry_id = entry.get("id")
     if "id" in entry and not isinstance(entry_id, str):
-        problems.append(((*path, "id"), "not_a_string"))
+        problems.append(Problem((*path, "id"), "not_a_string"))
     elif isinstance(entry_id, str) and not SLUG.match(entry_id):
-        problems.append(((*path, "id"), "bad_slug"))
+        problems.append(Problem((*path, "id"), "bad_slug"))
     for key in ("title", "description"):
         if key in entry:
             value = entry[key]
             if not isinstance(value, str):
-                problems.append(((*path, key), "not_a_string"))
+                problems.append(Problem((*path, key), "not_a_string"))
             elif not value.strip():
-                problems.append(((*path, key), "empty"))
+                problems.append(Problem((*path, key), "empty"))
     problems += _due_problems(path, entry)
     problems += _offset_problems((*path, "offsets"), entry.get("offsets", list(DEFAULT_OFFSETS)))
     problems += _slug_list_problems((*path, "indicators"), entry, known_indicators, "indicator")
@@ -245,23 +244,23 @@ def _due_problems(path: Path, entry: Mapping[object, object]) -> list[Problem]:
     zone_name = entry.get("zone")
     if zone_name is not None:
         if not isinstance(zone_name, str):
-            return [((*path, "zone"), "not_a_string")]
+            return [Problem((*path, "zone"), "not_a_string")]
         try:
             resolve_zone(zone_name)
         except UnknownZoneError:
-            return [((*path, "zone"), "unknown_zone")]
+            return [Problem((*path, "zone"), "unknown_zone")]
     if "due" not in entry:
         return []
     raw = entry["due"]
     moment = _as_datetime(raw)
     if moment is None:
-        return [((*path, "due"), "not_a_datetime")]
+        return [Problem((*path, "due"), "not_a_datetime")]
     if moment.tzinfo is None and zone_name is None:
-        return [((*path, "due"), "naive_datetime")]
+        return [Problem((*path, "due"), "naive_datetime")]
     if moment.tzinfo is not None and isinstance(zone_name, str):
         zoned = moment.astimezone(resolve_zone(zone_name))
         if zoned.utcoffset() != moment.utcoffset():
-            return [((*path, "zone"), "zone_mismatch")]
+            return [Problem((*path, "zone"), "zone_mismatch")]
     return []
 
 
@@ -296,16 +295,16 @@ def _as_datetime(raw: object) -> datetime | None:
 
 def _offset_problems(path: Path, offsets: object) -> list[Problem]:
     if not isinstance(offsets, list):
-        return [(path, "not_a_list")]
+        return [Problem(path, "not_a_list")]
     problems: list[Problem] = []
     seen: set[int] = set()
     for index, offset in enumerate(offsets):
         if isinstance(offset, bool) or not isinstance(offset, int):
-            problems.append(((*path, index), "not_an_integer"))
+            problems.append(Problem((*path, index), "not_an_integer"))
         elif not 0 <= offset <= MAX_OFFSET_DAYS:
-            problems.append(((*path, index), "offset_out_of_range"))
+            problems.append(Problem((*path, index), "offset_out_of_range"))
         elif offset in seen:
-            problems.append(((*path, index), "duplicate_offset"))
+            problems.append(Problem((*path, index), "duplicate_offset"))
         else:
             seen.add(offset)
     return problems
@@ -319,13 +318,13 @@ def _slug_list_problems(
         return []
     values = entry[key]
     if not isinstance(values, list):
-        return [(path, "not_a_list")]
+        return [Problem(path, "not_a_list")]
     problems: list[Problem] = []
     for index, value in enumerate(values):
         if not isinstance(value, str) or not SLUG.match(value):
-            problems.append(((*path, index), "bad_slug"))
+            problems.append(Problem((*path, index), "bad_slug"))
         elif known is not None and value not in known:
-            problems.append(((*path, index), f"unknown_{kind}"))
+            problems.append(Problem((*path, index), f"unknown_{kind}"))
     return problems
 
 
@@ -335,14 +334,14 @@ def _unit_problems(
     if units == ALL_UNITS:
         return []
     if not isinstance(units, Mapping) or len(units) != 1 or not set(units) <= _UNIT_KEYS:
-        return [(path, "bad_units")]
+        return [Problem(path, "bad_units")]
     ((key, values),) = units.items()
     if not isinstance(values, list) or not values:
-        return [((*path, str(key)), "not_a_list")]
+        return [Problem((*path, str(key)), "not_a_list")]
     problems: list[Problem] = []
     for index, value in enumerate(values):
         if not isinstance(value, str) or not value.strip():
-            problems.append(((*path, str(key), index), "not_a_string"))
+            problems.append(Problem((*path, str(key), index), "not_a_string"))
         elif key == "types" and known_types is not None and value not in known_types:
-            problems.append(((*path, str(key), index), "unknown_unit_type"))
+            problems.append(Problem((*path, str(key), index), "unknown_unit_type"))
     return problems

@@ -15,6 +15,7 @@ from bot.domain.dates import (
     parse_due,
     resolve_zone,
 )
+from bot.domain.errors import InvalidInput
 
 WITA = ZoneInfo("Asia/Makassar")
 WIB = ZoneInfo("Asia/Jakarta")
@@ -176,7 +177,7 @@ def test_error_carries_data_not_a_sentence() -> None:
     with pytest.raises(DateParseError) as info:
         parse("31 Februari")
     assert (info.value.text, info.value.reason) == ("31 Februari", "invalid_date")
-    assert isinstance(info.value, ValueError)
+    assert isinstance(info.value, InvalidInput) and info.value.field == "due"
 
 
 def test_naive_now_is_a_programming_error() -> None:
@@ -208,8 +209,9 @@ def test_resolve_zone(name: str, key: str) -> None:
 
 @pytest.mark.parametrize("name", ["", "WITB", "Mars/Olympus", "../../etc/passwd", "/etc/passwd"])
 def test_resolve_zone_rejects_unknown(name: str) -> None:
-    with pytest.raises(UnknownZoneError):
+    with pytest.raises(UnknownZoneError) as info:
         resolve_zone(name)
+    assert (info.value.field, info.value.reason) == ("zone", "unknown_zone")
 
 
 def test_zone_aliases_are_indonesian_zones() -> None:

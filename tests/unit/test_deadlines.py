@@ -14,7 +14,6 @@ from bot.domain.deadlines import (
     Plan,
     Recipient,
     SkipReason,
-    Unit,
     days_left,
     due_reminders,
     escalations,
@@ -22,6 +21,7 @@ from bot.domain.deadlines import (
     reminder_time,
     snooze_until,
 )
+from bot.domain.units import Unit
 
 WITA = ZoneInfo("Asia/Makassar")
 WIB = ZoneInfo("Asia/Jakarta")
@@ -270,9 +270,11 @@ def test_merge_of_nothing_is_nothing() -> None:
 
 
 UNITS = [
-    Unit(10, "DINKES", "Dinas Kesehatan", "dinas"),
-    Unit(20, "PKM-BTS", "Puskesmas Bontang Selatan", "puskesmas"),
-    Unit(30, "DISDIK", "Dinas Pendidikan", "dinas"),
+    Unit(10, "dinkes", "Dinas Kesehatan", "opd", "kota-bontang"),
+    Unit(
+        20, "pkm-bontang-selatan-1", "UPT Puskesmas Bontang Selatan I", "puskesmas", "kota-bontang"
+    ),
+    Unit(30, "disdik", "Dinas Pendidikan", "opd", "kota-bontang"),
 ]
 
 
@@ -281,7 +283,7 @@ def test_escalation_lists_exactly_the_units_not_done_at_h_minus_1() -> None:
         wita(6, 14), [MAKLUMAT], UNITS, [Completion("maklumat", 20)], set(), tz=WITA
     )
     assert [(e.key, e.late) for e in plan.due] == [(("maklumat", "esc", 1), False)]
-    assert [u.code for u in plan.due[0].pending_units] == ["DINKES", "DISDIK"]
+    assert [u.code for u in plan.due[0].pending_units] == ["dinkes", "disdik"]
     assert plan.skipped == []
 
 
@@ -293,7 +295,7 @@ def test_escalation_is_idempotent_and_repeats_on_the_due_day() -> None:
     assert again.due == [] and again.skipped == []
     due_day = escalations(wita(6, 15), [MAKLUMAT], UNITS, completions, delivered, tz=WITA)
     assert [e.offset for e in due_day.due] == [0]
-    assert [u.id for u in due_day.due[0].pending_units] == [30, 20]  # by code: DISDIK, PKM-BTS
+    assert [u.id for u in due_day.due[0].pending_units] == [30, 20]  # by code: disdik, pkm-...
 
 
 def test_no_escalation_when_every_unit_is_done_or_before_h_minus_1() -> None:
