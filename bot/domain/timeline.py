@@ -8,7 +8,8 @@ collects every problem as a `(path, reason)` pair, e.g. ``(("deadlines", 3, "due
 Expected shape::
 
     example: true                # optional; true = sample dates, replace before production
-    season: "2026"               # optional label of the assessment year
+    season: "2027"               # optional label of the assessment year
+    updated: 2026-11-27          # optional, not checked
     deadlines:
       - id: maklumat-dipajang    # ASCII slug, unique
         title: ...               # Indonesian, required
@@ -53,7 +54,7 @@ __all__ = [
 Path = tuple[str | int, ...]
 
 SLUG: Final = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_TOP_KEYS: Final = frozenset({"example", "season", "deadlines"})
+_TOP_KEYS: Final = frozenset({"example", "season", "updated", "deadlines"})
 _ENTRY_KEYS: Final = frozenset(
     {"id", "title", "description", "indicators", "topics", "due", "zone", "offsets", "units"}
 )
@@ -132,13 +133,15 @@ def validate_timeline(
     known_topics: Collection[str] | None = None,
     known_indicators: Collection[str] | None = None,
     known_unit_types: Collection[str] | None = None,
+    known_unit_codes: Collection[str] | None = None,
 ) -> list[Problem]:
     """Return every problem in parsed timeline data; an empty list means it is valid.
 
     Reasons: missing, unknown_key, not_a_mapping, not_a_list, not_a_string, not_a_bool, empty,
     bad_slug, duplicate_id, not_a_datetime, naive_datetime, unknown_zone, zone_mismatch,
     not_an_integer, offset_out_of_range, duplicate_offset, bad_units, unknown_topic,
-    unknown_indicator, unknown_unit_type. The `known_*` collections are checked only when given.
+    unknown_indicator, unknown_unit_type, unknown_unit_code. The `known_*` collections are
+    checked only when given.
     """
     problems: list[Problem] = []
     if not isinstance(data, Mapping):
@@ -159,7 +162,8 @@ def validate_timeline(
         if not isinstance(entry, Mapping):
             problems.append(Problem(path, "not_a_mapping"))
             continue
-        problems += _entry_problems(path, entry, known_topics, known_indicators, known_unit_types)
+        known_units = (known_unit_types, known_unit_codes)
+        problems += _entry_problems(path, entry, known_topics, known_indicators, known_units)
         entry_id = entry.get("id")
         if isinstance(entry_id, str):
             if entry_id in seen:
@@ -212,7 +216,7 @@ def _entry_problems(
     entry: Mapping[object, object],
     known_topics: Collection[str] | None,
     known_indicators: Collection[str] | None,
-    known_unit_types: Collection[str] | None,
+    known_units: tuple[Collection[str] | None, Collection[str] | None],
 ) -> list[Problem]:
     problems: list[Problem] = [
         Problem((*path, str(key)), "unknown_key") for key in entry if key not in _ENTRY_KEYS
@@ -236,7 +240,7 @@ def _entry_problems(
     problems += _offset_problems((*path, "offsets"), entry.get("offsets", list(DEFAULT_OFFSETS)))
     problems += _slug_list_problems((*path, "indicators"), entry, known_indicators, "indicator")
     problems += _slug_list_problems((*path, "topics"), entry, known_topics, "topic")
-    problems += _unit_problems((*path, "units"), entry.get("units", ALL_UNITS), known_unit_types)
+    problems += _unit_problems((*path, "units"), entry.get("units", ALL_UNITS), *known_units)
     return problems
 
 
@@ -329,7 +333,10 @@ def _slug_list_problems(
 
 
 def _unit_problems(
-    path: Path, units: object, known_types: Collection[str] | None
+    path: Path,
+    units: object,
+    known_types: Collection[str] | None,
+    known_codes: Collection[str] | None,
 ) -> list[Problem]:
     if units == ALL_UNITS:
         return []
@@ -338,10 +345,13 @@ def _unit_problems(
     ((key, values),) = units.items()
     if not isinstance(values, list) or not values:
         return [Problem((*path, str(key)), "not_a_list")]
+    known, reason = (known_types, "unknown_unit_type")
+    if key == "codes":
+        known, reason = (known_codes, "unknown_unit_code")
     problems: list[Problem] = []
     for index, value in enumerate(values):
         if not isinstance(value, str) or not value.strip():
             problems.append(Problem((*path, str(key), index), "not_a_string"))
-        elif key == "types" and known_types is not None and value not in known_types:
-            problems.append(Problem((*path, str(key), index), "unknown_unit_type"))
+        elif known is not None and value not in known:
+            problems.append(Problem((*path, str(key), index), reason))
     return problems
