@@ -332,6 +332,11 @@ def due_reminders(
     _require_aware(now)
     done = {(c.deadline_id, c.unit_id) for c in completions}
     deadline_list = sorted(deadlines, key=lambda d: (d.due_at, d.id))
+    # No reminder is planned before this: the largest offset, one more day because the local
+    # due day starts at most 24 h before due_at, two more for the weekend shift.
+    earliest = {
+        d.id: d.due_at - timedelta(days=max(d.offsets, default=0) + 3) for d in deadline_list
+    }
     due: list[DueReminder] = []
     skipped: list[SkippedReminder] = []
     for recipient in sorted(recipients, key=lambda r: r.user_id):
@@ -343,6 +348,8 @@ def due_reminders(
                 continue
             if (deadline.id, recipient.unit_id) in done:
                 continue
+            if deadline.id not in recipient.snoozed_until and now < earliest[deadline.id]:
+                continue  # nothing can be planned yet: skip the date arithmetic
             candidates = _candidates(now, deadline, recipient, zone, delivered_keys, grace)
             now_due = [c for c in candidates if isinstance(c, DueReminder)]
             skipped.extend(c for c in candidates if isinstance(c, SkippedReminder))
