@@ -337,6 +337,7 @@ def due_reminders(
     earliest = {
         d.id: d.due_at - timedelta(days=max(d.offsets, default=0) + 3) for d in deadline_list
     }
+    schedules: dict[tuple[str, str, int, bool], tuple[tuple[int, datetime], ...]] = {}
     due: list[DueReminder] = []
     skipped: list[SkippedReminder] = []
     for recipient in sorted(recipients, key=lambda r: r.user_id):
@@ -350,7 +351,21 @@ def due_reminders(
                 continue
             if deadline.id not in recipient.snoozed_until and now < earliest[deadline.id]:
                 continue  # nothing can be planned yet: skip the date arithmetic
-            candidates = _candidates(now, deadline, recipient, zone, delivered_keys, grace)
+            schedule_key = (
+                deadline.id,
+                recipient.tz,
+                recipient.reminder_hour,
+                recipient.quiet_weekends,
+            )
+            schedule = schedules.get(schedule_key)
+            if schedule is None:  # same for everyone sharing zone, hour and weekend choice
+                schedule = schedules[schedule_key] = tuple(
+                    (offset, _shifted_time(deadline.due_at, offset, recipient, zone))
+                    for offset in deadline.offsets
+                )
+            candidates = _candidates(
+                now, deadline, recipient, zone, schedule, delivered_keys, grace
+            )
             now_due = [c for c in candidates if isinstance(c, DueReminder)]
             skipped.extend(c for c in candidates if isinstance(c, SkippedReminder))
             if not now_due:
@@ -440,6 +455,7 @@ def _candidates(
     deadline: Deadline,
     recipient: Recipient,
     zone: ZoneInfo,
+    schedule: tuple[tuple[int, datetime], ...],
     delivered_keys: Collection[tuple[str, int, int]],
     grace: timedelta,
 ) -> list[DueReminder | SkippedReminder]:
@@ -453,9 +469,7 @@ def _candidates(
         slots.append((snooze_offset, snoozed, True))
     # A scheduled reminder on the day the snooze lands on is replaced by it (same key).
     slots.extend(
-        (offset, _shifted_time(deadline.due_at, offset, recipient, zone), False)
-        for offset in deadline.offsets
-        if offset != snooze_offset
+        (offset, planned, False) for offset, planned in schedule if offset != snooze_offset
     )
 
     result: list[DueReminder | SkippedReminder] = []
