@@ -246,15 +246,17 @@ def test_snooze_on_friday_with_quiet_weekends_waits_until_monday() -> None:
 
 
 def test_merge_groups_one_message_per_person_sorted_by_due_date() -> None:
-    later = Deadline(id="skm", title="SKM", due_at=DUE + timedelta(days=7), offsets=(14,))
+    # "abk" sorts first by id but is due a week later, so it comes second.
+    later = Deadline(id="abk", title="ABK", due_at=DUE + timedelta(days=7), offsets=(14,))
     plan = plan_at(wita(6, 8), [person(2, unit_id=20), person(1)], deadlines=[later, MAKLUMAT])
+    assert len(plan.due) == 4
     batches = merge_by_recipient(plan.due)
     assert [b.recipient.user_id for b in batches] == [1, 2]
     assert [[r.deadline.id for r in b.reminders] for b in batches] == [
-        ["maklumat", "skm"],
-        ["maklumat", "skm"],
+        ["maklumat", "abk"],
+        ["maklumat", "abk"],
     ]
-    assert batches[0].keys == (("maklumat", 1, 7), ("skm", 1, 14))
+    assert batches[0].keys == (("maklumat", 1, 7), ("abk", 1, 14))
     assert not batches[0].late
 
 
@@ -269,12 +271,13 @@ def test_merge_of_nothing_is_nothing() -> None:
     assert merge_by_recipient([]) == []
 
 
+GOV = "kota-bontang"
 UNITS = [
-    Unit(10, "dinkes", "Dinas Kesehatan", "opd", "kota-bontang"),
+    Unit(10, "dinkes", "Dinas Kesehatan", "opd", GOV),
     Unit(
         20, "pkm-bontang-selatan-1", "UPT Puskesmas Bontang Selatan I", "puskesmas", "kota-bontang"
     ),
-    Unit(30, "disdik", "Dinas Pendidikan", "opd", "kota-bontang"),
+    Unit(30, "disdik", "Dinas Pendidikan", "opd", GOV),
 ]
 
 
