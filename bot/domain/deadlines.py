@@ -21,6 +21,9 @@ Timing rules in one place:
 - If two reminders for the same person and deadline are due at once (a weekend shift put H-3 and
   H-1 on the same Friday), only the nearest one (smallest offset) is sent; the other is skipped as
   `SkipReason.SUPERSEDED`.
+
+Keys do not contain the due date: when an admin moves a deadline, the caller should forget the
+recorded keys of that deadline (or give it a new id) if reminders are to start over.
 """
 
 from __future__ import annotations
@@ -204,7 +207,9 @@ class DueReminder:
     """A reminder to send now. `late` means "say (terlambat)"; `snoozed` means "Ingatkan besok".
 
     For a snoozed reminder `offset` is the number of calendar days left at `planned_at` in the
-    recipient's zone, so its key differs from the scheduled ones on other days.
+    recipient's zone, so its key differs from the scheduled ones on other days. Word the message
+    with `days_left(now, deadline.due_at, recipient.zone)`, not with `offset`: a weekend shift
+    sends H-1 on Friday, when three days are left.
     """
 
     key: ReminderKey
