@@ -4,26 +4,25 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-# Indonesian zone abbreviations people type; the IANA names are what we store.
-ZONE_ALIASES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
+from bot.domain.dates import ZONE_ALIASES, UnknownZoneError, resolve_zone
+
+__all__ = ["ZONE_ALIASES", "Settings", "SettingsError", "load_settings", "resolve_zone_name"]
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 
 
 def resolve_zone_name(value: str) -> str:
     """Return the IANA name for an IANA zone or a WIB/WITA/WIT alias; raise ValueError if unknown."""
-    name = ZONE_ALIASES.get(value.strip().upper(), value.strip())
     try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {value!r} (use an IANA name or WIB/WITA/WIT)") from exc
-    return name
+        return str(resolve_zone(value).key)
+    except UnknownZoneError:
+        raise ValueError(f"unknown time zone {value!r} (use an IANA name or WIB/WITA/WIT)") from None
 
 
 class Settings(BaseSettings):

@@ -8,8 +8,8 @@ from typing import Any
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from bot.db.base import Base
 from bot.db import models  # noqa: F401  (registers the tables on Base.metadata)
+from bot.db.base import Base
 from bot.db.session import create_engine
 
 config = context.config
