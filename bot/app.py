@@ -28,6 +28,7 @@ from bot.handlers import settings as settings_handlers
 from bot.handlers.commands import MENU
 from bot.handlers.context import BotContext
 from bot.i18n import Catalogs, load_catalogs
+from bot.services.access import AccessService
 from bot.services.clock import Clock, system_clock
 from bot.services.container import Services
 from bot.services.flows import FlowService
@@ -89,6 +90,7 @@ async def build_services(settings: Settings, *, clock: Clock = system_clock,
                               default_tz=settings.timezone, default_locale=settings.default_locale),
         units=UnitService(sessions, clock),
         flows=FlowService(sessions, clock),
+        access=AccessService(sessions, clock),
     )
     await services.units.sync(bundle.units)
     return services

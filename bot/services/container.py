@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.content.bundle import ContentBundle
+from bot.services.access import AccessService
 from bot.services.clock import Clock
 from bot.services.flows import FlowService
 from bot.services.members import MemberService
@@ -24,3 +25,4 @@ class Services:
     members: MemberService
     units: UnitService
     flows: FlowService
+    access: AccessService
