@@ -58,3 +58,13 @@ def registered(handler: Handler) -> Handler:
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Group -1 runs before every feature handler (block=True so context is filled first)."""
     app.add_handler(TypeHandler(Update, identify), group=-1)
+
+
+async def refuse(update: Update, context: BotContext) -> None:
+    """Tell the user, politely, that their role does not allow this (the service audited it)."""
+    text = context.translator.gettext(
+        "Sorry, this is only for coordinators or admins of the unit concerned.")
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_html(text)
