@@ -3,10 +3,13 @@
 extract  write bot/locales/messages.pot from the source (same options as the tests use)
 update   merge the .pot into each locale's .po (new msgids appear untranslated)
 check    list msgids that are missing, fuzzy or obsolete in the Indonesian catalog
+fill F   set Indonesian translations from a JSON file {msgid: msgstr}; "context|msgid" keys for
+         pgettext strings, a list of forms for plural strings
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from io import BytesIO
 from pathlib import Path
@@ -80,6 +83,26 @@ def problems(locale: str = "id") -> list[str]:
     return found
 
 
+def fill(translations: dict[str, str | list[str]], locale: str = "id") -> list[str]:
+    """Write translations into a locale's .po; return the keys that matched no msgid."""
+    catalog = read_catalog(locale)
+    unused = set(translations)
+    for message in catalog:
+        if not message.id:
+            continue
+        key = message.id if isinstance(message.id, str) else message.id[0]
+        key = f"{message.context}|{key}" if message.context else key
+        if key in translations:
+            value = translations[key]
+            message.string = tuple(value) if isinstance(message.id, tuple) else value
+            message.flags.discard("fuzzy")
+            unused.discard(key)
+    buffer = BytesIO()
+    write_po(buffer, catalog, no_location=True, sort_output=True, width=99)
+    (LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po").write_bytes(buffer.getvalue())
+    return sorted(unused)
+
+
 def main(argv: list[str]) -> int:
     """Run one maintenance command."""
     command = argv[0] if argv else "check"
@@ -89,6 +112,11 @@ def main(argv: list[str]) -> int:
         template = extract()
         write_template(template)
         update(template)
+    elif command == "fill" and len(argv) == 2:
+        unused = fill(json.loads(Path(argv[1]).read_text(encoding="utf-8")))
+        if unused:
+            print("no such msgid:", *unused, sep="\n  ")
+            return 1
     elif command == "check":
         found = problems()
         print("\n".join(found) or "catalog complete")
