@@ -130,12 +130,20 @@ def settings(settings_factory: Any) -> Settings:
     return settings_factory()  # type: ignore[no-any-return]
 
 
+@pytest.fixture(scope="session")
+def shipped_content() -> Any:
+    """The shipped content, loaded once (the bundle is immutable)."""
+    from bot.content.bundle import load_content
+
+    return load_content(CONTENT)
+
+
 @pytest.fixture
-async def services(settings: Settings, clock: SteppingClock) -> AsyncIterator[Any]:
+async def services(settings: Settings, clock: SteppingClock, shipped_content: Any) -> AsyncIterator[Any]:
     """Real services on a migrated database with the shipped content."""
     from bot.app import build_services
 
-    built = await build_services(settings, clock=clock)
+    built = await build_services(settings, clock=clock, content=shipped_content)
     try:
         yield built
     finally:

@@ -50,7 +50,12 @@ class LineList(list[Any]):
         self.item_lines: list[int] = []
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser (when PyYAML was built with it) is about ten times faster; construction stays
+# in Python either way, so the line-tracking constructors below work with both.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     """SafeLoader that builds LineDict/LineList instead of plain containers."""
 
 
