@@ -112,7 +112,7 @@ def build_application(settings: Settings, services: Services, *,
         .post_init(_post_init)
     )
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(
+        builder = builder.rate_limiter(AIORateLimiter(  # type: ignore[arg-type]
             overall_max_rate=OVERALL_PER_SECOND, overall_time_period=1,
             group_max_rate=GROUP_PER_MINUTE, group_time_period=60, max_retries=2))
     if request is not None:

@@ -75,7 +75,8 @@ def _run_async(coro: Any) -> Any:
         from sqlalchemy.exc import SQLAlchemyError
 
         if isinstance(exc, SQLAlchemyError):
-            reason = str(exc.orig) if getattr(exc, "orig", None) else exc.__class__.__name__
+            orig = getattr(exc, "orig", None)
+            reason = str(orig) if orig is not None else exc.__class__.__name__
             raise CliError(f"database: {reason.splitlines()[0]}") from None
         raise
 

@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-import snowballstemmer  # type: ignore[import-untyped]
+import snowballstemmer
 from rapidfuzz import fuzz, process
 
 __all__ = [

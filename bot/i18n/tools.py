@@ -21,7 +21,6 @@ from babel.messages.pofile import read_po, write_po
 from bot.i18n.catalog import DOMAIN, LOCALES_DIR, SUPPORTED
 
 SOURCE_DIR = LOCALES_DIR.parent
-OPTIONS = {"**.py": {}}
 
 
 def extract(source: Path = SOURCE_DIR) -> Catalog:
