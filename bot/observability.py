@@ -78,6 +78,7 @@ def _named(callback: Callable[..., Awaitable[Any]], name: str) -> Callable[..., 
             record.handler = name
         return await callback(update, context)
 
+    wrapper.__instrumented__ = True  # type: ignore[attr-defined]
     return wrapper
 
 
@@ -89,22 +90,30 @@ def _noting_error(callback: Callable[..., Awaitable[Any]]) -> Callable[..., Awai
             record.error = type(context.error).__name__
         return await callback(update, context)
 
+    wrapper.__instrumented__ = True  # type: ignore[attr-defined]
     return wrapper
+
+
+def _done(callback: object) -> bool:
+    return bool(getattr(callback, "__instrumented__", False))
 
 
 def instrument(app: Application[Any, Any, Any, Any, Any, Any], *,
                skip_groups: frozenset[int] = frozenset({-1})) -> None:
     """Make every handler name itself (pre-filter groups excepted) and errors mark the record.
 
-    Call once, after every handler and error handler is registered.
+    Call after every handler and error handler is registered; calling again only wraps
+    what was added since.
     """
     for group, handlers in app.handlers.items():
         if group in skip_groups:
             continue
         for handler in handlers:
             callback = getattr(handler, "callback", None)
-            if callback is not None:
+            if callback is not None and not _done(callback):
                 handler.callback = _named(callback, _name(callback))
     for callback, block in list(app.error_handlers.items()):
+        if _done(callback):
+            continue
         app.remove_error_handler(callback)
         app.add_error_handler(_noting_error(callback), block=block)
