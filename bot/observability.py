@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import wraps
@@ -70,7 +70,10 @@ def _name(callback: Callable[..., Any]) -> str:
     return f"{module.removeprefix('bot.handlers.')}.{getattr(callback, '__qualname__', '?')}"
 
 
-def _named(callback: Callable[..., Awaitable[Any]], name: str) -> Callable[..., Awaitable[Any]]:
+Callback = Callable[[Any, Any], Coroutine[Any, Any, Any]]
+
+
+def _named(callback: Callable[..., Awaitable[Any]], name: str) -> Callback:
     @wraps(callback)
     async def wrapper(update: object, context: Any) -> Any:
         record = _current.get()
@@ -82,7 +85,7 @@ def _named(callback: Callable[..., Awaitable[Any]], name: str) -> Callable[..., 
     return wrapper
 
 
-def _noting_error(callback: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+def _noting_error(callback: Callable[..., Awaitable[Any]]) -> Callback:
     @wraps(callback)
     async def wrapper(update: object, context: Any) -> Any:
         record = _current.get()

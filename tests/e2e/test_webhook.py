@@ -116,7 +116,8 @@ async def test_missing_or_wrong_secret_is_refused_and_logged(
     await webhook.replies(704, 1)
     assert webhook.api.messages_to(701) == webhook.api.messages_to(702) == []
     assert webhook.api.messages_to(703) == []
-    refusals = [line for line in _lines(captured_log) if line["msg"].startswith("webhook: refused")]
+    refusals = [line for line in _lines(captured_log)
+                if line["msg"].startswith("webhook: refused")]
     assert [line["msg"].split("(")[1] for line in refusals] == [
         "missing secret token)", "wrong secret token)", "wrong secret token)"]
     assert SECRET not in captured_log.getvalue()
