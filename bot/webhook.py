@@ -153,6 +153,7 @@ class WebhookServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+            log.debug("webhook: web server closed")
         app = self.application
         if app.running:
             await app.stop()
@@ -161,6 +162,7 @@ class WebhookServer:
             if app.post_shutdown is not None:
                 await app.post_shutdown(app)
             self._initialized = False
+        log.debug("webhook: application shut down")
 
 
 async def serve_until_signalled(server: WebhookServer, *,
