@@ -28,6 +28,8 @@ from bot.handlers import settings as settings_handlers
 from bot.handlers.commands import MENU
 from bot.handlers.context import BotContext
 from bot.i18n import Catalogs, load_catalogs
+from bot.jobs import maintenance
+from bot.observability import bot_id_salt, instrument, observe
 from bot.services.access import AccessService
 from bot.services.clock import Clock, system_clock
 from bot.services.container import Services
@@ -41,6 +43,8 @@ log = logging.getLogger(__name__)
 # https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this
 OVERALL_PER_SECOND = 30
 GROUP_PER_MINUTE = 20
+# The update types every handler together needs; polling and setWebhook ask for the same.
+ALLOWED_UPDATES = ["message", "callback_query", "edited_message"]
 
 
 class PerUserUpdateProcessor(BaseUpdateProcessor):
@@ -50,21 +54,23 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
     a flow, while one slow user never holds up the others.
     """
 
-    def __init__(self, max_concurrent_updates: int = 256) -> None:
+    def __init__(self, max_concurrent_updates: int = 256, *, log_salt: str = "") -> None:
         super().__init__(max_concurrent_updates)
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._salt = log_salt
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         user = update.effective_user if isinstance(update, Update) else None
         if user is None:
-            await coroutine
+            await observe(update, coroutine, salt=self._salt)
             return
         lock = self._locks.get(user.id)
         if lock is None:
             lock = asyncio.Lock()
             self._locks[user.id] = lock
         async with lock:
-            await coroutine
+            # Latency is measured from when the user's turn starts, one line per update.
+            await observe(update, coroutine, salt=self._salt)
 
     async def initialize(self) -> None:
         """Nothing to allocate."""
@@ -108,7 +114,8 @@ def build_application(settings: Settings, services: Services, *,
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
         .context_types(ContextTypes(context=BotContext))
-        .concurrent_updates(PerUserUpdateProcessor())
+        .concurrent_updates(PerUserUpdateProcessor(
+            log_salt=bot_id_salt(settings.token.get_secret_value())))
         .post_init(_post_init)
     )
     if rate_limit:
@@ -134,6 +141,10 @@ def build_application(settings: Settings, services: Services, *,
     # Fallbacks last: unknown commands, stale buttons, non-text messages.
     fallback.register(app)
     errors.register(app)
+    # Periodic housekeeping (pruning processed update ids).
+    maintenance.register(app)
+    # Last: wrap every handler so the per-update log line names the handler that ran.
+    instrument(app)
     return app
 
 

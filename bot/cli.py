@@ -1,4 +1,4 @@
-"""Command-line interface (edge layer): run, chat, db, content; operator errors are one line."""
+"""Command-line interface (edge layer): run, chat, db, content, stats; errors are one line."""
 
 from __future__ import annotations
 
@@ -32,11 +32,11 @@ def _settings(args: argparse.Namespace) -> Settings:
         settings = load_settings()
     except SettingsError as exc:
         raise CliError(str(exc), EXIT_CONFIG) from None
-    from bot.logging_setup import setup_logging
+    from bot.logging_setup import secrets_of, setup_logging
 
-    secrets = [settings.token.get_secret_value()] if settings.token else []
-    if settings.webhook_secret:
-        secrets.append(settings.webhook_secret.get_secret_value())
+    secrets = secrets_of(settings.token.get_secret_value() if settings.token else None,
+                         settings.webhook_secret.get_secret_value()
+                         if settings.webhook_secret else None)
     setup_logging(getattr(args, "log_level", None) or settings.log_level,
                   json_lines=settings.log_json, secrets=secrets)
     return settings
@@ -51,16 +51,41 @@ def cmd_run(args: argparse.Namespace) -> int:
     if settings.token is None:
         raise CliError("BOT_TOKEN is not set: set it to the token from @BotFather "
                        "(or try the bot offline with `python -m bot chat`)", EXIT_CONFIG)
-    from bot.app import build_application, build_services
+    if args.webhook or settings.webhook_url:
+        return _run_webhook(settings)
+    from bot.app import ALLOWED_UPDATES, build_application, build_services
 
     services = _run_async(build_services(settings))
     app = build_application(settings, services)
     log.info("starting long polling against %s", settings.api_base_url.split("/bot")[0])
     try:
-        app.run_polling(allowed_updates=["message", "callback_query", "edited_message"],
+        app.run_polling(allowed_updates=ALLOWED_UPDATES,
                         drop_pending_updates=False, close_loop=False, timeout=5)
     finally:
         asyncio.run(services.engine.dispose())
+    return 0
+
+
+def _run_webhook(settings: Settings) -> int:
+    """Serve updates over HTTP behind a reverse proxy until SIGINT/SIGTERM."""
+    from bot.webhook import WebhookConfigError, check_settings
+
+    try:
+        check_settings(settings)
+    except WebhookConfigError as exc:
+        raise CliError(str(exc), EXIT_CONFIG) from None
+    from bot.app import ALLOWED_UPDATES, build_application, build_services
+    from bot.webhook import WebhookServer, serve_until_signalled
+
+    async def main() -> None:
+        services = await build_services(settings)
+        try:
+            server = WebhookServer(build_application(settings, services), settings)
+            await serve_until_signalled(server, allowed_updates=ALLOWED_UPDATES)
+        finally:
+            await services.engine.dispose()
+
+    _run_async(main())
     return 0
 
 
@@ -154,6 +179,63 @@ def cmd_content_check(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- stats ---------------------------------------------------------------------------------------
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    """Print users, units, answers, outbox and Q&A gap counts (missing tables are skipped)."""
+    settings = _settings(args)
+    from datetime import UTC, datetime
+
+    from sqlalchemy.engine import make_url
+
+    from bot.db.session import create_engine
+    from bot.services.stats import SchemaMissing, Stats, collect
+
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:" \
+            and not Path(url.database).expanduser().exists():
+        raise CliError(f"database: {url.database} does not exist (run `python -m bot db upgrade`)")
+
+    async def main() -> Stats:
+        engine = create_engine(settings.database_url)
+        try:
+            return await collect(engine, datetime.now(UTC))
+        finally:
+            await engine.dispose()
+
+    try:
+        stats: Stats = _run_async(main())
+    except SchemaMissing:
+        raise CliError("database has no tables yet (run `python -m bot db upgrade`)") from None
+    print(format_stats(stats))
+    return 0
+
+
+def format_stats(stats: Any) -> str:
+    """The stats as aligned plain-text lines."""
+    lines = [
+        f"users: {stats.users_total} total, {stats.users_active} active, "
+        f"{stats.users_registered} registered, {stats.users_seen_recently} seen in 30 days",
+        f"units: {stats.units} ({stats.units_archived} archived)",
+    ]
+    headings = (("self-check answers", stats.self_check_answers),
+                ("quiz answers", stats.quiz_answers),
+                ("outbox", stats.outbox),
+                ("questions without answers", stats.qa_gaps),
+                ("other tables", stats.other))
+    for heading, counts in headings:
+        if not counts:
+            if heading != "other tables":
+                lines.append(f"{heading}: - (no such table yet)")
+            continue
+        for count in counts:
+            detail = ", ".join(f"{status} {n}" for status, n in count.by_status.items())
+            lines.append(f"{heading} ({count.table}): {count.rows}"
+                         + (f" [{detail}]" if detail else ""))
+    return "\n".join(lines)
+
+
 # --- parser --------------------------------------------------------------------------------------
 
 
@@ -163,8 +245,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-level", help="override BOT_LOG_LEVEL")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="run the bot (long polling)")
+    run = sub.add_parser("run", help="run the bot (long polling, or webhook with --webhook)")
+    run.add_argument("--webhook", action="store_true",
+                     help="serve updates over HTTP (BOT_WEBHOOK_URL set implies this)")
     run.set_defaults(func=cmd_run)
+
+    stats = sub.add_parser("stats", help="print usage counts from the database")
+    stats.set_defaults(func=cmd_stats)
 
     chat = sub.add_parser("chat", help="talk to the bot offline in this terminal")
     chat.add_argument("--user-id", type=int, default=1001, help="Telegram id to pretend to be")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -15,6 +16,8 @@ from bot.domain.dates import ZONE_ALIASES, UnknownZoneError, resolve_zone
 
 __all__ = ["ZONE_ALIASES", "Settings", "SettingsError", "load_settings", "resolve_zone_name"]
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+# Telegram's rule for setWebhook's secret_token: 1-256 characters A-Z, a-z, 0-9, _ and -.
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 def resolve_zone_name(value: str) -> str:
@@ -84,6 +87,22 @@ class Settings(BaseSettings):
                 f"driver {url.drivername!r} is not supported; use one of {', '.join(SUPPORTED_DRIVERS)}"
             )
         return url.render_as_string(hide_password=False)
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _check_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("may only contain A-Z a-z 0-9 _ - (1 to 256 characters)")
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            return None
+        if value is not None and not value.startswith("https://"):
+            raise ValueError("must be the public https:// address Telegram will post updates to")
+        return value
 
     @field_validator("log_level")
     @classmethod
