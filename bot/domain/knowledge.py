@@ -5,8 +5,9 @@ Pipeline for both topics and questions (``Analyzer``):
 1. truncate very long input to a bound (``RankingConfig.max_query_chars`` for queries);
 2. Unicode NFKC normalisation and case folding;
 3. split into letter/digit runs, which strips punctuation, symbols and emoji;
-4. expand chat abbreviations ("yg" -> "yang") and domain acronyms ("sp" -> "sp standar pelayanan")
-   from the curated ``Lexicon`` (multi-word keys such as "k/l" are matched on token n-grams);
+4. expand chat abbreviations ("yg" -> "yang"), domain acronyms ("sp" -> "sp standar pelayanan")
+   and English words ("complaint" -> "pengaduan") from the curated ``Lexicon`` (multi-word keys
+   such as "k/l" are matched on token n-grams; an English word mapped to nothing is dropped);
 5. drop stopwords;
 6. stem with Snowball Indonesian, except words listed in ``Lexicon.stem_exceptions`` (the stemmer
    turns "berikan" into "ikan" and "berapa" into "apa").
@@ -17,9 +18,13 @@ words the domain vocabulary does not know with rapidfuzz (typo tolerance), and a
 similarity to the closest example question. ``KnowledgeIndex.decide`` turns the ranking into an
 ANSWER, a CLARIFY with up to three candidates, or a DECLINE.
 
-Out-of-scope questions are detected without any list of off-topic words: the confidence of a topic
-is the share of the query's information (IDF mass) that the topic explains, so a question that is
-mostly about words the knowledge base never uses ("gaji", "cuaca") gets a low confidence.
+Out-of-scope questions are detected mainly by coverage: the confidence of a topic is the share of
+the query's information (IDF mass) that the topic explains, so a question that is mostly about words
+the knowledge base never uses ("cuaca") gets a low confidence. Some out-of-scope questions share
+most of their words with the domain ("jadwal CPNS", "opini WTP", "nilai IPK"); the lexicon's
+``off_topic`` cue words name the other domains they come from. A cue word in a query is never
+matched, and it counts against coverage like an unknown word (``RankingConfig.off_topic_weight``),
+so such a question is declined unless the rest of it is clearly about a topic.
 """
 
 from __future__ import annotations
@@ -80,12 +85,18 @@ class Lexicon:
         stem_exceptions: words the stemmer must not touch, mapped to the form to use instead
             ("berikan" -> "beri", "berapa" -> "berapa").
         stopwords: words dropped before ranking.
+        english: English words or phrases mapped to Indonesian ("complaint" -> "pengaduan");
+            an empty value drops the word ("the" -> ""). Acronyms and abbreviations win ties.
+        off_topic: words that signal another domain ("gaji", "cpns", "wtp"); see the module
+            docstring.
     """
 
     abbreviations: Mapping[str, str] = field(default_factory=dict)
     acronyms: Mapping[str, str] = field(default_factory=dict)
     stem_exceptions: Mapping[str, str] = field(default_factory=dict)
     stopwords: frozenset[str] = frozenset()
+    english: Mapping[str, str] = field(default_factory=dict)
+    off_topic: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +114,8 @@ class RankingConfig:
         fuzzy_weight: weight of a corrected word relative to an exact one.
         oov_weight: how much an unknown (uncorrectable) query word counts against coverage,
             as a fraction of the IDF of a word seen in no topic.
+        off_topic_weight: how much an off-topic cue word counts against coverage, as a
+            fraction of the IDF of a word seen in no topic.
         similarity_weight: weight of the closest-example-question similarity (0..1) next to
             BM25F, in both the ranking score and the confidence.
         coverage_weight: ranking bonus for the share of the query's IDF mass a topic contains
@@ -127,6 +140,7 @@ class RankingConfig:
     fuzzy_min_length: int = 5
     fuzzy_weight: float = 0.8
     oov_weight: float = 2.0
+    off_topic_weight: float = 2.0
     similarity_weight: float = 0.4
     coverage_weight: float = 0.0
     answer_threshold: float = 0.55
@@ -198,10 +212,12 @@ class Analyzer:
                 self._expansions[tokens] = tokens + tuple(
                     t for t in _split(value) if t not in tokens
                 )
-        for key, value in lexicon.abbreviations.items():
-            tokens = tuple(_split(key))
-            if tokens and tokens not in self._expansions:
-                self._expansions[tokens] = tuple(_split(value))
+        for mapping in (lexicon.abbreviations, lexicon.english):
+            for key, value in mapping.items():
+                tokens = tuple(_split(key))
+                if tokens and tokens not in self._expansions:
+                    self._expansions[tokens] = tuple(_split(value))
+        self._off_topic = frozenset(t for word in lexicon.off_topic for t in _split(word))
         self._max_key = min(
             _LONGEST_LEXICON_KEY, max((len(k) for k in self._expansions), default=1)
         )
@@ -217,20 +233,28 @@ class Analyzer:
 
     def words(self, text: str) -> list[str]:
         """Return the surface words of ``text`` after lexicon expansion and stopword removal."""
+        return [word for word, _ in self.query_words(text)]
+
+    def query_words(self, text: str) -> list[tuple[str, bool]]:
+        """Like ``words``, each word paired with whether it is an off-topic cue.
+
+        Only words typed by the user are cues, never words a lexicon expansion produced (so
+        "permenpanrb", which expands to "... reformasi birokrasi", is not off topic).
+        """
         tokens = self.normalize(text)
-        expanded: list[str] = []
+        expanded: list[tuple[str, bool]] = []
         i = 0
         while i < len(tokens):
             for n in range(min(self._max_key, len(tokens) - i), 0, -1):
                 replacement = self._expansions.get(tuple(tokens[i : i + n]))
                 if replacement is not None:
-                    expanded.extend(replacement)
+                    expanded.extend((word, False) for word in replacement)
                     i += n
                     break
             else:
-                expanded.append(tokens[i])
+                expanded.append((tokens[i], tokens[i] in self._off_topic))
                 i += 1
-        return [w for w in expanded if w not in self._stopwords]
+        return [(w, cue) for w, cue in expanded if w not in self._stopwords]
 
     def stem(self, word: str) -> str:
         """Stem one surface word, honouring the exception list."""
@@ -264,6 +288,7 @@ def _field_texts(topic: Topic) -> tuple[str, ...]:
 class _QueryTerm:
     term: str
     weight: float  # 1 for an exact word, fuzzy_weight for a corrected one, 0 if unknown
+    off_topic: bool = False  # an off-topic cue word: never matched, counts against coverage
 
 
 class KnowledgeIndex:
@@ -402,7 +427,10 @@ class KnowledgeIndex:
 
     def _query_terms(self, text: str) -> list[_QueryTerm]:
         terms: dict[str, _QueryTerm] = {}
-        for word in self._analyzer.words(text):
+        for word, off_topic in self._analyzer.query_words(text):
+            if off_topic:
+                terms["\x00" + word] = _QueryTerm(word, 0.0, off_topic=True)
+                continue
             stem = self._analyzer.stem(word)
             if stem in self._idf:
                 candidate = _QueryTerm(stem, 1.0)
@@ -424,6 +452,8 @@ class KnowledgeIndex:
         for qt in terms:
             if qt.weight > 0:
                 mass += self._idf[qt.term]
+            elif qt.off_topic:
+                mass += self._unknown_idf * config.off_topic_weight
             else:
                 mass += self._unknown_idf * config.oov_weight
         if mass <= 0:
