@@ -18,10 +18,10 @@ words the domain vocabulary does not know with rapidfuzz (typo tolerance), and a
 similarity to the closest example question. ``KnowledgeIndex.decide`` turns the ranking into an
 ANSWER, a CLARIFY with up to three candidates, or a DECLINE.
 
-Out-of-scope questions are detected mainly by coverage: the confidence of a topic is the share of
-the query's information (IDF mass) that the topic explains, so a question that is mostly about words
-the knowledge base never uses ("cuaca") gets a low confidence. Some out-of-scope questions share
-most of their words with the domain ("jadwal CPNS", "opini WTP", "nilai IPK"); the lexicon's
+Out-of-scope questions are detected mainly by coverage: the confidence of a topic is the share
+of the query's information (IDF mass) that the topic explains, so a question that is mostly about
+words the knowledge base never uses ("cuaca") gets a low confidence. Some out-of-scope questions
+share most of their words with the domain ("jadwal CPNS", "opini WTP", "nilai IPK"); the lexicon's
 ``off_topic`` cue words name the other domains they come from. A cue word in a query is never
 matched, and it counts against coverage like an unknown word (``RankingConfig.off_topic_weight``),
 so such a question is declined unless the rest of it is clearly about a topic.
@@ -41,7 +41,9 @@ import snowballstemmer  # type: ignore[import-untyped]
 from rapidfuzz import fuzz, process
 
 __all__ = [
+    "MAX_RELATED",
     "Analyzer",
+    "Answer",
     "Decision",
     "DecisionKind",
     "Hit",
@@ -49,6 +51,7 @@ __all__ = [
     "Lexicon",
     "RankingConfig",
     "Topic",
+    "to_answer",
 ]
 
 # Letter or digit runs; everything else (punctuation, symbols, emoji, spaces) separates tokens.
@@ -539,3 +542,50 @@ class KnowledgeIndex:
         return Decision(
             DecisionKind.CLARIFY, best.confidence, query, candidates=candidates, hits=hits
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What the bot makes of one question, ready to render.
+
+    ``topic`` is set for ANSWER, ``candidates`` for CLARIFY; ``related`` holds the answered topic's
+    related topics that exist (at most three); ``query`` is the normalised question.
+    """
+
+    kind: DecisionKind
+    confidence: float
+    query: str
+    topic: Topic | None = None
+    candidates: tuple[Topic, ...] = ()
+    related: tuple[Topic, ...] = ()
+    hits: tuple[Hit, ...] = ()
+
+    @property
+    def answered(self) -> bool:
+        """True when the bot answers with a topic (no clarification, no decline)."""
+        return self.kind is DecisionKind.ANSWER and self.topic is not None
+
+
+MAX_RELATED = 3  # related-topic buttons under an answer
+
+
+def to_answer(decision: Decision, index: KnowledgeIndex) -> Answer:
+    """Turn an engine decision into an Answer, resolving the related topics that exist."""
+    related: tuple[Topic, ...] = ()
+    if decision.topic is not None:
+        found = []
+        for topic_id in decision.topic.related:
+            try:
+                found.append(index.topic(topic_id))
+            except KeyError:
+                continue
+        related = tuple(found[:MAX_RELATED])
+    return Answer(
+        kind=decision.kind,
+        confidence=decision.confidence,
+        query=decision.query,
+        topic=decision.topic,
+        candidates=decision.candidates,
+        related=related,
+        hits=decision.hits,
+    )
