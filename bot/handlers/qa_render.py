@@ -70,11 +70,11 @@ def answer_chunks(_: Translator, answer: Answer, question: str) -> list[str]:
 def decline_text(_: Translator, answer: Answer, question: str) -> str:
     """Say honestly that we have no reliable answer, and where to ask instead."""
     if not answer.query:
-        return _.gettext("I couldn't find any words in your message. Please type your question "
-                         "in words, for example: <i>maklumat hrs ada apa aja?</i>")
+        return _.gettext("Hello! Please type your question about the assessment in words, "
+                         "for example: <i>maklumat hrs ada apa aja?</i>")
     quote = escape(shorten(question, QUOTE_LIMIT))
     return _.gettext(
-        "Sorry, I don't have a reliable answer to <i>{question}</i>. I only answer questions "
+        "Sorry, I don't have a reliable answer to “{question}” yet. I only answer questions "
         "about the Ombudsman RI compliance assessment and public-service standards, and I "
         "would rather say so than guess. Your question has been noted so the content can be "
         "improved.\n\nFor other matters, please ask your Bagian Organisasi or the Ombudsman RI "
