@@ -64,3 +64,21 @@ def test_load_topics_and_lexicon_from_files(tmp_path: Path) -> None:
     assert lexicon.abbreviations == {"yg": "yang"}
     assert lexicon.stem_exceptions == {"berapa": "berapa"}
     assert lexicon.stopwords == frozenset({"yang", "itu"})
+
+
+def test_lexicon_english_and_off_topic_sections(tmp_path: Path) -> None:
+    lexicon_file = tmp_path / "lexicon.yaml"
+    lexicon_file.write_text(
+        "english:\n  the:\n  complaint: pengaduan\noff_topic: [Gaji, cpns]\n", encoding="utf-8")
+    lexicon = load_lexicon(lexicon_file)
+    assert lexicon.english == {"the": "", "complaint": "pengaduan"}
+    assert lexicon.off_topic == frozenset({"gaji", "cpns"})
+
+
+def test_lexicon_off_topic_entries_are_single_words(tmp_path: Path) -> None:
+    lexicon_file = tmp_path / "lexicon.yaml"
+    lexicon_file.write_text("off_topic:\n  - gaji\n  - opini wtp\n", encoding="utf-8")
+    with pytest.raises(ContentInvalid) as caught:
+        load_lexicon(lexicon_file)
+    (problem,) = caught.value.problems
+    assert problem.line == 3 and "single words" in problem.reason
