@@ -143,7 +143,7 @@ class RankingConfig:
     fuzzy_min_length: int = 5
     fuzzy_weight: float = 0.8
     oov_weight: float = 2.0
-    off_topic_weight: float = 2.0
+    off_topic_weight: float = 3.0
     similarity_weight: float = 0.4
     coverage_weight: float = 0.0
     answer_threshold: float = 0.55
