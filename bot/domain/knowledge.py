@@ -144,7 +144,7 @@ class RankingConfig:
     fuzzy_weight: float = 0.8
     oov_weight: float = 2.0
     off_topic_weight: float = 3.0
-    similarity_weight: float = 0.4
+    similarity_weight: float = 0.6
     coverage_weight: float = 0.0
     answer_threshold: float = 0.55
     clarify_threshold: float = 0.5
