@@ -180,10 +180,11 @@ def load_lexicon(path: Path | str) -> Lexicon:
     for key in ("abbreviations", "acronyms", "english"):
         if data.get(key) is not None and not isinstance(data[key], Mapping):
             problems.append(Located(file, line_of(data, (key,)), f"{key} must be a mapping"))
-    for index, word in enumerate(data.get("off_topic") or ()):
-        if len(str(word).split()) != 1:
+    for index, cue in enumerate(data.get("off_topic") or ()):
+        if not isinstance(cue, str) or not cue.split() or len(cue.split()) > 4:
             problems.append(Located(file, line_of(data, ("off_topic", index)),
-                                    f"off_topic entries are single words, not {word!r}"))
+                                    f"off_topic entries are words or phrases of up to 4 words, "
+                                    f"not {cue!r}"))
     if problems:
         raise ContentInvalid(problems)
     return Lexicon(

@@ -90,8 +90,8 @@ class Lexicon:
         stopwords: words dropped before ranking.
         english: English words or phrases mapped to Indonesian ("complaint" -> "pengaduan");
             an empty value drops the word ("the" -> ""). Acronyms and abbreviations win ties.
-        off_topic: words that signal another domain ("gaji", "cpns", "wtp"); see the module
-            docstring.
+        off_topic: words or short phrases that signal another domain ("gaji", "cpns",
+            "reformasi birokrasi"); see the module docstring.
     """
 
     abbreviations: Mapping[str, str] = field(default_factory=dict)
@@ -220,9 +220,15 @@ class Analyzer:
                 tokens = tuple(_split(key))
                 if tokens and tokens not in self._expansions:
                     self._expansions[tokens] = tuple(_split(value))
-        self._off_topic = frozenset(t for word in lexicon.off_topic for t in _split(word))
+        # Off-topic cues are words or short phrases ("gaji", "reformasi birokrasi").
+        self._off_topic: dict[tuple[str, ...], str] = {}
+        for cue in lexicon.off_topic:
+            tokens = tuple(_split(cue))
+            if tokens:
+                self._off_topic[tokens] = " ".join(tokens)
         self._max_key = min(
-            _LONGEST_LEXICON_KEY, max((len(k) for k in self._expansions), default=1)
+            _LONGEST_LEXICON_KEY,
+            max((len(k) for k in (*self._expansions, *self._off_topic)), default=1),
         )
 
     def normalize(self, text: str) -> list[str]:
@@ -241,21 +247,28 @@ class Analyzer:
     def query_words(self, text: str) -> list[tuple[str, bool]]:
         """Like ``words``, each word paired with whether it is an off-topic cue.
 
-        Only words typed by the user are cues, never words a lexicon expansion produced (so
-        "permenpanrb", which expands to "... reformasi birokrasi", is not off topic).
+        Only what the user typed can be a cue, never words a lexicon expansion produced (so
+        "permenpanrb", which expands to "... reformasi birokrasi", is not off topic). A cue
+        phrase ("reformasi birokrasi") comes back as one word, with its tokens joined by spaces.
         """
         tokens = self.normalize(text)
         expanded: list[tuple[str, bool]] = []
         i = 0
         while i < len(tokens):
             for n in range(min(self._max_key, len(tokens) - i), 0, -1):
-                replacement = self._expansions.get(tuple(tokens[i : i + n]))
+                key = tuple(tokens[i : i + n])
+                cue = self._off_topic.get(key)
+                if cue is not None:
+                    expanded.append((cue, True))
+                    i += n
+                    break
+                replacement = self._expansions.get(key)
                 if replacement is not None:
                     expanded.extend((word, False) for word in replacement)
                     i += n
                     break
             else:
-                expanded.append((tokens[i], tokens[i] in self._off_topic))
+                expanded.append((tokens[i], False))
                 i += 1
         return [(w, cue) for w, cue in expanded if w not in self._stopwords]
 

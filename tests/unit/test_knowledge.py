@@ -317,3 +317,13 @@ def test_off_topic_cue_only_counts_when_typed_not_when_expanded() -> None:
     assert analyzer.query_words("skp kinerja") == [
         ("skp", False), ("sasaran", False), ("kinerja", False), ("pegawai", False),
         ("kinerja", True)]
+
+
+def test_off_topic_phrase_is_one_cue_matched_before_expansions() -> None:
+    analyzer = Analyzer(dataclasses.replace(
+        LEXICON, off_topic=frozenset({"reformasi birokrasi", "nomor wa"}),
+        abbreviations={"wa": "whatsapp"}))
+    assert analyzer.query_words("nilai reformasi birokrasi") == [
+        ("nilai", False), ("reformasi birokrasi", True)]
+    assert analyzer.query_words("nomor WA dinas") == [("nomor wa", True), ("dinas", False)]
+    assert analyzer.query_words("reformasi") == [("reformasi", False)]

@@ -75,10 +75,11 @@ def test_lexicon_english_and_off_topic_sections(tmp_path: Path) -> None:
     assert lexicon.off_topic == frozenset({"gaji", "cpns"})
 
 
-def test_lexicon_off_topic_entries_are_single_words(tmp_path: Path) -> None:
+def test_lexicon_off_topic_entries_are_short_phrases(tmp_path: Path) -> None:
     lexicon_file = tmp_path / "lexicon.yaml"
-    lexicon_file.write_text("off_topic:\n  - gaji\n  - opini wtp\n", encoding="utf-8")
+    lexicon_file.write_text("off_topic:\n  - gaji\n  - reformasi birokrasi\n  - 42\n"
+                            "  - satu dua tiga empat lima\n", encoding="utf-8")
     with pytest.raises(ContentInvalid) as caught:
         load_lexicon(lexicon_file)
-    (problem,) = caught.value.problems
-    assert problem.line == 3 and "single words" in problem.reason
+    assert [(p.line, "up to 4 words" in p.reason) for p in caught.value.problems] == [
+        (4, True), (5, True)]
