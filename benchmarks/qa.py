@@ -7,8 +7,9 @@ Usage (from the repository root)::
 
 Content is loaded and validated exactly as the bot loads it (``load_content``). Evaluates the
 ``tune`` and ``heldout`` splits separately and prints, per split, our engine, the baseline and
-the ratio ours/baseline; with ``--json`` the last line is one JSON object with every figure. In-scope questions have ``expect`` set
-(a topic id; ids in ``also`` count as correct too); out-of-scope ones have ``expect: null``.
+the ratio ours/baseline; with ``--json`` the last line is one JSON object with every figure.
+In-scope questions have ``expect`` set (a topic id; ids in ``also`` count as correct too);
+out-of-scope ones have ``expect: null``.
 
 Figures, per split and per engine:
     top1       the first topic shown (ANSWER, or first CLARIFY candidate) is correct; a DECLINE
@@ -112,7 +113,7 @@ class Baseline:
 
 
 def ours(index: KnowledgeIndex) -> Callable[[str], Outcome]:
-    """Wrap the engine: time ``decide`` (what the bot runs) and take the ranking from ``search``."""
+    """Wrap the engine: time ``decide`` (what the bot runs); rank with ``search``."""
 
     def run(text: str) -> Outcome:
         start = time.perf_counter()

@@ -13,8 +13,6 @@ asserted here.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from benchmarks.qa import evaluate, load_questions, ours
