@@ -5,8 +5,11 @@ Usage (from the repository root)::
     python -m benchmarks.qa [--content content] [--questions tests/qa/questions.yaml]
                             [--set k1=1.5 --set margin=0.1] [--json]
 
-Evaluates the ``tune`` and ``heldout`` splits separately. In-scope questions have ``expect`` set
-(a topic id; ids in ``also`` count as correct too); out-of-scope ones have ``expect: null``.
+Content is loaded and validated exactly as the bot loads it (``load_content``). Evaluates the
+``tune`` and ``heldout`` splits separately and prints, per split, our engine, the baseline and
+the ratio ours/baseline; with ``--json`` the last line is one JSON object with every figure.
+In-scope questions have ``expect`` set (a topic id; ids in ``also`` count as correct too);
+out-of-scope ones have ``expect: null``.
 
 Figures, per split and per engine:
     top1       the first topic shown (ANSWER, or first CLARIFY candidate) is correct; a DECLINE
@@ -34,7 +37,8 @@ from typing import Any
 
 import yaml
 
-from bot.content.topics_loader import load_lexicon, load_topics
+from bot.content.bundle import load_content
+from bot.content.source import ContentInvalid
 from bot.domain.knowledge import DecisionKind, KnowledgeIndex, RankingConfig, Topic
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,7 +113,7 @@ class Baseline:
 
 
 def ours(index: KnowledgeIndex) -> Callable[[str], Outcome]:
-    """Wrap the engine: time ``decide`` (what the bot runs) and take the ranking from ``search``."""
+    """Wrap the engine: time ``decide`` (what the bot runs); rank with ``search``."""
 
     def run(text: str) -> Outcome:
         start = time.perf_counter()
@@ -185,11 +189,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
-    topics = load_topics(args.content / "topics")
-    lexicon = load_lexicon(args.content / "lexicon.yaml")
+    try:
+        bundle = load_content(args.content)
+    except ContentInvalid as exc:
+        print("\n".join(str(problem) for problem in exc.problems), file=sys.stderr)
+        return 3
+    topics = list(bundle.topics)
     config = RankingConfig(**_parse_overrides(args.set))
     start = time.perf_counter()
-    index = KnowledgeIndex.build(topics, lexicon, config)
+    index = KnowledgeIndex.build(topics, bundle.lexicon, config)
     build_ms = 1000 * (time.perf_counter() - start)
     start = time.perf_counter()
     baseline = Baseline(topics)
@@ -209,7 +217,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     columns = ["n_in", "n_oos", "top1", "answer", "top3", "mrr", "false_decline", "oos_reject"]
     columns += ["p50_ms", "p99_ms"]
-    print(f"topics={len(topics)} build={build_ms:.1f} ms (baseline {baseline_build_ms:.1f} ms)")
+    print(f"topics={len(topics)} index build={build_ms:.1f} ms "
+          f"(baseline {baseline_build_ms:.1f} ms)")
     print(f"{'split':8} {'engine':9} " + " ".join(f"{c:>13}" for c in columns))
     for split in args.splits.split(","):
         part = [q for q in questions if q.split == split]
@@ -220,7 +229,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             key: figures["ours"][key] / figures["baseline"][key]
             if figures["baseline"][key]
             else None
-            for key in ("top1", "top3", "mrr", "oos_reject")
+            for key in columns
+            if key not in ("n_in", "n_oos")
         }
         result[split] = {**figures, "ratio": ratios}
         for engine, values in figures.items():
@@ -229,6 +239,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for c in columns
             )
             print(f"{split:8} {engine:9} {cells}")
+        cells = " ".join(
+            f"{'':>13}" if c in ("n_in", "n_oos")
+            else f"{'n/a':>13}" if ratios[c] is None
+            else f"{ratios[c]:>13.2f}"
+            for c in columns
+        )
+        print(f"{split:8} {'ratio':9} {cells}")
     if args.json:
         print(json.dumps(result, sort_keys=True))
     return 0

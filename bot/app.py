@@ -22,7 +22,7 @@ from bot.config import Settings
 from bot.content.bundle import ContentBundle, load_content
 from bot.db import migrate
 from bot.db.session import create_engine, create_session_factory
-from bot.handlers import cancel, errors, fallback, flows, members, start
+from bot.handlers import cancel, errors, fallback, flows, members, qa, start
 from bot.handlers import help as help_handlers
 from bot.handlers import settings as settings_handlers
 from bot.handlers.commands import MENU
@@ -35,6 +35,7 @@ from bot.services.clock import Clock, system_clock
 from bot.services.container import Services
 from bot.services.flows import FlowService
 from bot.services.members import MemberService
+from bot.services.qa import QAService
 from bot.services.units import UnitService
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,7 @@ async def build_services(settings: Settings, *, clock: Clock = system_clock,
         units=UnitService(sessions, clock),
         flows=FlowService(sessions, clock),
         access=AccessService(sessions, clock),
+        qa=QAService(sessions, clock, bundle),
     )
     await services.units.sync(bundle.units)
     return services
@@ -136,6 +138,7 @@ def build_application(settings: Settings, services: Services, *,
     help_handlers.register(app)
     cancel.register(app)
     settings_handlers.register(app)
+    qa.register(app)
     # The text router must come after every command handler and before the fallbacks.
     flows.register(app)
     # Fallbacks last: unknown commands, stale buttons, non-text messages.

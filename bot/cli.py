@@ -236,6 +236,90 @@ def format_stats(stats: Any) -> str:
     return "\n".join(lines)
 
 
+# --- ask (Q&A) -----------------------------------------------------------------------------------
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    """Answer questions as the bot would; batch from stdin when no question is given.
+
+    Needs only the content (no token, no database): nothing is recorded as a gap here.
+    """
+    settings = _settings(args)
+    import json
+    import time
+
+    from bot.content.bundle import load_content
+    from bot.handlers.qa_render import plain_answer
+    from bot.i18n import load_catalogs
+    from bot.services.clock import system_clock
+    from bot.services.qa import QAService
+
+    try:
+        bundle = load_content(settings.content_dir)
+    except ContentInvalid as exc:
+        raise CliError(_content_lines(exc), EXIT_CONTENT) from None
+    qa = QAService(None, system_clock, bundle)
+    _ = load_catalogs(settings.default_locale).for_locale(None)
+    questions = [args.question] if args.question else (line.strip() for line in sys.stdin)
+    for question in questions:
+        if not question:
+            continue
+        start = time.perf_counter()
+        answer = qa.decide(question)
+        latency_ms = 1000 * (time.perf_counter() - start)
+        text = plain_answer(_, answer, question)
+        if args.json:
+            topic = answer.topic if answer.answered else None
+            print(json.dumps({
+                "question": question,
+                "topic_id": topic.id if topic else None,
+                "title": topic.title if topic else None,
+                "confidence": round(answer.confidence, 4),
+                "answer": text,
+                "sources": list(topic.sources) if topic else [],
+                "latency_ms": round(latency_ms, 3),
+                "kind": answer.kind.value,
+                "candidates": [t.id for t in answer.candidates],
+            }, ensure_ascii=False), flush=False)
+        else:
+            print(text)
+            print()
+    sys.stdout.flush()
+    return 0
+
+
+def cmd_content_gaps(args: argparse.Namespace) -> int:
+    """List the questions the bot most often declined or was unsure about."""
+    settings = _settings(args)
+    from bot.content.bundle import load_content
+    from bot.db import migrate
+    from bot.db.session import create_engine, create_session_factory
+    from bot.services.clock import system_clock
+    from bot.services.qa import Gap, QAService
+
+    async def main() -> list[Gap]:
+        bundle = load_content(settings.content_dir)
+        engine = create_engine(settings.database_url)
+        try:
+            await migrate.upgrade(engine)
+            qa = QAService(create_session_factory(engine), system_clock, bundle)
+            return await qa.gaps(args.limit)
+        finally:
+            await engine.dispose()
+
+    gaps = _run_async(main())
+    if not gaps:
+        print("no unanswered questions recorded")
+        return 0
+    print(f"{'count':>5}  {'last asked (UTC)':16}  {'kind':7}  question  [best candidates]")
+    for gap in gaps:
+        candidates = ", ".join(f"{topic} {score:.2f}" for topic, score in gap.candidates)
+        example = " ".join(gap.example.split())[:80]
+        print(f"{gap.count:>5}  {gap.last_asked:%Y-%m-%d %H:%M}  {gap.kind:7}  {example}"
+              f"  [{candidates or '-'}]")
+    return 0
+
+
 # --- parser --------------------------------------------------------------------------------------
 
 
@@ -269,6 +353,14 @@ def build_parser() -> argparse.ArgumentParser:
     check = content.add_parser("check", help="validate content files")
     check.add_argument("--dir", help="content folder (default BOT_CONTENT_DIR)")
     check.set_defaults(func=cmd_content_check)
+    gaps = content.add_parser("gaps", help="most frequent unanswered or unsure questions")
+    gaps.add_argument("--limit", type=int, default=20, help="how many to list (default 20)")
+    gaps.set_defaults(func=cmd_content_gaps, log_level="WARNING")
+
+    ask = sub.add_parser("ask", help="answer a question as the bot would (no token, no database)")
+    ask.add_argument("question", nargs="?", help="the question; without it, one per line on stdin")
+    ask.add_argument("--json", action="store_true", help="one JSON object per line")
+    ask.set_defaults(func=cmd_ask, log_level="WARNING")
     return parser
 
 

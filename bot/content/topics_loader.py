@@ -161,12 +161,13 @@ def _mapping(value: Any) -> dict[str, str]:
     if value is None:
         return {}
     if isinstance(value, Mapping):
-        return {str(k).lower(): str(v) for k, v in value.items()}
+        # An empty value ("the:") means "drop this word" (used by the english section).
+        return {str(k).lower(): "" if v is None else str(v) for k, v in value.items()}
     return {str(v).lower(): str(v) for v in value}
 
 
 def load_lexicon(path: Path | str) -> Lexicon:
-    """Load lexicon.yaml (abbreviations, acronyms, stem_exceptions, stopwords)."""
+    """Load lexicon.yaml (abbreviations, acronyms, stem_exceptions, stopwords, english, off_topic)."""
     file = Path(path)
     data = read_yaml(file) or LineDict()
     problems = []
@@ -176,9 +177,14 @@ def load_lexicon(path: Path | str) -> Lexicon:
     for key in data:
         if key not in known:
             problems.append(Located(file, line_of(data, (key,)), f"unknown section {key!r}"))
-    for key in ("abbreviations", "acronyms"):
+    for key in ("abbreviations", "acronyms", "english"):
         if data.get(key) is not None and not isinstance(data[key], Mapping):
             problems.append(Located(file, line_of(data, (key,)), f"{key} must be a mapping"))
+    for index, cue in enumerate(data.get("off_topic") or ()):
+        if not isinstance(cue, str) or not cue.split() or len(cue.split()) > 4:
+            problems.append(Located(file, line_of(data, ("off_topic", index)),
+                                    f"off_topic entries are words or phrases of up to 4 words, "
+                                    f"not {cue!r}"))
     if problems:
         raise ContentInvalid(problems)
     return Lexicon(
@@ -186,4 +192,6 @@ def load_lexicon(path: Path | str) -> Lexicon:
         acronyms=_mapping(data.get("acronyms")),
         stem_exceptions=_mapping(data.get("stem_exceptions")),
         stopwords=frozenset(str(w) for w in data.get("stopwords") or ()),
+        english=_mapping(data.get("english")),
+        off_topic=frozenset(str(w).lower() for w in data.get("off_topic") or ()),
     )

@@ -5,8 +5,9 @@ Pipeline for both topics and questions (``Analyzer``):
 1. truncate very long input to a bound (``RankingConfig.max_query_chars`` for queries);
 2. Unicode NFKC normalisation and case folding;
 3. split into letter/digit runs, which strips punctuation, symbols and emoji;
-4. expand chat abbreviations ("yg" -> "yang") and domain acronyms ("sp" -> "sp standar pelayanan")
-   from the curated ``Lexicon`` (multi-word keys such as "k/l" are matched on token n-grams);
+4. expand chat abbreviations ("yg" -> "yang"), domain acronyms ("sp" -> "sp standar pelayanan")
+   and English words ("complaint" -> "pengaduan") from the curated ``Lexicon`` (multi-word keys
+   such as "k/l" are matched on token n-grams; an English word mapped to nothing is dropped);
 5. drop stopwords;
 6. stem with Snowball Indonesian, except words listed in ``Lexicon.stem_exceptions`` (the stemmer
    turns "berikan" into "ikan" and "berapa" into "apa").
@@ -17,9 +18,13 @@ words the domain vocabulary does not know with rapidfuzz (typo tolerance), and a
 similarity to the closest example question. ``KnowledgeIndex.decide`` turns the ranking into an
 ANSWER, a CLARIFY with up to three candidates, or a DECLINE.
 
-Out-of-scope questions are detected without any list of off-topic words: the confidence of a topic
-is the share of the query's information (IDF mass) that the topic explains, so a question that is
-mostly about words the knowledge base never uses ("gaji", "cuaca") gets a low confidence.
+Out-of-scope questions are detected mainly by coverage: the confidence of a topic is the share
+of the query's information (IDF mass) that the topic explains, so a question that is mostly about
+words the knowledge base never uses ("cuaca") gets a low confidence. Some out-of-scope questions
+share most of their words with the domain ("jadwal CPNS", "opini WTP", "nilai IPK"); the lexicon's
+``off_topic`` cue words name the other domains they come from. A cue word in a query is never
+matched, and it counts against coverage like an unknown word (``RankingConfig.off_topic_weight``),
+so such a question is declined unless the rest of it is clearly about a topic.
 """
 
 from __future__ import annotations
@@ -36,7 +41,9 @@ import snowballstemmer
 from rapidfuzz import fuzz, process
 
 __all__ = [
+    "MAX_RELATED",
     "Analyzer",
+    "Answer",
     "Decision",
     "DecisionKind",
     "Hit",
@@ -44,6 +51,7 @@ __all__ = [
     "Lexicon",
     "RankingConfig",
     "Topic",
+    "to_answer",
 ]
 
 # Letter or digit runs; everything else (punctuation, symbols, emoji, spaces) separates tokens.
@@ -80,12 +88,18 @@ class Lexicon:
         stem_exceptions: words the stemmer must not touch, mapped to the form to use instead
             ("berikan" -> "beri", "berapa" -> "berapa").
         stopwords: words dropped before ranking.
+        english: English words or phrases mapped to Indonesian ("complaint" -> "pengaduan");
+            an empty value drops the word ("the" -> ""). Acronyms and abbreviations win ties.
+        off_topic: words or short phrases that signal another domain ("gaji", "cpns",
+            "reformasi birokrasi"); see the module docstring.
     """
 
     abbreviations: Mapping[str, str] = field(default_factory=dict)
     acronyms: Mapping[str, str] = field(default_factory=dict)
     stem_exceptions: Mapping[str, str] = field(default_factory=dict)
     stopwords: frozenset[str] = frozenset()
+    english: Mapping[str, str] = field(default_factory=dict)
+    off_topic: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +117,8 @@ class RankingConfig:
         fuzzy_weight: weight of a corrected word relative to an exact one.
         oov_weight: how much an unknown (uncorrectable) query word counts against coverage,
             as a fraction of the IDF of a word seen in no topic.
+        off_topic_weight: how much an off-topic cue word counts against coverage, as a
+            fraction of the IDF of a word seen in no topic.
         similarity_weight: weight of the closest-example-question similarity (0..1) next to
             BM25F, in both the ranking score and the confidence.
         coverage_weight: ranking bonus for the share of the query's IDF mass a topic contains
@@ -127,7 +143,8 @@ class RankingConfig:
     fuzzy_min_length: int = 5
     fuzzy_weight: float = 0.8
     oov_weight: float = 2.0
-    similarity_weight: float = 0.4
+    off_topic_weight: float = 3.0
+    similarity_weight: float = 0.6
     coverage_weight: float = 0.0
     answer_threshold: float = 0.55
     clarify_threshold: float = 0.5
@@ -198,12 +215,20 @@ class Analyzer:
                 self._expansions[tokens] = tokens + tuple(
                     t for t in _split(value) if t not in tokens
                 )
-        for key, value in lexicon.abbreviations.items():
-            tokens = tuple(_split(key))
-            if tokens and tokens not in self._expansions:
-                self._expansions[tokens] = tuple(_split(value))
+        for mapping in (lexicon.abbreviations, lexicon.english):
+            for key, value in mapping.items():
+                tokens = tuple(_split(key))
+                if tokens and tokens not in self._expansions:
+                    self._expansions[tokens] = tuple(_split(value))
+        # Off-topic cues are words or short phrases ("gaji", "reformasi birokrasi").
+        self._off_topic: dict[tuple[str, ...], str] = {}
+        for cue in lexicon.off_topic:
+            tokens = tuple(_split(cue))
+            if tokens:
+                self._off_topic[tokens] = " ".join(tokens)
         self._max_key = min(
-            _LONGEST_LEXICON_KEY, max((len(k) for k in self._expansions), default=1)
+            _LONGEST_LEXICON_KEY,
+            max((len(k) for k in (*self._expansions, *self._off_topic)), default=1),
         )
 
     def normalize(self, text: str) -> list[str]:
@@ -217,20 +242,35 @@ class Analyzer:
 
     def words(self, text: str) -> list[str]:
         """Return the surface words of ``text`` after lexicon expansion and stopword removal."""
+        return [word for word, _ in self.query_words(text)]
+
+    def query_words(self, text: str) -> list[tuple[str, bool]]:
+        """Like ``words``, each word paired with whether it is an off-topic cue.
+
+        Only what the user typed can be a cue, never words a lexicon expansion produced (so
+        "permenpanrb", which expands to "... reformasi birokrasi", is not off topic). A cue
+        phrase ("reformasi birokrasi") comes back as one word, with its tokens joined by spaces.
+        """
         tokens = self.normalize(text)
-        expanded: list[str] = []
+        expanded: list[tuple[str, bool]] = []
         i = 0
         while i < len(tokens):
             for n in range(min(self._max_key, len(tokens) - i), 0, -1):
-                replacement = self._expansions.get(tuple(tokens[i : i + n]))
+                key = tuple(tokens[i : i + n])
+                cue = self._off_topic.get(key)
+                if cue is not None:
+                    expanded.append((cue, True))
+                    i += n
+                    break
+                replacement = self._expansions.get(key)
                 if replacement is not None:
-                    expanded.extend(replacement)
+                    expanded.extend((word, False) for word in replacement)
                     i += n
                     break
             else:
-                expanded.append(tokens[i])
+                expanded.append((tokens[i], False))
                 i += 1
-        return [w for w in expanded if w not in self._stopwords]
+        return [(w, cue) for w, cue in expanded if w not in self._stopwords]
 
     def stem(self, word: str) -> str:
         """Stem one surface word, honouring the exception list."""
@@ -264,6 +304,7 @@ def _field_texts(topic: Topic) -> tuple[str, ...]:
 class _QueryTerm:
     term: str
     weight: float  # 1 for an exact word, fuzzy_weight for a corrected one, 0 if unknown
+    off_topic: bool = False  # an off-topic cue word: never matched, counts against coverage
 
 
 class KnowledgeIndex:
@@ -402,7 +443,10 @@ class KnowledgeIndex:
 
     def _query_terms(self, text: str) -> list[_QueryTerm]:
         terms: dict[str, _QueryTerm] = {}
-        for word in self._analyzer.words(text):
+        for word, off_topic in self._analyzer.query_words(text):
+            if off_topic:
+                terms["\x00" + word] = _QueryTerm(word, 0.0, off_topic=True)
+                continue
             stem = self._analyzer.stem(word)
             if stem in self._idf:
                 candidate = _QueryTerm(stem, 1.0)
@@ -424,6 +468,8 @@ class KnowledgeIndex:
         for qt in terms:
             if qt.weight > 0:
                 mass += self._idf[qt.term]
+            elif qt.off_topic:
+                mass += self._unknown_idf * config.off_topic_weight
             else:
                 mass += self._unknown_idf * config.oov_weight
         if mass <= 0:
@@ -509,3 +555,50 @@ class KnowledgeIndex:
         return Decision(
             DecisionKind.CLARIFY, best.confidence, query, candidates=candidates, hits=hits
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What the bot makes of one question, ready to render.
+
+    ``topic`` is set for ANSWER, ``candidates`` for CLARIFY; ``related`` holds the answered topic's
+    related topics that exist (at most three); ``query`` is the normalised question.
+    """
+
+    kind: DecisionKind
+    confidence: float
+    query: str
+    topic: Topic | None = None
+    candidates: tuple[Topic, ...] = ()
+    related: tuple[Topic, ...] = ()
+    hits: tuple[Hit, ...] = ()
+
+    @property
+    def answered(self) -> bool:
+        """True when the bot answers with a topic (no clarification, no decline)."""
+        return self.kind is DecisionKind.ANSWER and self.topic is not None
+
+
+MAX_RELATED = 3  # related-topic buttons under an answer
+
+
+def to_answer(decision: Decision, index: KnowledgeIndex) -> Answer:
+    """Turn an engine decision into an Answer, resolving the related topics that exist."""
+    related: tuple[Topic, ...] = ()
+    if decision.topic is not None:
+        found = []
+        for topic_id in decision.topic.related:
+            try:
+                found.append(index.topic(topic_id))
+            except KeyError:
+                continue
+        related = tuple(found[:MAX_RELATED])
+    return Answer(
+        kind=decision.kind,
+        confidence=decision.confidence,
+        query=decision.query,
+        topic=decision.topic,
+        candidates=decision.candidates,
+        related=related,
+        hits=decision.hits,
+    )

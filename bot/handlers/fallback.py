@@ -1,4 +1,4 @@
-"""Last-resort handlers: unknown commands, stale or forged buttons, text nobody waits for."""
+"""Last-resort handlers: unknown commands, stale or forged buttons, non-text messages."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.handlers.context import BotContext
-from bot.handlers.flows import set_default_text
-from bot.handlers.members import registered
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
@@ -30,16 +28,6 @@ async def stale_button(update: Update, context: BotContext) -> None:
         "This button has expired. Type /bantuan to see what I can do."), show_alert=True)
 
 
-@registered
-async def no_answer_yet(update: Update, context: BotContext) -> None:
-    """Free text before the Q&A feature exists: say so honestly."""
-    message = update.effective_message
-    if message is None:
-        return
-    await message.reply_html(context.translator.gettext(
-        "I can't answer questions yet. Type /bantuan to see what I can do."))
-
-
 async def other_message(update: Update, context: BotContext) -> None:
     """Stickers, locations and the like: explain what the bot understands."""
     message = update.effective_message
@@ -51,7 +39,6 @@ async def other_message(update: Update, context: BotContext) -> None:
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Registered last (after the text router) so they only see what nothing else took."""
-    set_default_text(app, no_answer_yet)
     app.add_handler(MessageHandler(filters.COMMAND, unknown_command))
     app.add_handler(CallbackQueryHandler(stale_button))
     app.add_handler(MessageHandler(

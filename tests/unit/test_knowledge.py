@@ -268,3 +268,62 @@ def test_decide_handles_huge_input(index: KnowledgeIndex) -> None:
     decision = index.decide("maklumat pelayanan " * 50_000)
     assert decision.kind is DecisionKind.ANSWER
     assert len(decision.query.split()) <= 2
+
+
+# --- English words and off-topic cues (lexicon content) --------------------------------------
+
+
+def _index_with(**lexicon: object) -> KnowledgeIndex:
+    return KnowledgeIndex.build(TOPICS, dataclasses.replace(LEXICON, **lexicon))  # type: ignore[arg-type]
+
+
+def test_english_words_are_mapped_to_indonesian_and_function_words_dropped() -> None:
+    english = {"what": "", "is": "", "a": "", "service standard": "standar pelayanan",
+               "components": "komponen", "compensation": "kompensasi"}
+    analyzer = Analyzer(dataclasses.replace(LEXICON, english=english))
+    assert analyzer.words("What is a compensation?") == ["kompensasi"]
+    assert analyzer.words("service standard components") == ["standar", "pelayanan", "komponen"]
+    index = _index_with(english=english)
+    assert index.search("service standard components")[0].topic_id == "komponen-sp"
+    # Without the mapping the same question finds nothing it can answer.
+    assert KnowledgeIndex.build(TOPICS, LEXICON).decide("compensation").kind is DecisionKind.DECLINE
+    assert index.decide("compensation").topic is not None
+
+
+def test_acronyms_win_over_english_entries() -> None:
+    analyzer = Analyzer(dataclasses.replace(LEXICON, english={"sp": "", "skm": "survey"}))
+    assert analyzer.words("sp") == ["sp", "standar", "pelayanan"]
+
+
+def test_off_topic_cue_lowers_confidence_and_is_never_matched() -> None:
+    plain = KnowledgeIndex.build(TOPICS, LEXICON)
+    question = "kompensasi pelayanan survei"
+    before = plain.decide(question)
+    # "survei" is a known word; as a cue it no longer matches and counts against coverage.
+    cued = _index_with(off_topic=frozenset({"survei"}))
+    after = cued.decide(question)
+    assert after.confidence < before.confidence
+    assert all(h.topic_id != "skm" for h in after.hits)
+    assert cued.decide("survei").kind is DecisionKind.DECLINE
+    assert plain.decide("survei").kind is not DecisionKind.DECLINE
+    heavier = KnowledgeIndex.build(TOPICS, dataclasses.replace(LEXICON, off_topic=frozenset({
+        "survei"})), RankingConfig(off_topic_weight=4.0))
+    assert heavier.decide(question).confidence < after.confidence
+
+
+def test_off_topic_cue_only_counts_when_typed_not_when_expanded() -> None:
+    analyzer = Analyzer(dataclasses.replace(
+        LEXICON, acronyms={"skp": "sasaran kinerja pegawai"}, off_topic=frozenset({"kinerja"})))
+    assert analyzer.query_words("skp kinerja") == [
+        ("skp", False), ("sasaran", False), ("kinerja", False), ("pegawai", False),
+        ("kinerja", True)]
+
+
+def test_off_topic_phrase_is_one_cue_matched_before_expansions() -> None:
+    analyzer = Analyzer(dataclasses.replace(
+        LEXICON, off_topic=frozenset({"reformasi birokrasi", "nomor wa"}),
+        abbreviations={"wa": "whatsapp"}))
+    assert analyzer.query_words("nilai reformasi birokrasi") == [
+        ("nilai", False), ("reformasi birokrasi", True)]
+    assert analyzer.query_words("nomor WA dinas") == [("nomor wa", True), ("dinas", False)]
+    assert analyzer.query_words("reformasi") == [("reformasi", False)]

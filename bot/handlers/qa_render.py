@@ -1,0 +1,153 @@
+"""Pure rendering of Q&A answers and the /indikator browser (HTML; user text escaped)."""
+
+from __future__ import annotations
+
+import re
+from html import escape, unescape
+
+from bot.domain.knowledge import Answer, DecisionKind, Topic
+from bot.domain.methodology import Certainty, Dimension, Indicator, Methodology
+from bot.handlers.render import split_message
+from bot.i18n import Translator
+
+QUOTE_LIMIT = 200  # characters of the user's question repeated in a reply
+LABEL_LIMIT = 60  # characters of a button label; longer titles are shortened
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut text to `limit` characters at a word boundary, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] or text[: limit - 1]
+    return cut + "…"
+
+
+def plain(html: str) -> str:
+    """The text a person reads from our HTML (for the command line)."""
+    return unescape(_TAG_RE.sub("", html))
+
+
+def certainty_note(_: Translator, certainty: str) -> str | None:
+    """A plain warning for content that is not certain; None when it is."""
+    if certainty == "sebagian":
+        return _.gettext("Note: this is based on a single source so far. If it matters, check "
+                         "with your Bagian Organisasi.")
+    if certainty == "belum-pasti":
+        return _.gettext("Note: this is not confirmed by an official source yet. Please confirm "
+                         "it with the Ombudsman RI representative office (Perwakilan Ombudsman).")
+    return None
+
+
+def topic_text(_: Translator, topic: Topic) -> str:
+    """Title, short answer, source line and, if needed, a certainty note."""
+    parts = [f"<b>{escape(topic.title)}</b>", escape(topic.short)]
+    if topic.sources:
+        parts.append("<i>" + escape(_.gettext("Source: {sources}").format(
+            sources="; ".join(topic.sources))) + "</i>")
+    note = certainty_note(_, topic.certainty)
+    if note:
+        parts.append("⚠️ " + escape(note))
+    return "\n\n".join(parts)
+
+
+def detail_chunks(_: Translator, topic: Topic) -> list[str]:
+    """The longer explanation ("Selengkapnya"), split below Telegram's limit."""
+    header = "<b>" + escape(_.gettext("{title}: more detail").format(title=topic.title)) + "</b>"
+    return split_message(header + "\n\n" + escape(topic.detail or topic.short))
+
+
+def answer_chunks(_: Translator, answer: Answer, question: str) -> list[str]:
+    """The reply to a question: an answer, a "did you mean", or an honest decline."""
+    if answer.kind is DecisionKind.ANSWER and answer.topic is not None:
+        return split_message(topic_text(_, answer.topic))
+    if answer.kind is DecisionKind.CLARIFY and answer.candidates:
+        return [escape(_.gettext("I'm not sure which topic you mean. Did you mean:"))]
+    return split_message(decline_text(_, answer, question))
+
+
+def decline_text(_: Translator, answer: Answer, question: str) -> str:
+    """Say honestly that we have no reliable answer, and where to ask instead."""
+    if not answer.query:
+        return _.gettext("Hello! Please type your question about the assessment in words, "
+                         "for example: <i>maklumat hrs ada apa aja?</i>")
+    quote = escape(shorten(question, QUOTE_LIMIT))
+    return _.gettext(
+        "Sorry, I don't have a reliable answer to “{question}” yet. I only answer questions "
+        "about the Ombudsman RI compliance assessment and public-service standards, and I "
+        "would rather say so than guess. Your question has been noted so the content can be "
+        "improved.\n\nFor other matters, please ask your Bagian Organisasi or the Ombudsman RI "
+        "representative office (Perwakilan Ombudsman). Type /bantuan to see what I can do."
+    ).format(question=quote)
+
+
+def plain_answer(_: Translator, answer: Answer, question: str) -> str:
+    """The whole reply as plain text, buttons listed as lines (for the command line)."""
+    lines = [plain(chunk) for chunk in answer_chunks(_, answer, question)]
+    if answer.kind is DecisionKind.CLARIFY:
+        lines += [f"- {topic.title} ({topic.id})" for topic in answer.candidates]
+    elif answer.related:
+        lines.append(_.gettext("Related: {titles}").format(
+            titles="; ".join(t.title for t in answer.related)))
+    return "\n".join(lines)
+
+
+# --- /indikator ----------------------------------------------------------------------------------
+
+
+def editions_text(_: Translator) -> str:
+    """/indikator: pick an edition."""
+    return _.gettext("<b>Assessment indicators</b>\n\nPick the assessment year (edition):")
+
+
+def edition_text(_: Translator, methodology: Methodology) -> str:
+    """An edition: pick a dimension."""
+    lines = [f"<b>{escape(methodology.name)}</b>", ""]
+    if methodology.caveats:
+        lines += ["⚠️ " + escape(methodology.caveats[0]), ""]
+    lines.append(_.gettext("Pick a dimension:"))
+    return "\n".join(lines)
+
+
+def dimension_label(_: Translator, dimension: Dimension) -> str:
+    """A dimension button: name and weight."""
+    return shorten(f"{dimension.name} ({_.number(dimension.weight)} %)", LABEL_LIMIT)
+
+
+def dimension_text(_: Translator, methodology: Methodology, dimension: Dimension) -> str:
+    """A dimension: its variables, then pick an indicator."""
+    lines = [f"<b>{escape(dimension.name)}</b> — {escape(methodology.name)}"]
+    if dimension.description:
+        lines += ["", escape(dimension.description)]
+    lines.append("")
+    for variable in dimension.variables:
+        count = len(variable.indicators)
+        lines.append("• " + escape(_.ngettext("{variable}: {count} indicator",
+                                              "{variable}: {count} indicators", count)
+                                   .format(variable=variable.name, count=count)))
+    lines += ["", _.gettext("Pick an indicator:")]
+    return "\n".join(lines)
+
+
+def indicator_text(_: Translator, dimension: Dimension, indicator: Indicator) -> str:
+    """An indicator: weight, self-check question, evidence."""
+    lines = [
+        f"<b>{escape(indicator.name)}</b>",
+        escape(_.gettext("Dimension: {dimension}").format(dimension=dimension.name)),
+        escape(_.gettext("Weight: {weight} % of the dimension").format(
+            weight=_.number(indicator.weight))),
+        "",
+        "<b>" + escape(_.gettext("Self-check question")) + "</b>",
+        escape(indicator.question),
+    ]
+    if indicator.evidence:
+        lines += ["", "<b>" + escape(_.gettext("Evidence (bukti dukung)")) + "</b>",
+                  escape(indicator.evidence)]
+    if indicator.note:
+        lines += ["", "<i>" + escape(indicator.note) + "</i>"]
+    if indicator.certainty is not Certainty.PASTI:
+        note = certainty_note(_, indicator.certainty.value)
+        if note:
+            lines += ["", "⚠️ " + escape(note)]
+    return "\n".join(lines)
