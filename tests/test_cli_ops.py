@@ -78,7 +78,6 @@ def test_stats_counts_users_units_and_feature_tables(tmp_path: Path) -> None:
                        [("sent",), ("sent",), ("pending",), ("failed",)])
         db.execute("create table quiz_answers (id integer primary key)")
         db.execute("insert into quiz_answers default values")
-        db.execute("create table qa_gaps (id integer primary key)")
     db.close()
     result = _run(["stats"], tmp_path)
     assert result.returncode == 0, result.stderr
