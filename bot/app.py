@@ -31,9 +31,12 @@ from bot.i18n import Catalogs, load_catalogs
 from bot.services.access import AccessService
 from bot.services.clock import Clock, system_clock
 from bot.services.container import Services
+from bot.services.evidence import EvidenceService
 from bot.services.flows import FlowService
 from bot.services.members import MemberService
+from bot.services.storage import FileStore
 from bot.services.units import UnitService
+from bot.services.users import UserAdminService
 
 log = logging.getLogger(__name__)
 
@@ -84,13 +87,17 @@ async def build_services(settings: Settings, *, clock: Clock = system_clock,
     if upgrade:
         await migrate.upgrade(engine)
     sessions = create_session_factory(engine)
+    access = AccessService(sessions, clock)
     services = Services(
         engine=engine, sessions=sessions, clock=clock, content=bundle,
         members=MemberService(sessions, clock, admin_ids=settings.admin_ids,
                               default_tz=settings.timezone, default_locale=settings.default_locale),
         units=UnitService(sessions, clock),
         flows=FlowService(sessions, clock),
-        access=AccessService(sessions, clock),
+        access=access,
+        users=UserAdminService(sessions, clock, access, admin_ids=settings.admin_ids),
+        evidence=EvidenceService(sessions, clock, access, bundle, edition=settings.edition,
+                                 store=FileStore(settings.storage_dir)),
     )
     await services.units.sync(bundle.units)
     return services

@@ -9,9 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.content.bundle import ContentBundle
 from bot.services.access import AccessService
 from bot.services.clock import Clock
+from bot.services.evidence import EvidenceService
 from bot.services.flows import FlowService
 from bot.services.members import MemberService
 from bot.services.units import UnitService
+from bot.services.users import UserAdminService
 
 
 @dataclass(slots=True)
@@ -26,3 +28,5 @@ class Services:
     units: UnitService
     flows: FlowService
     access: AccessService
+    users: UserAdminService
+    evidence: EvidenceService
