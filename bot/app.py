@@ -22,7 +22,7 @@ from bot.config import Settings
 from bot.content.bundle import ContentBundle, load_content
 from bot.db import migrate
 from bot.db.session import create_engine, create_session_factory
-from bot.handlers import cancel, errors, fallback, flows, members, start
+from bot.handlers import cancel, errors, evidence, fallback, flows, members, start, users
 from bot.handlers import help as help_handlers
 from bot.handlers import settings as settings_handlers
 from bot.handlers.commands import MENU
@@ -136,6 +136,8 @@ def build_application(settings: Settings, services: Services, *,
     help_handlers.register(app)
     cancel.register(app)
     settings_handlers.register(app)
+    users.register(app)
+    evidence.register(app)
     # The text router must come after every command handler and before the fallbacks.
     flows.register(app)
     # Fallbacks last: unknown commands, stale buttons, non-text messages.

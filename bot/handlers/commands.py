@@ -13,11 +13,14 @@ HELP = "bantuan"
 HELP_EN = "help"
 CANCEL = "batal"
 SETTINGS = "pengaturan"
+EVIDENCE = "bukti"
+USERS = "pengguna"  # admins only; not in the public menu
 
 # Shown by Telegram in the "/" menu; order matters there.
 MENU: list[tuple[str, str]] = [
     (START, N_("Register or change your unit")),
     (HELP, N_("What this bot does and how to use it")),
+    (EVIDENCE, N_("Evidence files (bukti dukung) of your unit")),
     (SETTINGS, N_("Language and time zone")),
     (CANCEL, N_("Cancel what you are doing")),
 ]
