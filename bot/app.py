@@ -22,9 +22,10 @@ from bot.config import Settings
 from bot.content.bundle import ContentBundle, load_content
 from bot.db import migrate
 from bot.db.session import create_engine, create_session_factory
-from bot.handlers import cancel, errors, evidence, fallback, flows, members, start, users
+from bot.handlers import cancel, errors, evidence, fallback, flows, members, start
 from bot.handlers import help as help_handlers
 from bot.handlers import settings as settings_handlers
+from bot.handlers import users as users_handlers
 from bot.handlers.commands import MENU
 from bot.handlers.context import BotContext
 from bot.i18n import Catalogs, load_catalogs
@@ -136,7 +137,7 @@ def build_application(settings: Settings, services: Services, *,
     help_handlers.register(app)
     cancel.register(app)
     settings_handlers.register(app)
-    users.register(app)
+    users_handlers.register(app)
     evidence.register(app)
     # The text router must come after every command handler and before the fallbacks.
     flows.register(app)

@@ -20,7 +20,8 @@ from tests.test_cli import _one_clear_line, _run
 
 
 @pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> Any:
     """Run `python -m bot ...` in this process; return (exit code, stdout, stderr)."""
     import bot.logging_setup
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from html import escape
 from itertools import groupby
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.evidence import ALLOWED_TYPES, MAX_BYTES, Evidence
 from bot.domain.methodology import Dimension, Indicator, Methodology
@@ -130,7 +130,8 @@ def _day(_: Translator, moment: datetime | None, zone: str) -> str:
     return _.datetime(moment, zone, "d MMM y")
 
 
-def _nav(_: Translator, page: int, pages: int, make: type, *head: int) -> list[object]:
+def _nav(_: Translator, page: int, pages: int, make: type,
+         *head: int) -> list[InlineKeyboardButton]:
     nav = []
     if page > 0:
         nav.append(button("‹ " + _.pgettext("pager", "Previous"), make(*head, page - 1)))
@@ -165,16 +166,15 @@ def user_page(_: Translator, users: Sequence[UserSummary], page: int,
         for user in group:
             state = (_.gettext("last active {date}").format(date=_day(_, user.last_seen_at, zone))
                      if user.active else _.pgettext("user", "inactive"))
-            lines.append("• {name} — {role} — {state}".format(
-                name=escape(_user_name(_, user)), role=role_name(_, user.role.value),
-                state=state))
+            role = role_name(_, user.role.value)
+            lines.append(f"• {escape(_user_name(_, user))} — {role} — {state}")
     lines.append("")
     lines.append(_.gettext("Pick a person to change their role or deactivate them."))
     rows = [[button(f"{_user_name(_, u)} · {role_name(_, u.role.value)}"[:60],
                     cd_user(u.user_id, page))] for u in shown]
     nav = _nav(_, page, pages, UsersPage)
     if nav:
-        rows.append(nav)  # type: ignore[arg-type]
+        rows.append(nav)
     return "\n".join(lines), InlineKeyboardMarkup(rows), page
 
 
@@ -185,13 +185,14 @@ def user_detail(_: Translator, user: UserSummary, zone: str, page: int,
     if note:
         lines += [note, ""]
     lines += [
-        "<b>{}</b>".format(escape(_user_name(_, user))),
+        f"<b>{escape(_user_name(_, user))}</b>",
         _.gettext("Telegram ID: {id}").format(id=user.telegram_id),
         _.gettext("Unit: {unit}").format(unit=escape(user.unit_name or "—")),
         _.gettext("Role: {role}").format(role=role_name(_, user.role.value)),
         _.gettext("Last active: {date}").format(date=_day(_, user.last_seen_at, zone)),
         _.gettext("Status: {status}").format(
-            status=_.pgettext("user", "active") if user.active else _.pgettext("user", "inactive")),
+            status=(_.pgettext("user", "active") if user.active
+                    else _.pgettext("user", "inactive"))),
     ]
     if user.settings_admin:
         lines += ["", _.gettext("This admin is set in the server settings (BOT_ADMIN_IDS): "
@@ -252,13 +253,13 @@ def evidence_page(_: Translator, unit: Unit, methodology: Methodology,
         lines.append(_.gettext("Page {page} of {pages}.").format(page=page + 1, pages=pages))
     number = start
     for indicator_id, group in groupby(shown, key=lambda e: e.indicator_id):
-        lines += ["", "<b>{}</b>".format(escape(names.get(indicator_id or "", indicator_id or "—")))]
+        title = names.get(indicator_id or "", indicator_id or "—")
+        lines += ["", f"<b>{escape(title)}</b>"]
         for item in group:
             number += 1
-            lines.append("{n}. {name} — {size} — {date}".format(
-                n=number, name=escape(_file_label(_, item)), size=_size(_, item.size),
-                date=_day(_, item.created_at, zone)))
-    rows: list[list[object]] = []
+            label, size = escape(_file_label(_, item)), _size(_, item.size)
+            lines.append(f"{number}. {label} — {size} — {_day(_, item.created_at, zone)}")
+    rows: list[list[InlineKeyboardButton]] = []
     if can_fetch and shown:
         fetch = [button(f"📥 {start + i + 1}", EvidenceFetch(item.id))
                  for i, item in enumerate(shown)]
@@ -270,15 +271,16 @@ def evidence_page(_: Translator, unit: Unit, methodology: Methodology,
         rows.append([button("➕ " + _.gettext("Add evidence"), EvidenceAdd())])
     if other_units:
         rows.append([button("🏢 " + _.gettext("Other units"), EvidenceUnits(0))])
-    return "\n".join(lines), InlineKeyboardMarkup(rows)  # type: ignore[arg-type]
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
-def unit_picker(_: Translator, units: Sequence[Unit], page: int) -> tuple[str, InlineKeyboardMarkup]:
+def unit_picker(_: Translator, units: Sequence[Unit],
+                page: int) -> tuple[str, InlineKeyboardMarkup]:
     """Admins: whose evidence to see."""
     size = 8
     pages = _pages(len(units), size)
     page = _clamp(page, pages)
-    rows: list[list[object]] = [[button(u.name, EvidenceList(u.id, 0))]
+    rows: list[list[InlineKeyboardButton]] = [[button(u.name, EvidenceList(u.id, 0))]
                                 for u in units[page * size:(page + 1) * size]]
     nav = _nav(_, page, pages, EvidenceUnits)
     if nav:
@@ -286,10 +288,11 @@ def unit_picker(_: Translator, units: Sequence[Unit], page: int) -> tuple[str, I
     text = _.gettext("Whose evidence do you want to see? Pick a unit.")
     if pages > 1:
         text += "\n" + _.gettext("Page {page} of {pages}.").format(page=page + 1, pages=pages)
-    return text, InlineKeyboardMarkup(rows)  # type: ignore[arg-type]
+    return text, InlineKeyboardMarkup(rows)
 
 
-def dimension_picker(_: Translator, dimensions: Sequence[Dimension]) -> tuple[str, InlineKeyboardMarkup]:
+def dimension_picker(_: Translator,
+                     dimensions: Sequence[Dimension]) -> tuple[str, InlineKeyboardMarkup]:
     """Step 1 of adding evidence: which dimension."""
     rows = [[button(d.name, EvidenceDimension(i))] for i, d in enumerate(dimensions)]
     return (_.gettext("Which dimension is the evidence for?"), InlineKeyboardMarkup(rows))
@@ -315,7 +318,8 @@ def ask_for_file(_: Translator, indicator: Indicator) -> str:
     return text + "\n\n" + _.gettext("Type /batal to stop.")
 
 
-def stored(_: Translator, item: Evidence, indicator: Indicator) -> tuple[str, InlineKeyboardMarkup]:
+def stored(_: Translator, item: Evidence,
+           indicator: Indicator) -> tuple[str, InlineKeyboardMarkup]:
     """The file is saved."""
     text = _.gettext("Saved: {name} ({size}) as evidence for <b>{indicator}</b>.").format(
         name=escape(_file_label(_, item)), size=_size(_, item.size),

@@ -113,13 +113,12 @@ async def evidence_fetch(update: Update, context: BotContext) -> None:
     caption = view.fetched_caption(context.translator, item)
     if found.path is not None:
         # The stored copy outlives the Telegram file id (which is tied to this bot's token).
-        with Path(found.path).open("rb") as handle:
-            if item.kind == "photo":
-                await context.bot.send_photo(chat.id, handle, caption=caption, parse_mode="HTML")
-            else:
-                await context.bot.send_document(chat.id, handle, caption=caption,
-                                                parse_mode="HTML",
-                                                filename=view.download_name(item))
+        stored = Path(found.path)
+        if item.kind == "photo":
+            await context.bot.send_photo(chat.id, stored, caption=caption, parse_mode="HTML")
+        else:
+            await context.bot.send_document(chat.id, stored, caption=caption, parse_mode="HTML",
+                                            filename=view.download_name(item))
     elif item.kind == "photo":
         await context.bot.send_photo(chat.id, found.telegram_file_id, caption=caption,
                                      parse_mode="HTML")

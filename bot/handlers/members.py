@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from functools import wraps
 from typing import Any
 
@@ -13,7 +13,7 @@ from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 from bot.handlers.context import BotContext
 
 log = logging.getLogger(__name__)
-Handler = Callable[[Update, BotContext], Awaitable[Any]]
+Handler = Callable[[Update, BotContext], Coroutine[Any, Any, Any]]
 
 
 async def identify(update: Update, context: BotContext) -> None:

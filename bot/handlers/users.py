@@ -1,4 +1,4 @@
-"""/pengguna (admins): list users by unit, promote, demote, deactivate; checks live in the service."""
+"""/pengguna (admins): list users by unit, promote, demote, deactivate (service checks roles)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Evidence files (bukti dukung): attach to an indicator, list per unit, fetch back (staff)."""
+"""Evidence files (bukti dukung): attach to an indicator, list per unit, fetch back."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def _evidence(row: EvidenceRow) -> Evidence:
 
 
 class EvidenceService:
-    """Use cases about evidence files; a unit's files are reachable only from that unit or staff."""
+    """Evidence use cases; a unit's files are reachable only from that unit or allowed staff."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock,
                  access: AccessService, content: ContentBundle, *, edition: str,

@@ -12,7 +12,8 @@ ADMIN = 900  # in BOT_ADMIN_IDS of the test settings
 
 async def unit_id(services: Any, code: str) -> int:
     """The database id of a unit by code."""
-    return next(u.id for u in await services.units.list_units() if u.code == code)
+    units = await services.units.list_units()
+    return int(next(u.id for u in units if u.code == code))
 
 
 async def person(services: Any, telegram_id: int, unit: str | None, role: Role = Role.MEMBER,

@@ -28,7 +28,15 @@ async def _pick_indicator(harness: Harness, user: int, dimension: str, indicator
 
 
 def _stored_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file())
+    return sorted(p for p in Path(root).rglob("*") if p.is_file())
+
+
+def _storage(settings: Any) -> Path:
+    return Path(settings.storage_dir).resolve()
+
+
+def _pdfs_anywhere(folder: Path) -> list[Path]:
+    return [p.resolve() for p in folder.rglob("*") if p.is_file() and p.suffix == ".pdf"]
 
 
 async def test_photo_and_pdf_are_stored_listed_and_fetched_back(
@@ -50,8 +58,7 @@ async def test_photo_and_pdf_are_stored_listed_and_fetched_back(
                                          file_size=len(PDF)))
     assert "Tersimpan: maklumat.pdf" in harness.last_text(MEMBER)
 
-    root = Path(api_settings.storage_dir).resolve()
-    files = _stored_files(root)
+    files = _stored_files(_storage(api_settings))
     assert [p.parent.name for p in files] == ["dinkes", "dinkes"]
     assert sorted(p.suffix for p in files) == [".jpg", ".pdf"]
     assert sorted(p.read_bytes() for p in files) == sorted([JPEG, PDF])
@@ -89,7 +96,7 @@ async def test_oversized_and_disallowed_files_are_refused_clearly(
     await _send(harness, document_update(MEMBER, file_id="liar", file_size=10))
     assert "terlalu besar" in harness.last_text(MEMBER)
     assert not harness.api.calls_to("getFile")[1:]  # only the liar was downloaded
-    assert _stored_files(Path(api_settings.storage_dir)) == []
+    assert _stored_files(_storage(api_settings)) == []
 
 
 async def test_crafted_file_names_never_leave_the_storage_folder(
@@ -103,10 +110,10 @@ async def test_crafted_file_names_never_leave_the_storage_folder(
         await _send(harness, document_update(MEMBER, file_id=f"crafted-{number}",
                                              file_name=name, file_size=len(PDF)))
         assert "Tersimpan" in harness.last_text(MEMBER), name
-    root = Path(api_settings.storage_dir).resolve()
-    everything = [p for p in tmp_path.rglob("*") if p.is_file() and p.suffix == ".pdf"]
+    root = _storage(api_settings)
+    everything = _pdfs_anywhere(tmp_path)
     assert len(everything) == len(names)
-    assert all(p.resolve().parent == root / "dinkes" for p in everything)
+    assert all(p.parent == root / "dinkes" for p in everything)
     assert all(len(p.stem) == 32 for p in everything)
     items = await services.evidence.list_for_unit(await person(services, MEMBER, "dinkes"),
                                                   unit_id=await unit_id(services, "dinkes"))

@@ -19,6 +19,10 @@ from tests.e2e.people import ADMIN, person, unit_id
 PDF = b"%PDF-1.4 isi"
 
 
+def _is_file(path: Path) -> bool:
+    return path.is_file()
+
+
 async def _download() -> bytes:
     return PDF
 
@@ -105,7 +109,7 @@ async def test_forget_erases_personal_data_and_keeps_unit_evidence(services: Any
     assert row.unit_id == await unit_id(services, "dinkes") and not row.active
     assert row.role == "member"
     assert evidence.uploaded_by is None and evidence.id == item.id
-    assert Path(settings.storage_dir, evidence.storage_key).is_file()
+    assert _is_file(Path(settings.storage_dir, evidence.storage_key))
     assert await services.flows.get(member.user_id) is None
     # The same person writing again is a new, unregistered user.
     again = await services.members.arrive(update_id=None, telegram_id=8006, chat_id=8006,

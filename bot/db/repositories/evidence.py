@@ -1,4 +1,4 @@
-"""Evidence files: every read is scoped by unit_id, except the one lookup that access checks use."""
+"""Evidence files: every read is scoped by unit_id, except the lookup access checks use."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ class EvidenceRepository:
         await self._session.flush()
         return row
 
-    async def list_for_unit(self, *, unit_id: int, edition: str | None = None) -> Sequence[EvidenceRow]:
+    async def list_for_unit(self, *, unit_id: int,
+                            edition: str | None = None) -> Sequence[EvidenceRow]:
         """A unit's files, oldest first (optionally of one edition)."""
         query = select(EvidenceRow).where(EvidenceRow.unit_id == unit_id)
         if edition is not None:
