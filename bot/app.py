@@ -22,9 +22,10 @@ from bot.config import Settings
 from bot.content.bundle import ContentBundle, load_content
 from bot.db import migrate
 from bot.db.session import create_engine, create_session_factory
-from bot.handlers import cancel, errors, fallback, flows, members, qa, start
+from bot.handlers import cancel, errors, evidence, fallback, flows, members, qa, start
 from bot.handlers import help as help_handlers
 from bot.handlers import settings as settings_handlers
+from bot.handlers import users as users_handlers
 from bot.handlers.commands import MENU
 from bot.handlers.context import BotContext
 from bot.i18n import Catalogs, load_catalogs
@@ -33,10 +34,13 @@ from bot.observability import bot_id_salt, instrument, observe
 from bot.services.access import AccessService
 from bot.services.clock import Clock, system_clock
 from bot.services.container import Services
+from bot.services.evidence import EvidenceService
 from bot.services.flows import FlowService
 from bot.services.members import MemberService
 from bot.services.qa import QAService
+from bot.services.storage import FileStore
 from bot.services.units import UnitService
+from bot.services.users import UserAdminService
 
 log = logging.getLogger(__name__)
 
@@ -91,14 +95,18 @@ async def build_services(settings: Settings, *, clock: Clock = system_clock,
     if upgrade:
         await migrate.upgrade(engine)
     sessions = create_session_factory(engine)
+    access = AccessService(sessions, clock)
     services = Services(
         engine=engine, sessions=sessions, clock=clock, content=bundle,
         members=MemberService(sessions, clock, admin_ids=settings.admin_ids,
                               default_tz=settings.timezone, default_locale=settings.default_locale),
         units=UnitService(sessions, clock),
         flows=FlowService(sessions, clock),
-        access=AccessService(sessions, clock),
         qa=QAService(sessions, clock, bundle),
+        access=access,
+        users=UserAdminService(sessions, clock, access, admin_ids=settings.admin_ids),
+        evidence=EvidenceService(sessions, clock, access, bundle, edition=settings.edition,
+                                 store=FileStore(settings.storage_dir)),
     )
     await services.units.sync(bundle.units)
     return services
@@ -139,6 +147,8 @@ def build_application(settings: Settings, services: Services, *,
     cancel.register(app)
     settings_handlers.register(app)
     qa.register(app)
+    users_handlers.register(app)
+    evidence.register(app)
     # The text router must come after every command handler and before the fallbacks.
     flows.register(app)
     # Fallbacks last: unknown commands, stale buttons, non-text messages.

@@ -320,6 +320,144 @@ def cmd_content_gaps(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- users --------------------------------------------------------------------------------------
+
+
+def _with_services(settings: Settings, work: Callable[[Any], Any]) -> Any:
+    """Run `work(services)` on a migrated database, then close it."""
+    from bot.app import build_services
+
+    async def main() -> Any:
+        services = await build_services(settings)
+        try:
+            return await work(services)
+        finally:
+            await services.engine.dispose()
+
+    return _run_async(main())
+
+
+def _user_errors(exc: Exception, telegram_id: int) -> CliError:
+    from bot.domain.errors import InvalidInput, NotFound
+
+    if isinstance(exc, NotFound):
+        what = "unit" if exc.entity == "unit" else "user with Telegram id"
+        return CliError(f"no {what} {exc.key if exc.entity == 'unit' else telegram_id}")
+    if isinstance(exc, InvalidInput):
+        reasons = {
+            "settings_admin": "is an admin from BOT_ADMIN_IDS; remove the id there instead",
+            "no_unit": "has no unit; give one with --unit CODE",
+            "forgotten": "was forgotten; their role cannot change",
+        }
+        return CliError(f"user {telegram_id} {reasons.get(exc.reason, exc.reason)}")
+    raise exc
+
+
+def cmd_users_list(args: argparse.Namespace) -> int:
+    """Print every user: Telegram id, role, active, unit, last activity, name."""
+    settings = _settings(args)
+    from bot.services.users import OPERATOR
+
+    users = _with_services(settings, lambda s: s.users.list_users(OPERATOR))
+    print(f"{'telegram_id':>14}  {'role':<11} {'active':<6} {'unit':<28} {'last seen':<16} name")
+    for user in users:
+        seen = user.last_seen_at.strftime("%Y-%m-%d %H:%M") if user.last_seen_at else "-"
+        name = "(forgotten)" if user.forgotten else user.display_name
+        print(f"{user.telegram_id:>14}  {user.role.value:<11} {'yes' if user.active else 'no':<6} "
+              f"{(user.unit_name or '-')[:28]:<28} {seen:<16} {name}")
+    print(f"{len(users)} user(s)")
+    return 0
+
+
+def _change_user(args: argparse.Namespace, change: Callable[[Any, Any, int], Any],
+                 done: str) -> int:
+    settings = _settings(args)
+    from bot.services.users import OPERATOR
+
+    async def work(services: Any) -> Any:
+        user = await services.users.find_by_telegram_id(OPERATOR, args.telegram_id)
+        return await change(services, OPERATOR, user.user_id)
+
+    try:
+        user = _with_services(settings, work)
+    except CliError:
+        raise
+    except Exception as exc:
+        raise _user_errors(exc, args.telegram_id) from None
+    print(done.format(id=args.telegram_id, role=getattr(user, "role", None) and user.role.value,
+                      unit=getattr(user, "unit_name", None) or "-"))
+    return 0
+
+
+def cmd_users_promote(args: argparse.Namespace) -> int:
+    """Make a user coordinator of --unit (default: their unit), or admin with --admin."""
+    from bot.domain.units import Role
+
+    role = Role.ADMIN if args.admin else Role.COORDINATOR
+    return _change_user(
+        args, lambda s, op, uid: s.users.set_role(op, uid, role, unit_code=args.unit),
+        "user {id} is now {role} (unit: {unit})")
+
+
+def cmd_users_demote(args: argparse.Namespace) -> int:
+    """Make a user a plain member."""
+    from bot.domain.units import Role
+
+    return _change_user(args, lambda s, op, uid: s.users.set_role(op, uid, Role.MEMBER),
+                        "user {id} is now {role} (unit: {unit})")
+
+
+def cmd_users_deactivate(args: argparse.Namespace) -> int:
+    """Stop all messages to a user and remove their staff rights."""
+    return _change_user(args, lambda s, op, uid: s.users.set_active(op, uid, False),
+                        "user {id} deactivated")
+
+
+def cmd_users_forget(args: argparse.Namespace) -> int:
+    """Erase a user's personal data (see UserAdminService.forget for what stays)."""
+    return _change_user(args, lambda s, op, uid: s.users.forget(op, uid),
+                        "user {id} forgotten: personal data erased, unit evidence kept "
+                        "without the uploader")
+
+
+# --- backup -------------------------------------------------------------------------------------
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """SQLite: a consistent copy with the online backup API. PostgreSQL: print the pg_dump line."""
+    settings = _settings(args)
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.database_url)
+    out = Path(args.out)
+    if url.get_backend_name() == "postgresql":
+        import shlex
+
+        parts = ["pg_dump", "--format=custom", "--no-owner", f"--file={out}"]
+        if url.host:
+            parts.append(f"--host={url.host}")
+        if url.port:
+            parts.append(f"--port={url.port}")
+        if url.username:
+            parts.append(f"--username={url.username}")
+        parts.append(f"--dbname={url.database or 'postgres'}")
+        print(" ".join(shlex.quote(p) for p in parts))
+        print("# the password is not shown: pg_dump reads it from PGPASSWORD or ~/.pgpass",
+              file=sys.stderr)
+        return 0
+    source = Path(url.database or "")
+    if not url.database or url.database == ":memory:" or not source.is_file():
+        raise CliError(f"database file not found: {source}")
+    if out.exists() and not args.force:
+        raise CliError(f"{out} exists; choose another --out or add --force")
+    from bot.db.backup import backup_sqlite
+
+    tables, rows = backup_sqlite(source, out)
+    print(f"backup written to {out} ({out.stat().st_size} bytes, {tables} tables, "
+          f"{rows} users)")
+    return 0
+
+
 # --- parser --------------------------------------------------------------------------------------
 
 
@@ -361,6 +499,29 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="?", help="the question; without it, one per line on stdin")
     ask.add_argument("--json", action="store_true", help="one JSON object per line")
     ask.set_defaults(func=cmd_ask, log_level="WARNING")
+
+    users = sub.add_parser("users", help="list users and change roles").add_subparsers(
+        dest="users", required=True)
+    users.add_parser("list", help="every user with role, unit and last activity").set_defaults(
+        func=cmd_users_list)
+    promote = users.add_parser("promote", help="make a user coordinator (or --admin)")
+    promote.add_argument("telegram_id", type=int, metavar="ID", help="the user's Telegram id")
+    promote.add_argument("--unit", help="unit code to coordinate (default: the user's unit)")
+    promote.add_argument("--admin", action="store_true", help="make the user an admin")
+    promote.set_defaults(func=cmd_users_promote)
+    for name, func, text in (
+        ("demote", cmd_users_demote, "make a user a plain member"),
+        ("deactivate", cmd_users_deactivate, "stop messages to a user"),
+        ("forget", cmd_users_forget, "erase a user's personal data"),
+    ):
+        command = users.add_parser(name, help=text)
+        command.add_argument("telegram_id", type=int, metavar="ID", help="the user's Telegram id")
+        command.set_defaults(func=func)
+
+    backup = sub.add_parser("backup", help="back up the database (SQLite) or print pg_dump")
+    backup.add_argument("--out", required=True, help="backup file to write")
+    backup.add_argument("--force", action="store_true", help="overwrite an existing file")
+    backup.set_defaults(func=cmd_backup)
     return parser
 
 

@@ -57,6 +57,8 @@ class UserRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Set when an admin deactivates the user; writing to the bot again does not undo it.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class AuditRow(Base):
@@ -111,3 +113,30 @@ class QaGapRow(Base):
     candidates: Mapped[list[Any]] = mapped_column(JSON, default=list)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+# --- admin: evidence files ---
+
+
+class EvidenceRow(Base):
+    """An evidence file (bukti dukung) of a unit, attached to an indicator or (later) a deadline.
+
+    `deadline_id` has no foreign key yet: the deadlines table arrives with its own feature, and
+    the link is added then. `storage_key` is the path we generated under BOT_STORAGE_DIR;
+    `original_name` is the sanitised name from the user's device, for display only.
+    """
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    edition: Mapped[str] = mapped_column(String(16))
+    indicator_id: Mapped[str | None] = mapped_column(String(64))
+    deadline_id: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    telegram_file_id: Mapped[str] = mapped_column(String(255))
+    telegram_file_unique_id: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(255), unique=True)
+    original_name: Mapped[str] = mapped_column(String(200), default="")
+    mime_type: Mapped[str] = mapped_column(String(128))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)

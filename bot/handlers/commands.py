@@ -14,12 +14,15 @@ HELP_EN = "help"
 CANCEL = "batal"
 SETTINGS = "pengaturan"
 INDICATORS = "indikator"
+EVIDENCE = "bukti"
+USERS = "pengguna"  # admins only; not in the public menu
 
 # Shown by Telegram in the "/" menu; order matters there.
 MENU: list[tuple[str, str]] = [
     (START, N_("Register or change your unit")),
     (HELP, N_("What this bot does and how to use it")),
     (INDICATORS, N_("Browse the assessment indicators by year")),
+    (EVIDENCE, N_("Evidence files (bukti dukung) of your unit")),
     (SETTINGS, N_("Language and time zone")),
     (CANCEL, N_("Cancel what you are doing")),
 ]

@@ -9,10 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.content.bundle import ContentBundle
 from bot.services.access import AccessService
 from bot.services.clock import Clock
+from bot.services.evidence import EvidenceService
 from bot.services.flows import FlowService
 from bot.services.members import MemberService
 from bot.services.qa import QAService
 from bot.services.units import UnitService
+from bot.services.users import UserAdminService
 
 
 @dataclass(slots=True)
@@ -28,3 +30,5 @@ class Services:
     flows: FlowService
     access: AccessService
     qa: QAService
+    users: UserAdminService
+    evidence: EvidenceService

@@ -59,7 +59,8 @@ class MemberService:
                      display_name: str, language_code: str | None) -> Arrival:
         """Claim the update id, create or refresh the user, and load their flow.
 
-        A user who wrote to the bot again is active again (they may have unblocked it).
+        A user who wrote to the bot again is active again (they may have unblocked it), unless an
+        admin deactivated them.
         """
         now = self._clock()
         async with self._sessions.begin() as session:
@@ -78,7 +79,8 @@ class MemberService:
                 if chat_id is not None:
                     row.chat_id = chat_id
                 row.last_seen_at = now
-                row.active, row.blocked = True, False
+                # Unblocking the bot reactivates; an admin's deactivation stays until undone.
+                row.active, row.blocked = row.deactivated_at is None, False
             flow_row = await FlowRepository(session).get(row.id)
             flow = None if flow_row is None else Flow(
                 flow_row.flow, flow_row.step, dict(flow_row.data), flow_row.revision)

@@ -40,3 +40,9 @@ class UserRepository:
         """Members of one unit."""
         return (await self._session.scalars(
             select(UserRow).where(UserRow.unit_id == unit_id).order_by(UserRow.id))).all()
+
+    async def list_all(self) -> Sequence[UserRow]:
+        """Every user, by unit (no unit first) then id; for the admin list and CLI."""
+        return (await self._session.scalars(
+            select(UserRow).order_by(UserRow.unit_id.is_not(None), UserRow.unit_id, UserRow.id)
+        )).all()

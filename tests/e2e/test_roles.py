@@ -1,0 +1,185 @@
+"""Role matrix: every admin/coordinator command and button, tried by each kind of person.
+
+The target is always unit "dinkes". People: a plain member of dinkes and of dinsos, the
+coordinator of dinkes and of dinsos, and the settings admin. Each gets exactly the data or a
+polite refusal, and every refusal is in the audit log with the actor, the action and the unit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.db.models import AuditRow
+from bot.domain.evidence import IncomingFile
+from bot.domain.units import Member, Role
+from bot.handlers import admin_render as view
+from bot.handlers import callback_data as cd
+from tests.e2e.harness import Harness
+from tests.e2e.people import ADMIN, person, unit_id
+
+REFUSAL = "Maaf, fitur ini hanya untuk koordinator atau admin"
+ACTORS = ("member_same", "member_other", "coord_same", "coord_other", "admin")
+
+
+@dataclass
+class World:
+    people: dict[str, Member]
+    target: Member  # a plain member of dinkes whose role and status admins may change
+    dinkes: int
+    evidence_id: int
+
+
+async def _world(services: Any) -> World:
+    people = {
+        "member_same": await person(services, 7201, "dinkes", name="Ani"),
+        "member_other": await person(services, 7202, "dinsos", name="Beni"),
+        "coord_same": await person(services, 7203, "dinkes", Role.COORDINATOR, name="Cici"),
+        "coord_other": await person(services, 7204, "dinsos", Role.COORDINATOR, name="Dodi"),
+        "admin": await person(services, ADMIN, None, name="Admin"),
+    }
+    target = await person(services, 7205, "dinkes", name="Rahasia Target")
+
+    async def download() -> bytes:
+        return b"%PDF-1.4 rahasia"
+
+    item = await services.evidence.attach(
+        people["member_same"], indicator_id="pr-maklumat",
+        incoming=IncomingFile("document", "f-1", "u-f-1", "application/pdf", 16, "rahasia.pdf"),
+        download=download)
+    return World(people, target, await unit_id(services, "dinkes"), item.id)
+
+
+async def _refusals(services: Any) -> list[AuditRow]:
+    async with services.sessions() as session:
+        rows = await session.scalars(select(AuditRow).where(AuditRow.outcome == "refused")
+                                     .order_by(AuditRow.id))
+        return list(rows.all())
+
+
+def _outcome(harness: Harness, user: int, calls_before: int) -> str:
+    """What the user got from their last action: the refusal, or the text of the data."""
+    new = harness.api.calls[calls_before:]
+    for call in new:
+        if call.method == "answerCallbackQuery" and REFUSAL in str(call.get("text", "")):
+            return "refused"
+        if call.method == "sendMessage" and REFUSAL in str(call.get("text", "")):
+            return "refused"
+    texts = [str(c.get("text") or c.get("caption") or "") for c in new
+             if c.method in {"sendMessage", "editMessageText", "sendDocument", "sendPhoto"}]
+    methods = [c.method for c in new]
+    return "data:" + " | ".join(texts) + " " + ",".join(methods)
+
+
+# action name -> (how to trigger it, the action audited, who may, what the data looks like)
+CASES: dict[str, tuple[str, str, set[str], str]] = {
+    "/pengguna": ("command", "users.list", {"admin"}, "<b>Pengguna</b>:"),
+    "users page": ("pg1.p", "users.list", {"admin"}, "<b>Pengguna</b>:"),
+    "user detail": ("pg1.u", "users.list", {"admin"}, "ID Telegram: 7205"),
+    "promote": ("pg1.r", "users.promote", {"admin"}, "sekarang menjadi koordinator"),
+    "deactivate": ("pg1.a", "users.deactivate", {"admin"}, "dinonaktifkan"),
+    "evidence of dinkes": ("bk1.l", "evidence.fetch", {"member_same", "coord_same", "admin"},
+                           "rahasia.pdf"),
+    "fetch file": ("bk1.f", "evidence.fetch", {"coord_same", "admin"}, "sendDocument"),
+}
+
+
+def _payload(kind: str, world: World) -> str:
+    target = world.target.user_id
+    payloads = {
+        "pg1.p": view.UsersPage(0),
+        "pg1.u": view.UserShow(target, 0),
+        "pg1.r": view.UserRole(target, "c", 0),
+        "pg1.a": view.UserActive(target, False, 0),
+        "bk1.l": view.EvidenceList(world.dinkes, 0),
+        "bk1.f": view.EvidenceFetch(world.evidence_id),
+    }
+    return cd.encode(payloads[kind])
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+async def test_role_matrix(case: str, harness: Harness, services: Any) -> None:
+    kind, action, allowed, shows = CASES[case]
+    world = await _world(services)
+    # Admin last: its successful change must not alter what the others were tried against.
+    for actor in ACTORS:
+        member = world.people[actor]
+        before = len(harness.api.calls)
+        refusals_before = len(await _refusals(services))
+        if kind == "command":
+            await harness.send(member.telegram_id, "/pengguna")
+        else:
+            await harness.press(member.telegram_id, _payload(kind, world), message_id=1)
+        outcome = _outcome(harness, member.telegram_id, before)
+        refusals = (await _refusals(services))[refusals_before:]
+        if actor in allowed:
+            assert outcome.startswith("data:") and shows in outcome, (actor, outcome)
+            assert "Rahasia" not in outcome or kind in {"pg1.u", "pg1.r", "pg1.a", "command",
+                                                        "pg1.p"}
+            assert refusals == [], actor
+        else:
+            assert outcome == "refused", (actor, outcome)
+            assert "Rahasia" not in outcome and "rahasia" not in outcome
+            assert [(r.actor_user_id, r.action) for r in refusals] == [(member.user_id, action)]
+            expected_unit = world.dinkes if kind in {"bk1.l", "bk1.f", "pg1.r", "pg1.a"} else None
+            assert refusals[0].unit_id == expected_unit, (actor, refusals[0].unit_id)
+        # Every button press is answered exactly once.
+        if kind != "command":
+            answered = [c for c in harness.api.calls[before:] if c.method == "answerCallbackQuery"]
+            assert len(answered) == 1, (actor, [c.method for c in harness.api.calls[before:]])
+
+
+async def test_refused_actions_change_nothing(harness: Harness, services: Any) -> None:
+    world = await _world(services)
+    for actor in ("member_same", "coord_same", "coord_other"):
+        telegram_id = world.people[actor].telegram_id
+        own_id = world.people[actor].user_id
+        await harness.press(telegram_id, cd.encode(view.UserRole(own_id, "a", 0)), message_id=1)
+        await harness.press(telegram_id, cd.encode(view.UserActive(world.target.user_id, False,
+                                                                   0)), message_id=1)
+    for actor in ("member_same", "coord_same", "coord_other"):
+        again = await services.members.get(world.people[actor].user_id)
+        assert again.role is world.people[actor].role
+    assert (await services.members.get(world.target.user_id)).active
+
+
+async def test_settings_admin_cannot_be_demoted_by_anyone(harness: Harness,
+                                                          services: Any) -> None:
+    world = await _world(services)
+    admin = world.people["admin"]
+    promoted = await person(services, 7300, "dinkes", Role.ADMIN, name="Admin Dua")
+    assert promoted.role is Role.ADMIN
+    for actor in (admin, promoted):
+        for payload in (view.UserRole(admin.user_id, "m", 0),
+                        view.UserActive(admin.user_id, False, 0)):
+            before = len(harness.api.calls)
+            await harness.press(actor.telegram_id, cd.encode(payload), message_id=1)
+            answer = [c for c in harness.api.calls[before:] if c.method == "answerCallbackQuery"]
+            assert "BOT_ADMIN_IDS" in answer[0]["text"] and answer[0]["show_alert"] is True
+    assert (await services.members.get(admin.user_id)).role is Role.ADMIN
+    refusals = [r for r in await _refusals(services) if r.detail.get("reason") == "settings_admin"]
+    assert len(refusals) == 4
+    # A promoted admin is an ordinary database admin: another admin may demote them.
+    await harness.press(ADMIN, cd.encode(view.UserRole(promoted.user_id, "m", 0)), message_id=1)
+    assert (await services.members.get(promoted.user_id)).role is Role.MEMBER
+    assert "sekarang menjadi anggota" in harness.last_text(ADMIN)
+
+
+async def test_admin_pages_through_users_and_deactivated_user_stays_inactive(
+        harness: Harness, services: Any) -> None:
+    world = await _world(services)
+    await harness.send(ADMIN, "/pengguna")
+    listing = harness.last_text(ADMIN)
+    assert "<b>Dinas Kesehatan</b>" in listing and "Rahasia Target — anggota" in listing
+    assert "Cici — koordinator" in listing
+    await harness.press_label(ADMIN, "Rahasia Target")
+    await harness.press_label(ADMIN, "Nonaktifkan")
+    assert "dinonaktifkan" in harness.last_text(ADMIN)
+    # Writing to the bot again does not undo an admin's deactivation.
+    await harness.send(world.target.telegram_id, "/bukti")
+    assert not (await services.members.get(world.target.user_id)).active
+    await harness.press_label(ADMIN, "Aktifkan kembali")
+    assert (await services.members.get(world.target.user_id)).active
