@@ -22,7 +22,7 @@ from bot.config import Settings
 from bot.content.bundle import ContentBundle, load_content
 from bot.db import migrate
 from bot.db.session import create_engine, create_session_factory
-from bot.handlers import cancel, errors, fallback, flows, members, start
+from bot.handlers import cancel, errors, fallback, flows, members, quiz, selfcheck, start
 from bot.handlers import help as help_handlers
 from bot.handlers import settings as settings_handlers
 from bot.handlers.commands import MENU
@@ -33,6 +33,8 @@ from bot.services.clock import Clock, system_clock
 from bot.services.container import Services
 from bot.services.flows import FlowService
 from bot.services.members import MemberService
+from bot.services.quizzes import QuizService
+from bot.services.selfcheck import SelfCheckService
 from bot.services.units import UnitService
 
 log = logging.getLogger(__name__)
@@ -84,13 +86,17 @@ async def build_services(settings: Settings, *, clock: Clock = system_clock,
     if upgrade:
         await migrate.upgrade(engine)
     sessions = create_session_factory(engine)
+    access = AccessService(sessions, clock)
     services = Services(
         engine=engine, sessions=sessions, clock=clock, content=bundle,
         members=MemberService(sessions, clock, admin_ids=settings.admin_ids,
                               default_tz=settings.timezone, default_locale=settings.default_locale),
         units=UnitService(sessions, clock),
         flows=FlowService(sessions, clock),
-        access=AccessService(sessions, clock),
+        access=access,
+        selfcheck=SelfCheckService(sessions, clock, bundle, access,
+                                   current_edition=settings.edition),
+        quizzes=QuizService(sessions, clock, bundle),
     )
     await services.units.sync(bundle.units)
     return services
@@ -129,6 +135,8 @@ def build_application(settings: Settings, services: Services, *,
     help_handlers.register(app)
     cancel.register(app)
     settings_handlers.register(app)
+    selfcheck.register(app)
+    quiz.register(app)
     # The text router must come after every command handler and before the fallbacks.
     flows.register(app)
     # Fallbacks last: unknown commands, stale buttons, non-text messages.

@@ -13,11 +13,17 @@ HELP = "bantuan"
 HELP_EN = "help"
 CANCEL = "batal"
 SETTINGS = "pengaturan"
+SELFCHECK = "cek"
+SCORE = "skor"
+QUIZ = "kuis"
 
 # Shown by Telegram in the "/" menu; order matters there.
 MENU: list[tuple[str, str]] = [
     (START, N_("Register or change your unit")),
     (HELP, N_("What this bot does and how to use it")),
+    (SELFCHECK, N_("Self-check your unit against the assessment")),
+    (SCORE, N_("Your unit's predicted score and trend")),
+    (QUIZ, N_("Quick 5-question quiz for the interview")),
     (SETTINGS, N_("Language and time zone")),
     (CANCEL, N_("Cancel what you are doing")),
 ]

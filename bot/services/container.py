@@ -11,6 +11,8 @@ from bot.services.access import AccessService
 from bot.services.clock import Clock
 from bot.services.flows import FlowService
 from bot.services.members import MemberService
+from bot.services.quizzes import QuizService
+from bot.services.selfcheck import SelfCheckService
 from bot.services.units import UnitService
 
 
@@ -26,3 +28,5 @@ class Services:
     units: UnitService
     flows: FlowService
     access: AccessService
+    selfcheck: SelfCheckService
+    quizzes: QuizService
