@@ -127,7 +127,11 @@ async def answer(update: Update, context: BotContext) -> None:
 
 @registered
 async def next_question(update: Update, context: BotContext) -> None:
-    """"Lanjut": the next question, as a new message so the explanation stays readable."""
+    """"Lanjut": the next question, as a new message so the explanation stays readable.
+
+    The old "Lanjut" button stays under the explanation; pressing it again is answered as
+    expired by the service's position check.
+    """
     query = update.callback_query
     payload = cd.decode(query.data if query else None)
     member = context.member
@@ -140,21 +144,10 @@ async def next_question(update: Update, context: BotContext) -> None:
         await _expired(update, context)
         return
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=_after_next(context, query))
     if update.effective_chat is not None:
         await context.bot.send_message(update.effective_chat.id,
                                        render.quiz_question(context.translator, step),
                                        parse_mode="HTML", reply_markup=_options(step))
-
-
-def _after_next(context: BotContext, query: Any) -> InlineKeyboardMarkup | None:
-    """Keep only the topic button under an explanation once "Lanjut" was pressed."""
-    markup = query.message.reply_markup if query.message is not None else None
-    if markup is None:
-        return None
-    rows = [[b for b in row if not isinstance(cd.decode(b.callback_data), QuizNext)]
-            for row in markup.inline_keyboard]
-    return InlineKeyboardMarkup([row for row in rows if row])
 
 
 async def _expired(update: Update, context: BotContext) -> None:
