@@ -59,18 +59,19 @@ class QuizService:
         async with self._sessions.begin() as session:
             repo = QuizRepository(session)
             history: dict[str, QuestionHistory] = {}
-            for row in await repo.answers_for_user(member.user_id):
-                seen = history.get(row.question_id)
-                history[row.question_id] = QuestionHistory(
-                    row.question_id, (seen.times_seen if seen else 0) + 1, row.id, row.correct)
+            for given in await repo.answers_for_user(member.user_id):
+                seen = history.get(given.question_id)
+                history[given.question_id] = QuestionHistory(
+                    given.question_id, (seen.times_seen if seen else 0) + 1, given.id,
+                    given.correct)
             count = await repo.count_for_user(member.user_id)
             rng = Random(f"{self._seed}:{member.user_id}:{count}")
             chosen = select_questions(pool, history, rng)
             await repo.abandon_open(member.user_id, now)
-            row = await repo.add(user_id=member.user_id, unit_id=member.unit_id, drill=drill,
-                                 question_ids=[q.id for q in chosen],
-                                 content_version=self._content.version, now=now)
-            return QuizStep(row.id, 0, len(chosen), chosen[0])
+            attempt = await repo.add(user_id=member.user_id, unit_id=member.unit_id,
+                                     drill=drill, question_ids=[q.id for q in chosen],
+                                     content_version=self._content.version, now=now)
+            return QuizStep(attempt.id, 0, len(chosen), chosen[0])
 
     async def answer(self, member: Member, *, attempt_id: int, position: int,
                      choice: str) -> QuizFeedback:

@@ -26,7 +26,7 @@ from bot.content.bundle import ContentBundle
 from bot.db.models import SelfCheckAnswerRow, SelfCheckSessionRow
 from bot.db.repositories.selfcheck import SelfCheckRepository
 from bot.db.repositories.units import UnitRepository
-from bot.domain.errors import InvalidAnswer, InvalidInput, NotFound, NotRegistered, StaleAction
+from bot.domain.errors import InvalidAnswer, NotFound, NotRegistered, StaleAction
 from bot.domain.methodology import Indicator, Methodology
 from bot.domain.scoring import classify, government_score, score_unit, top_gains
 from bot.domain.selfcheck import (
@@ -312,9 +312,3 @@ class SelfCheckService:
         return GovernmentEstimate(name, score, category.code, category.label, len(scores),
                                   len(members))
 
-
-def check_edition(service: SelfCheckService, edition: str) -> str:
-    """Return `edition` if /cek can use it, else raise InvalidInput."""
-    if edition not in service.editions():
-        raise InvalidInput("edition", "unknown")
-    return edition
