@@ -21,7 +21,7 @@ from bot.domain.errors import (
 from bot.domain.selfcheck import Paused, Question, SelfCheckResult
 from bot.domain.units import Role
 from bot.handlers import callback_data as cd
-from bot.handlers import commands, selfcheck_charts
+from bot.handlers import commands
 from bot.handlers import selfcheck_render as render
 from bot.handlers.context import BotContext
 from bot.handlers.keyboards import button
@@ -289,6 +289,10 @@ async def _show(update: Update, context: BotContext,
 
 
 def _dimension_png(_: Translator, result: SelfCheckResult) -> bytes:
+    # Imported here, in the worker thread: matplotlib takes seconds to import, and the bot
+    # should start (and answer everything else) without waiting for it.
+    from bot.handlers import selfcheck_charts
+
     dims = result.result.dimensions
     return selfcheck_charts.dimension_chart(
         [d.name for d in dims],
@@ -342,10 +346,16 @@ async def score(update: Update, context: BotContext) -> None:
     await message.reply_html(render.scoreboard(_, board, member.timezone))
     if len(board.trend) >= 2:
         labels = [_.datetime(p.at, member.timezone, pattern="d MMM") for p in board.trend]
-        png = await asyncio.to_thread(
-            selfcheck_charts.trend_chart, labels, [render.points(p.score) for p in board.trend],
-            title=board.unit_name, note=render.estimate_label(_))
+        png = await asyncio.to_thread(_trend_png, labels,
+                                      [render.points(p.score) for p in board.trend],
+                                      board.unit_name, render.estimate_label(_))
         await message.reply_photo(png, caption=render.estimate_label(_))
+
+
+def _trend_png(labels: list[str], scores: list[float], title: str, note: str) -> bytes:
+    from bot.handlers import selfcheck_charts  # lazily, see _dimension_png
+
+    return selfcheck_charts.trend_chart(labels, scores, title=title, note=note)
 
 
 async def _expired(update: Update, context: BotContext) -> None:
