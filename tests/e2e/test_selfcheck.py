@@ -80,6 +80,11 @@ async def test_best_everywhere_scores_100_and_category_a(harness: Harness) -> No
     print("\n--- result card (best everywhere) ---\n" + card)
     # Every press was answered, and nothing after the end is offered.
     assert len(harness.answers()) == 2 + 1 + 38
+    # A button of the finished session is stale; /cek then offers a new self-check.
+    await harness.press(USER, cd.encode(Answer(1, 38, 3)))
+    assert "sudah tidak berlaku" in harness.answers()[-1].params["text"]
+    await harness.send(USER, "/cek")
+    assert "Edisi penilaian mana?" in harness.last_text(USER)
 
 
 async def test_worst_everywhere_scores_0_and_lowest_category(harness: Harness) -> None:
