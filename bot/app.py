@@ -22,7 +22,18 @@ from bot.config import Settings
 from bot.content.bundle import ContentBundle, load_content
 from bot.db import migrate
 from bot.db.session import create_engine, create_session_factory
-from bot.handlers import cancel, errors, evidence, fallback, flows, members, qa, start
+from bot.handlers import (
+    cancel,
+    errors,
+    evidence,
+    fallback,
+    flows,
+    members,
+    qa,
+    quiz,
+    selfcheck,
+    start,
+)
 from bot.handlers import help as help_handlers
 from bot.handlers import settings as settings_handlers
 from bot.handlers import users as users_handlers
@@ -39,6 +50,8 @@ from bot.services.flows import FlowService
 from bot.services.members import MemberService
 from bot.services.qa import QAService
 from bot.services.storage import FileStore
+from bot.services.quizzes import QuizService
+from bot.services.selfcheck import SelfCheckService
 from bot.services.units import UnitService
 from bot.services.users import UserAdminService
 
@@ -107,6 +120,9 @@ async def build_services(settings: Settings, *, clock: Clock = system_clock,
         users=UserAdminService(sessions, clock, access, admin_ids=settings.admin_ids),
         evidence=EvidenceService(sessions, clock, access, bundle, edition=settings.edition,
                                  store=FileStore(settings.storage_dir)),
+        selfcheck=SelfCheckService(sessions, clock, bundle, access,
+                                   current_edition=settings.edition),
+        quizzes=QuizService(sessions, clock, bundle),
     )
     await services.units.sync(bundle.units)
     return services
@@ -149,6 +165,8 @@ def build_application(settings: Settings, services: Services, *,
     qa.register(app)
     users_handlers.register(app)
     evidence.register(app)
+    selfcheck.register(app)
+    quiz.register(app)
     # The text router must come after every command handler and before the fallbacks.
     flows.register(app)
     # Fallbacks last: unknown commands, stale buttons, non-text messages.

@@ -458,6 +458,102 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- cek (what-if scoring) -----------------------------------------------------------------------
+
+
+def cmd_cek(args: argparse.Namespace) -> int:
+    """Print an edition's template, score an answers file, or aggregate unit scores."""
+    settings = _settings(args)
+    import json
+    from decimal import Decimal, InvalidOperation
+
+    from bot.content.bundle import load_content
+    from bot.domain import scoring
+    from bot.domain.errors import InvalidAnswer
+
+    try:
+        bundle = load_content(Path(args.dir) if args.dir else settings.content_dir)
+    except ContentInvalid as exc:
+        raise CliError(_content_lines(exc), EXIT_CONTENT) from None
+    edition = args.edition or settings.edition
+    methodology = bundle.methodologies.get(edition)
+    if methodology is None:
+        raise CliError(f"unknown edition {edition!r}; known: "
+                       f"{', '.join(sorted(bundle.methodologies))}")
+
+    if args.aggregate is not None:
+        try:
+            scores = [Decimal(part.strip().replace(",", "."))
+                      for part in args.aggregate.split(";" if ";" in args.aggregate else ",")
+                      if part.strip()]
+        except InvalidOperation:
+            raise CliError("--aggregate takes unit scores like 89.23,90.10 "
+                           "(or 89,23;90,10)") from None
+        if not scores:
+            raise CliError("--aggregate needs at least one unit score")
+        score = scoring.government_score(scores)
+        category = scoring.classify(methodology, score)
+        out = {"edition": edition, "units": len(scores), "score": str(score),
+               "category": category.code, "category_label": category.label,
+               "zone": category.zone.value if category.zone else None}
+        print(json.dumps(out, ensure_ascii=False) if args.json
+              else f"{score} {category.code} ({category.label}), mean of {len(scores)} units")
+        return 0
+
+    if args.template:
+        template = {
+            "edition": edition, "scale": {"min": methodology.scale_min,
+                                          "max": methodology.scale_max},
+            "indicators": [
+                {"id": ind.id, "dimension": dim.id, "name": ind.name, "question": ind.question,
+                 "weight": str(ind.weight), "topic": ind.topic,
+                 "options": [{"value": o.value, "label": o.label} for o in ind.options]}
+                for dim in methodology.all_dimensions for ind in dim.indicators],
+        }
+        print(json.dumps(template, ensure_ascii=False, indent=2))
+        return 0
+
+    if args.answers is None:
+        raise CliError("give one of --template, --answers FILE or --aggregate SCORES")
+    try:
+        raw = json.loads(Path(args.answers).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CliError(f"{args.answers}: cannot read a JSON object ({exc})") from None
+    if not isinstance(raw, dict):
+        raise CliError(f"{args.answers}: expected a JSON object {{indicator_id: value}}")
+    try:
+        result = scoring.score_unit(methodology, raw)
+        gains = scoring.top_gains(methodology, raw, 3)
+    except InvalidAnswer as exc:
+        raise CliError(f"{args.answers}: {exc}") from None
+
+    def text(value: Decimal | None) -> str | None:
+        return None if value is None else str(value)
+
+    out = {
+        "edition": edition, "score": text(result.score),
+        "category": result.category.code if result.category else None,
+        "category_label": result.category.label if result.category else None,
+        "zone": result.zone.value if result.zone else None, "opinion": result.opinion,
+        "coverage": str(result.coverage), "answered": result.answered, "total": result.total,
+        "dimensions": [{"id": d.id, "name": d.name, "score": text(d.score),
+                        "unit_share": str(d.unit_share), "coverage": str(d.coverage)}
+                       for d in result.dimensions],
+        "ignored_answers": list(result.ignored_answers),
+        "top_gains": [{"indicator_id": g.indicator_id, "points": str(g.points),
+                       "current": g.current, "target": g.target,
+                       "target_label": g.target_label} for g in gains],
+    }
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        print(f"score {out['score']} category {out['category']} ({out['category_label']}), "
+              f"coverage {out['coverage']}% ({result.answered}/{result.total})")
+        for gain in gains:
+            print(f"  +{gain.points} {gain.indicator_id} -> {gain.target_label}")
+    return 0
+
+
 # --- parser --------------------------------------------------------------------------------------
 
 
@@ -522,6 +618,19 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("--out", required=True, help="backup file to write")
     backup.add_argument("--force", action="store_true", help="overwrite an existing file")
     backup.set_defaults(func=cmd_backup)
+
+    cek = sub.add_parser("cek", help="what-if scoring: template, score answers, aggregate")
+    cek.add_argument("--edition", help="methodology edition (default BOT_EDITION)")
+    mode = cek.add_mutually_exclusive_group()
+    mode.add_argument("--template", action="store_true",
+                      help="print the edition's indicators and options as JSON")
+    mode.add_argument("--answers", metavar="FILE",
+                      help="score a JSON file of {indicator_id: value}")
+    mode.add_argument("--aggregate", metavar="SCORES",
+                      help="government score of unit scores, e.g. 89.23,90.10")
+    cek.add_argument("--json", action="store_true", help="print the result as JSON")
+    cek.add_argument("--dir", help="content folder (default BOT_CONTENT_DIR)")
+    cek.set_defaults(func=cmd_cek, log_level="WARNING")
     return parser
 
 

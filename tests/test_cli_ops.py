@@ -76,16 +76,14 @@ def test_stats_counts_users_units_and_feature_tables(tmp_path: Path) -> None:
         db.execute("create table reminder_outbox (id integer primary key, status text)")
         db.executemany("insert into reminder_outbox (status) values (?)",
                        [("sent",), ("sent",), ("pending",), ("failed",)])
-        db.execute("create table quiz_answers (id integer primary key)")
-        db.execute("insert into quiz_answers default values")
     db.close()
     result = _run(["stats"], tmp_path)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "users: 3 total, 2 active, 2 registered, 0 seen in 30 days"
     assert lines[1] == "units: 2 (1 archived)"
-    assert "self-check answers: - (no such table yet)" in lines
-    assert "quiz answers (quiz_answers): 1" in lines
+    assert "self-check answers (selfcheck_answers): 0" in lines
+    assert "quiz answers (quiz_answers): 0" in lines
     assert "outbox (reminder_outbox): 4 [failed 1, pending 1, sent 2]" in lines
     assert "questions without answers (qa_gaps): 0" in lines
 

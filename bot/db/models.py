@@ -140,3 +140,82 @@ class EvidenceRow(Base):
     size: Mapped[int] = mapped_column(Integer)
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+# --- selfcheck and quiz (scoring store) ---
+
+
+class SelfCheckSessionRow(Base):
+    """One person's self-check of one unit in one edition; at most one open per user.
+
+    ``step`` increases with every action so a button from an earlier step is recognised as
+    stale (compare-and-set in the repository); ``cursor`` is the indicator on screen. The score
+    fields are a snapshot taken when the session finished (for the /skor trend).
+    """
+
+    __tablename__ = "selfcheck_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    edition: Mapped[str] = mapped_column(String(8))
+    content_version: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    step: Mapped[int] = mapped_column(Integer, default=1)
+    cursor: Mapped[str | None] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    score: Mapped[str | None] = mapped_column(String(8))  # "89.23", a Decimal as text
+    coverage: Mapped[str | None] = mapped_column(String(8))
+    category: Mapped[str | None] = mapped_column(String(8))
+
+
+class SelfCheckAnswerRow(Base):
+    """Append-only answer history: the latest row per indicator counts; value NULL = skipped."""
+
+    __tablename__ = "selfcheck_answers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("selfcheck_sessions.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    edition: Mapped[str] = mapped_column(String(8))
+    indicator_id: Mapped[str] = mapped_column(String(64))
+    value: Mapped[int | None] = mapped_column(Integer)
+    content_version: Mapped[str] = mapped_column(String(32))
+    answered_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class QuizAttemptRow(Base):
+    """One /kuis round: the drawn question ids in order and how far the user got."""
+
+    __tablename__ = "quiz_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
+    drill: Mapped[str] = mapped_column(String(32))
+    question_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    answered: Mapped[bool] = mapped_column(Boolean, default=False)  # current question answered
+    correct: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    content_version: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class QuizAnswerRow(Base):
+    """One quiz answer; per-user mastery by topic is the sum of these rows."""
+
+    __tablename__ = "quiz_answers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("quiz_attempts.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[str] = mapped_column(String(64))
+    topic: Mapped[str] = mapped_column(String(64))
+    choice: Mapped[str] = mapped_column(String(8))
+    correct: Mapped[bool] = mapped_column(Boolean)
+    answered_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -16,6 +16,9 @@ SETTINGS = "pengaturan"
 INDICATORS = "indikator"
 EVIDENCE = "bukti"
 USERS = "pengguna"  # admins only; not in the public menu
+SELFCHECK = "cek"
+SCORE = "skor"
+QUIZ = "kuis"
 
 # Shown by Telegram in the "/" menu; order matters there.
 MENU: list[tuple[str, str]] = [
@@ -23,6 +26,9 @@ MENU: list[tuple[str, str]] = [
     (HELP, N_("What this bot does and how to use it")),
     (INDICATORS, N_("Browse the assessment indicators by year")),
     (EVIDENCE, N_("Evidence files (bukti dukung) of your unit")),
+    (SELFCHECK, N_("Self-check your unit against the assessment")),
+    (SCORE, N_("Your unit's predicted score and trend")),
+    (QUIZ, N_("Quick 5-question quiz for the interview")),
     (SETTINGS, N_("Language and time zone")),
     (CANCEL, N_("Cancel what you are doing")),
 ]

@@ -13,6 +13,8 @@ from bot.services.evidence import EvidenceService
 from bot.services.flows import FlowService
 from bot.services.members import MemberService
 from bot.services.qa import QAService
+from bot.services.quizzes import QuizService
+from bot.services.selfcheck import SelfCheckService
 from bot.services.units import UnitService
 from bot.services.users import UserAdminService
 
@@ -32,3 +34,5 @@ class Services:
     qa: QAService
     users: UserAdminService
     evidence: EvidenceService
+    selfcheck: SelfCheckService
+    quizzes: QuizService
