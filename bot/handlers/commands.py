@@ -32,3 +32,8 @@ MENU: list[tuple[str, str]] = [
     (SETTINGS, N_("Language and time zone")),
     (CANCEL, N_("Cancel what you are doing")),
 ]
+
+# Listed by /bantuan for coordinators and admins only (and not in the public "/" menu).
+STAFF_MENU: list[tuple[str, str]] = [
+    (USERS, N_("Users and roles (admins)")),
+]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from bot.domain.units import Member, Unit
+from bot.handlers import commands
 from bot.i18n import Translator
 
 MAX_MESSAGE = 4096  # https://core.telegram.org/bots/api#sendmessage
@@ -100,13 +101,12 @@ def help_text(_: Translator, *, is_staff: bool) -> str:
         "",
         _.gettext("What you can do:"),
         _.gettext("• Type a question in your own words, e.g. <i>maklumat hrs ada apa aja?</i>"),
-        "/start — " + _.gettext("register or change your unit"),
-        "/pengaturan — " + _.gettext("language and time zone"),
-        "/batal — " + _.gettext("cancel what you are doing"),
-        "/bantuan — " + _.gettext("this help"),
     ]
+    lines += [f"/{name} — {_.gettext(description)}" for name, description in commands.MENU]
     if is_staff:
         lines += ["", _.gettext("You are a coordinator or admin of this bot.")]
+        lines += [f"/{name} — {_.gettext(description)}"
+                  for name, description in commands.STAFF_MENU]
     lines += ["", _.gettext("Answers are guidance, not an official Ombudsman decision.")]
     return "\n".join(lines)
 
