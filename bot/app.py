@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from datetime import timedelta
 from collections.abc import Awaitable
 from typing import Any
 
@@ -33,6 +34,7 @@ from bot.services.clock import Clock, system_clock
 from bot.services.container import Services
 from bot.services.flows import FlowService
 from bot.services.members import MemberService
+from bot.services.reminders import ReminderService
 from bot.services.units import UnitService
 
 log = logging.getLogger(__name__)
@@ -84,15 +86,22 @@ async def build_services(settings: Settings, *, clock: Clock = system_clock,
     if upgrade:
         await migrate.upgrade(engine)
     sessions = create_session_factory(engine)
+    access = AccessService(sessions, clock)
     services = Services(
         engine=engine, sessions=sessions, clock=clock, content=bundle,
         members=MemberService(sessions, clock, admin_ids=settings.admin_ids,
                               default_tz=settings.timezone, default_locale=settings.default_locale),
         units=UnitService(sessions, clock),
         flows=FlowService(sessions, clock),
-        access=AccessService(sessions, clock),
+        access=access,
+        reminders=ReminderService(
+            sessions, clock, access=access, content=bundle, admin_ids=settings.admin_ids,
+            default_tz=settings.timezone, grace=timedelta(hours=settings.reminder_grace_hours),
+            lease=timedelta(seconds=settings.reminder_lease_seconds),
+            single_sender=engine.dialect.name == "sqlite"),
     )
     await services.units.sync(bundle.units)
+    await services.reminders.sync_timeline(bundle.deadlines)
     return services
 
 

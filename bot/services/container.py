@@ -11,6 +11,7 @@ from bot.services.access import AccessService
 from bot.services.clock import Clock
 from bot.services.flows import FlowService
 from bot.services.members import MemberService
+from bot.services.reminders import ReminderService
 from bot.services.units import UnitService
 
 
@@ -26,3 +27,4 @@ class Services:
     units: UnitService
     flows: FlowService
     access: AccessService
+    reminders: ReminderService
