@@ -5,13 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from datetime import timedelta
 from collections.abc import Awaitable
+from datetime import timedelta
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeDefault, Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     BaseUpdateProcessor,
@@ -25,10 +24,12 @@ from bot.db import migrate
 from bot.db.session import create_engine, create_session_factory
 from bot.handlers import cancel, errors, fallback, flows, members, start
 from bot.handlers import help as help_handlers
+from bot.handlers import reminders as reminder_handlers
 from bot.handlers import settings as settings_handlers
 from bot.handlers.commands import MENU
 from bot.handlers.context import BotContext
 from bot.i18n import Catalogs, load_catalogs
+from bot.jobs import reminders as reminder_jobs
 from bot.services.access import AccessService
 from bot.services.clock import Clock, system_clock
 from bot.services.container import Services
@@ -119,9 +120,11 @@ def build_application(settings: Settings, services: Services, *,
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(PerUserUpdateProcessor())
         .post_init(_post_init)
+        .post_stop(reminder_jobs.stop)
     )
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(
+        # Bulk reminder sends share the overall limit but are never retried by it (jobs/reminders).
+        builder = builder.rate_limiter(reminder_jobs.BulkAwareRateLimiter(
             overall_max_rate=OVERALL_PER_SECOND, overall_time_period=1,
             group_max_rate=GROUP_PER_MINUTE, group_time_period=60, max_retries=2))
     if request is not None:
@@ -138,6 +141,9 @@ def build_application(settings: Settings, services: Services, *,
     help_handlers.register(app)
     cancel.register(app)
     settings_handlers.register(app)
+    reminder_handlers.register(app)
+    # The reminder sweep (JobQueue tick every 30 s) and its paced background sender.
+    reminder_jobs.register(app, rate=settings.reminder_rate)
     # The text router must come after every command handler and before the fallbacks.
     flows.register(app)
     # Fallbacks last: unknown commands, stale buttons, non-text messages.

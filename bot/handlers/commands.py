@@ -13,11 +13,15 @@ HELP = "bantuan"
 HELP_EN = "help"
 CANCEL = "batal"
 SETTINGS = "pengaturan"
+DEADLINES = "tenggat"
+NEW_DEADLINE = "tenggat_baru"
 
 # Shown by Telegram in the "/" menu; order matters there.
 MENU: list[tuple[str, str]] = [
     (START, N_("Register or change your unit")),
     (HELP, N_("What this bot does and how to use it")),
-    (SETTINGS, N_("Language and time zone")),
+    (DEADLINES, N_("Evidence deadlines of your unit")),
+    (NEW_DEADLINE, N_("New deadline (admins and coordinators)")),
+    (SETTINGS, N_("Language, time zone and reminders")),
     (CANCEL, N_("Cancel what you are doing")),
 ]

@@ -101,7 +101,8 @@ def help_text(_: Translator, *, is_staff: bool) -> str:
         _.gettext("What you can do:"),
         _.gettext("• Type a question in your own words, e.g. <i>maklumat hrs ada apa aja?</i>"),
         "/start — " + _.gettext("register or change your unit"),
-        "/pengaturan — " + _.gettext("language and time zone"),
+        "/tenggat — " + _.gettext("evidence deadlines of your unit"),
+        "/pengaturan — " + _.gettext("language, time zone and reminders"),
         "/batal — " + _.gettext("cancel what you are doing"),
         "/bantuan — " + _.gettext("this help"),
     ]

@@ -229,6 +229,16 @@ class DeadlineDraft:
     offsets: tuple[int, ...] = DEFAULT_OFFSETS
 
 
+@dataclass(frozen=True, slots=True)
+class CreationOptions:
+    """What /tenggat_baru may offer this member."""
+
+    topics: tuple[Topic, ...]
+    units: tuple[Unit, ...]
+    types: tuple[str, ...]
+    own_unit: Unit | None  # set for coordinators: they may only make deadlines for it
+
+
 @dataclass(slots=True)
 class _Planned:
     reminders: list[Any] = field(default_factory=list)
@@ -868,19 +878,25 @@ class ReminderService:
             return {"unit_ids": sorted({int(i) for i in scope["unit_ids"]})}
         raise InvalidInput("units", "empty")
 
-    async def units_for_choice(self) -> list[Unit]:
-        """Active units, for the unit picker of /tenggat_baru."""
-        async with self._sessions() as session:
-            return await self._units(session)
+    async def creation_options(self, member: Member) -> CreationOptions:
+        """Check the member may create deadlines and return what to offer.
 
-    def topic_choices(self) -> list[Topic]:
-        """Topics offered as the related evidence topic: those the content timeline links."""
+        Topics offered are the first topic of each content deadline (evidence topics).
+        """
+        await self._access.require(member, "deadline.create", unit_id=member.unit_id)
         ids: list[str] = []
         for entry in self._content.deadlines.entries:
             for topic_id in entry.topics[:1]:
                 if topic_id not in ids:
                     ids.append(topic_id)
-        return [t for t in map(self._content.topic, ids) if t is not None]
+        topics = tuple(t for t in map(self._content.topic, ids) if t is not None)
+        async with self._sessions() as session:
+            units = await self._units(session)
+        own = None
+        if member.role is not Role.ADMIN:
+            own = next((u for u in units if u.id == member.unit_id), None)
+        types = tuple(dict.fromkeys(u.type for u in units))
+        return CreationOptions(topics, tuple(units), types, own)
 
     # --- preferences ---------------------------------------------------------------------
 

@@ -47,7 +47,8 @@ class RecordingNotifier:
         return SendResult(SendStatus.SENT, message_id=self._ids)
 
     def keys(self) -> Counter[tuple[int, int, int]]:
-        return Counter((m.user_id, r.deadline_id, r.offset) for m in self.sent for r in m.reminders)
+        return Counter((m.user_id, r.deadline_id, r.offset)
+                       for m in self.sent for r in m.reminders)
 
     def to(self, user_id: int) -> list[OutgoingMessage]:
         return [m for m in self.sent if m.user_id == user_id]
@@ -212,7 +213,8 @@ async def test_escalation_lists_exactly_the_late_units(services: Any, clock: Ste
     assert sum(1 for m in notifier.sent if m.escalations) == 4
 
 
-async def test_content_edit_replans_without_duplicates(services: Any, clock: SteppingClock) -> None:
+async def test_content_edit_replans_without_duplicates(services: Any,
+                                                       clock: SteppingClock) -> None:
     person = await member(services, 101, "dinkes")
 
     def timeline(due: datetime) -> Timeline:

@@ -74,7 +74,8 @@ class ReminderRepository:
 
     # --- completions and snoozes ------------------------------------------------------------
 
-    async def completions(self, deadline_ids: Iterable[int] | None = None) -> Sequence[CompletionRow]:
+    async def completions(self,
+                          deadline_ids: Iterable[int] | None = None) -> Sequence[CompletionRow]:
         """Completions, optionally of some deadlines."""
         query = select(CompletionRow)
         if deadline_ids is not None:

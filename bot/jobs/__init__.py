@@ -1,0 +1,1 @@
+"""JobQueue callbacks: transport for time, as thin as handlers."""
