@@ -387,13 +387,15 @@ class ReminderService:
     def _is_admin(self, user: UserRow) -> bool:
         return user.role == Role.ADMIN.value or user.telegram_id in self._admin_ids
 
-    async def _plan(self, session: AsyncSession, now: datetime) -> _Planned:
+    async def _plan(self, session: AsyncSession, now: datetime, *,
+                    from_creation: bool = True) -> _Planned:
         repo = ReminderRepository(session)
         units = await self._units(session)
         rows = await repo.deadlines()
         deadlines = [Deadline(id=domain_id(r), title=r.title, due_at=r.due_at,
                               offsets=tuple(r.offsets), unit_ids=resolve_scope(r.units, units),
-                              created_at=r.planned_from) for r in rows]
+                              created_at=r.planned_from if from_creation else None)
+                     for r in rows]
         by_id = {r.id: r for r in rows}
         current = {r.id: domain_id(r) for r in rows}
         snoozes: dict[int, dict[str, datetime]] = {}
@@ -498,19 +500,26 @@ class ReminderService:
             escalations=sum(len(r) for _, r in planned.escalations),
             skipped=len(planned.skipped), messages=len(outbox_ids), abandoned=len(abandoned))
 
-    async def preview(self, at: datetime) -> list[OutgoingMessage]:
-        """What a sweep at `at` would send, without writing anything (for the CLI)."""
+    async def preview(self, at: datetime, *, from_creation: bool = True) -> list[OutgoingMessage]:
+        """What a sweep at `at` would send, without writing anything (for the CLI).
+
+        With `from_creation=False` a deadline's reminders count even if planned before it was
+        stored or last moved (to preview the schedule itself at any moment).
+        """
         async with self._sessions() as session:
-            planned = await self._plan(session, at)
+            planned = await self._plan(session, at, from_creation=from_creation)
             users = await ReminderRepository(session).users_by_ids(
                 [r.key.user_id for r in planned.reminders]
                 + [u.id for _, recipients in planned.escalations for u in recipients])
             units = {u.id: u for u in await self._units(session)}
+            slugs = {row.id: row.slug
+                     for row in await ReminderRepository(session).deadlines()}
         messages: dict[int, OutgoingMessage] = {}
         for batch in merge_by_recipient(planned.reminders):
             user = users[batch.recipient.user_id]
             items = tuple(self._reminder_item(
-                _parse_domain_id(r.deadline.id)[0], r.deadline.id, r.deadline.title,
+                _parse_domain_id(r.deadline.id)[0],
+                slugs[_parse_domain_id(r.deadline.id)[0]], r.deadline.title,
                 r.deadline.due_at, r.offset, r.planned_at, r.late, at, batch.recipient.tz,
                 has_guide=False) for r in batch.reminders)
             messages[user.id] = self._message(0, user, reminders=items)
@@ -521,7 +530,8 @@ class ReminderService:
                 total = len(_scope_units(escalation.deadline.unit_ids, list(units.values())))
                 item = EscalationItem(
                     deadline_id=_parse_domain_id(escalation.deadline.id)[0],
-                    slug=escalation.deadline.id, title=escalation.deadline.title,
+                    slug=slugs[_parse_domain_id(escalation.deadline.id)[0]],
+                    title=escalation.deadline.title,
                     due_at=escalation.deadline.due_at, offset=escalation.offset,
                     days_left=days_left(at, escalation.deadline.due_at,
                                         resolve_zone(user.timezone or self._default_tz)),
