@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -38,19 +39,69 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 30
 BULK = -1  # rate_limit_args marking a bulk send: never retried (nor stalling others) on a 429
 DISPATCHER_KEY = "reminder_dispatcher"
+# Requests that put a new message in a chat (what Telegram's 30/s counts); edits and
+# answerCallbackQuery are left to AIORateLimiter alone.
+SENDING_ENDPOINTS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "sendMediaGroup",
+                               "sendVideo", "sendAudio", "sendVoice", "sendLocation",
+                               "forwardMessage", "copyMessage"})
+
+
+class SlidingWindow:
+    """At most `limit` acquisitions in any `period` seconds (Telegram counts like this).
+
+    Callers pass their own limit: bulk sends stop lower than replies, so replies always find
+    room within the same window.
+    """
+
+    def __init__(self, period: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.period = period
+        self._clock = clock
+        self._times: deque[float] = deque()
+
+    async def acquire(self, limit: int) -> None:
+        """Wait until fewer than `limit` acquisitions happened in the last period; take one."""
+        while True:
+            now = self._clock()
+            while self._times and self._times[0] <= now - self.period:
+                self._times.popleft()
+            if len(self._times) < limit:
+                self._times.append(now)
+                return
+            await asyncio.sleep(self._times[len(self._times) - limit] + self.period - now
+                                + 0.001)
 
 
 class BulkAwareRateLimiter(AIORateLimiter):
-    """AIORateLimiter whose bulk sends count against the overall limit but are never retried.
+    """AIORateLimiter with one sliding window per second shared by replies and bulk sends.
 
-    A bulk 429 goes back to the outbox (with next_attempt_at) instead of making the limiter
-    sleep and hold every other request, interactive replies included.
+    Replies may use up to REPLY_CEILING messages a second, bulk sends stop at BULK_CEILING, so a
+    reply never waits behind a batch and the total stays under Telegram's 30/s even with
+    network jitter. A bulk 429 is not retried here (the row goes back to the outbox with its
+    retry_after) so it never makes the limiter hold every other request.
     """
+
+    REPLY_CEILING = 28
+    BULK_CEILING = 27
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.window = SlidingWindow()
 
     async def process_request(self, callback: Callable[..., Any], args: Any,
                               kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
                               rate_limit_args: int | None) -> Any:
-        if rate_limit_args == BULK:
+        bulk = rate_limit_args == BULK
+        if bulk or (data.get("chat_id") is not None and endpoint in SENDING_ENDPOINTS):
+            # Taken last, right before the HTTP request, so waiting in AIORateLimiter's own
+            # limiter cannot bunch requests after their slot in the window was counted.
+            ceiling = self.BULK_CEILING if bulk else self.REPLY_CEILING
+            inner = callback
+
+            async def callback(*call_args: Any, **call_kwargs: Any) -> Any:
+                await self.window.acquire(ceiling)
+                return await inner(*call_args, **call_kwargs)
+
+        if bulk:
             return await self._run_request(chat=True, group=False, allow_paid_broadcast=False,
                                            callback=callback, args=args, kwargs=kwargs)
         return await super().process_request(callback, args, kwargs, endpoint, data,
@@ -128,7 +179,7 @@ class Dispatcher:
     """Drains the outbox in the background: claim small batches, send paced and bounded."""
 
     def __init__(self, service: ReminderService, notifier: Notifier, pacer: Pacer, *,
-                 batch: int = 30, concurrency: int = 32) -> None:
+                 batch: int = 10, concurrency: int = 16) -> None:
         self.service = service
         self.notifier = notifier
         self.pacer = pacer
@@ -154,17 +205,29 @@ class Dispatcher:
         """Start draining in the background unless a drain is already running."""
         if self._stopping or (self._task is not None and not self._task.done()):
             return
-        self._task = asyncio.create_task(self.drain(), name="reminder-dispatch")
+        self._task = asyncio.create_task(self.drain(wait_for_retries=True),
+                                         name="reminder-dispatch")
 
-    async def drain(self) -> int:
-        """Send every due outbox row; return how many rows were handled."""
+    async def drain(self, *, wait_for_retries: bool = False) -> int:
+        """Send every due outbox row; return how many rows were handled.
+
+        With `wait_for_retries` (the background task) rows put back by a 429 or a network
+        error are waited for when they are due before the next sweep, instead of at it.
+        """
         semaphore = asyncio.Semaphore(self.concurrency)
         tasks: set[asyncio.Task[None]] = set()
         handled = 0
         while not self._stopping:
             messages = await self.service.claim(self.batch)
             if not messages:
-                break
+                if tasks:  # their outcome may put rows back soon
+                    await asyncio.gather(*tasks, return_exceptions=True)
+                    continue
+                delay = await self.service.next_attempt_in() if wait_for_retries else None
+                if delay is None or delay > TICK_SECONDS:
+                    break
+                await asyncio.sleep(delay)
+                continue
             for message in messages:
                 await semaphore.acquire()
                 task = asyncio.create_task(self._send(message, semaphore))

@@ -703,6 +703,14 @@ class ReminderService:
                 handled += 1
         return handled
 
+    async def next_attempt_in(self) -> float | None:
+        """Seconds until the earliest pending row is due (0 if one is due), None if none."""
+        async with self._sessions() as session:
+            due = await ReminderRepository(session).next_attempt_at()
+        if due is None:
+            return None
+        return max(0.0, (due - self._clock()).total_seconds())
+
     async def has_pending(self) -> bool:
         """Whether an outbox row is due now."""
         async with self._sessions() as session:

@@ -228,6 +228,11 @@ class ReminderRepository:
             select(OutboxRow.id).where(OutboxRow.status == "pending",
                                        OutboxRow.next_attempt_at <= now).limit(1)) is not None
 
+    async def next_attempt_at(self) -> datetime | None:
+        """When the earliest pending row is due."""
+        return await self._session.scalar(
+            select(func.min(OutboxRow.next_attempt_at)).where(OutboxRow.status == "pending"))
+
     async def user_outbox(self, user_id: int, statuses: Iterable[str]) -> Sequence[OutboxRow]:
         """A user's outbox rows in some states."""
         return (await self._session.scalars(select(OutboxRow).where(
