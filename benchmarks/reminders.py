@@ -8,7 +8,8 @@ The fake Telegram server runs in its own process (``python -m tests.fakes.bot_ap
 and answers 429 with retry_after when more than 30 messages per second overall or more than one
 per second to one chat arrive. The bot runs in this process exactly as `python -m bot run` builds
 it (services, Application, AIORateLimiter, the JobQueue sweep and the paced sender) on a fresh
-SQLite database, with the real clock. While the reminders go out, other users send commands and
+SQLite database, with the real clock, at a lower CPU priority than the fake (see `run`). While
+the reminders go out, other users send commands and
 questions; each one's latency is measured from the moment the update is queued until its reply
 has been sent.
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import resource
 import statistics
 import sys
@@ -104,6 +106,10 @@ async def run(recipients: int, questions_per_second: float, askers: int) -> dict
     from tests.fakes.bot_api import as_update, message_update
 
     fake, port = await _start_fake()
+    # The fake stands in for Telegram's servers, which do not share our CPU: it counts
+    # arrivals, so if the bot starved it of CPU its stamps would bunch up and show "violations"
+    # the real service would not see. Give the bot (this process) the lower priority.
+    os.nice(10)
     workdir = Path(tempfile.mkdtemp(prefix="bench-reminders-"))
     settings = Settings(
         token=TOKEN, api_base_url=f"http://127.0.0.1:{port}/bot",
@@ -203,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     """Parse arguments, run, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recipients", type=int, default=10_000)
-    parser.add_argument("--questions-per-second", type=float, default=2.0)
+    parser.add_argument("--questions-per-second", type=float, default=1.0)
     parser.add_argument("--askers", type=int, default=200)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)

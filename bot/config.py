@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     # interactive replies keep headroom).
     reminder_grace_hours: float = Field(default=12, ge=0, le=72)
     reminder_lease_seconds: int = Field(default=120, ge=5, le=3600)
-    reminder_rate: float = Field(default=27, gt=0, le=30)
+    reminder_rate: float = Field(default=26, gt=0, le=28)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from html import escape
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
@@ -68,8 +69,8 @@ async def done(update: Update, context: BotContext) -> None:
         await _expired(update, context)
         return
     await query.answer(_.gettext("Thank you!"))
-    if query.message is not None:
-        await query.message.reply_html(render.done_note(
+    if update.effective_message is not None:
+        await update.effective_message.reply_html(render.done_note(
             _, result.deadline.title, result.done_by, result.done_at, member.timezone,
             result.already))
 
@@ -102,8 +103,8 @@ async def guide(update: Update, context: BotContext) -> None:
         await _expired(update, context)
         return
     await query.answer()
-    if query.message is not None:
-        await query.message.reply_html(render.guide_text(
+    if update.effective_message is not None:
+        await update.effective_message.reply_html(render.guide_text(
             context.translator, result.deadline.title, result.topic))
 
 
@@ -137,9 +138,9 @@ async def edit(update: Update, context: BotContext) -> None:
         return
     await context.services.flows.put(member.user_id, EDIT_FLOW, "due", {"deadline_id": info.id})
     await query.answer()
-    if query.message is not None:
-        await query.message.reply_html(
-            f"<b>{render.escape(info.title)}</b>\n" + render.date_help(_, EXAMPLES))
+    if update.effective_message is not None:
+        await update.effective_message.reply_html(
+            f"<b>{escape(info.title)}</b>\n" + render.date_help(_, EXAMPLES))
 
 
 async def edit_due_text(update: Update, context: BotContext) -> None:
@@ -175,8 +176,8 @@ async def archive(update: Update, context: BotContext) -> None:
         return
     _ = context.translator
     await query.answer()
-    if query.message is not None:
-        await query.message.reply_html(
+    if update.effective_message is not None:
+        await update.effective_message.reply_html(
             _.gettext("Archive this deadline? Nobody will be reminded about it any more."),
             reply_markup=render.archive_confirm_keyboard(_, payload.deadline_id))
 
@@ -199,7 +200,7 @@ async def archive_confirm(update: Update, context: BotContext) -> None:
         return
     await query.answer(_.gettext("Archived."))
     await query.edit_message_text(_.gettext("Archived: <b>{title}</b>.").format(
-        title=render.escape(info.title)), parse_mode="HTML")
+        title=escape(info.title)), parse_mode="HTML")
 
 
 # --- /tenggat_baru ---------------------------------------------------------------------------

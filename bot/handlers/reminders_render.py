@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.knowledge import Topic
 from bot.domain.units import Unit
@@ -302,7 +302,7 @@ def prefs_text(_: Translator, prefs: ReminderPrefs) -> str:
                                        muted=yes if prefs.muted else no)
 
 
-def prefs_rows(_: Translator, prefs: ReminderPrefs) -> list[list[object]]:
+def prefs_rows(_: Translator, prefs: ReminderPrefs) -> list[list[InlineKeyboardButton]]:
     """Rows of buttons for reminder hour, quiet weekends and mute."""
     hours = [button(("• " if h == prefs.reminder_hour else "") + f"{h:02d}.00", ReminderHour(h))
              for h in REMINDER_HOURS]

@@ -42,7 +42,7 @@ async def _view(context: BotContext, member: Member,
     text = (render.settings_text(_, member, _zone_label(member)) + "\n\n"
             + reminders_render.prefs_text(_, prefs))
     rows = [list(row) for row in keyboards.settings(_).inline_keyboard]
-    rows += reminders_render.prefs_rows(_, prefs)  # type: ignore[arg-type]
+    rows += reminders_render.prefs_rows(_, prefs)
     return text, InlineKeyboardMarkup(rows)
 
 

@@ -4,7 +4,7 @@ Telegram allows about 30 messages per second overall and about one per second to
 chat (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this).
 python-telegram-bot's AIORateLimiter enforces the overall rate but does not space private chats,
 and on a 429 it pauses *every* request, interactive replies included. So bulk sends are paced
-here, below the overall limit (27/s by default, leaving headroom for replies), at least one
+here, below the overall limit (26/s by default, leaving headroom for replies), at least one
 second apart per chat, concurrently but bounded, in a task of their own: update processing never
 waits behind a batch. A 429 on a bulk send is not retried by the limiter (see
 `BulkAwareRateLimiter`); the row goes back to the outbox with Telegram's retry_after instead.
@@ -72,20 +72,22 @@ class SlidingWindow:
 
 
 class BulkAwareRateLimiter(AIORateLimiter):
-    """AIORateLimiter with one sliding window per second shared by replies and bulk sends.
+    """AIORateLimiter with a sliding one-second window over every message sent.
 
-    Replies may use up to REPLY_CEILING messages a second, bulk sends stop at BULK_CEILING, so a
-    reply never waits behind a batch and the total stays under Telegram's 30/s even with
-    network jitter. A bulk 429 is not retried here (the row goes back to the outbox with its
+    All messages together stay at or below TOTAL_CEILING a second and bulk sends alone at or
+    below BULK_CEILING, so replies always have room (they never wait behind a batch) and the
+    total keeps a margin under Telegram's 30/s for network jitter: Telegram counts arrivals,
+    not our send times. A bulk 429 is not retried here (the row goes back to the outbox with its
     retry_after) so it never makes the limiter hold every other request.
     """
 
-    REPLY_CEILING = 28
-    BULK_CEILING = 27
+    TOTAL_CEILING = 28
+    BULK_CEILING = 26
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.window = SlidingWindow()
+        self.bulk_window = SlidingWindow()
 
     async def process_request(self, callback: Callable[..., Any], args: Any,
                               kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
@@ -94,11 +96,12 @@ class BulkAwareRateLimiter(AIORateLimiter):
         if bulk or (data.get("chat_id") is not None and endpoint in SENDING_ENDPOINTS):
             # Taken last, right before the HTTP request, so waiting in AIORateLimiter's own
             # limiter cannot bunch requests after their slot in the window was counted.
-            ceiling = self.BULK_CEILING if bulk else self.REPLY_CEILING
             inner = callback
 
             async def callback(*call_args: Any, **call_kwargs: Any) -> Any:
-                await self.window.acquire(ceiling)
+                if bulk:
+                    await self.bulk_window.acquire(self.BULK_CEILING)
+                await self.window.acquire(self.TOTAL_CEILING)
                 return await inner(*call_args, **call_kwargs)
 
         if bulk:
@@ -283,7 +286,7 @@ async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     sender.wake()
 
 
-def register(app: Application[Any, Any, Any, Any, Any, Any], *, rate: float = 27) -> None:
+def register(app: Application[Any, Any, Any, Any, Any, Any], *, rate: float = 26) -> None:
     """Create the dispatcher and the repeating sweep (first run right after start-up)."""
     services = app.bot_data["services"]
     app.bot_data[DISPATCHER_KEY] = Dispatcher(

@@ -9,6 +9,7 @@ rows (a lease; `SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL), hand them to 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import secrets
@@ -33,6 +34,8 @@ from bot.domain.deadlines import (
     DEFAULT_OFFSETS,
     Completion,
     Deadline,
+    EscalationPlan,
+    Plan,
     Recipient,
     UnitScope,
     days_left,
@@ -419,12 +422,18 @@ class ReminderService:
                        for c in await repo.completions(by_id) if c.deadline_id in current]
         pairs = [(r.id, r.generation) for r in rows]
         keys = {(f"{d}.{g}", u, o) for d, g, u, o in await repo.recorded_keys(pairs, "reminder")}
-        plan = due_reminders(now, deadlines, recipients, completions, keys, grace=self.grace)
-
         esc_keys = {(f"{d}.{g}", "esc", o)
                     for d, g, _, o in await repo.recorded_keys(pairs, "esc")}
-        esc_plan = escalations(now, deadlines, units, completions, esc_keys,
-                               tz=ZoneInfo(self._default_tz), grace=self.grace)
+
+        def decide() -> tuple[Plan, EscalationPlan]:
+            return (due_reminders(now, deadlines, recipients, completions, keys,
+                                  grace=self.grace),
+                    escalations(now, deadlines, units, completions, esc_keys,
+                                tz=ZoneInfo(self._default_tz), grace=self.grace))
+
+        # Pure but CPU-bound for thousands of people: off the event loop, so replies and the
+        # paced sender keep their rhythm while a sweep decides.
+        plan, esc_plan = await asyncio.to_thread(decide)
         planned = _Planned(reminders=list(plan.due), skipped=list(plan.skipped))
         admins = [u for u in users if self._is_admin(u)]
         for target, items in ((planned.escalations, esc_plan.due),
@@ -606,16 +615,18 @@ class ReminderService:
             for deadline_id, generation, offset, late, planned in row.payload.get("r", []):
                 deadline = deadlines.get(deadline_id)
                 if (deadline is None or deadline.archived or deadline.generation != generation
-                        or (deadline_id, user.unit_id) in done):
+                        or (deadline_id, user.unit_id) in done
+                        or self._stale(planned, now)):
                     continue
                 reminders.append(self._reminder_item(
                     deadline.id, deadline.slug, deadline.title, deadline.due_at, offset,
                     datetime.fromisoformat(planned), late, now, tz,
                     has_guide=any(self._content.topic(t) for t in deadline.topics)))
             escalation_items = []
-            for deadline_id, generation, offset, late, _planned in row.payload.get("e", []):
+            for deadline_id, generation, offset, late, planned in row.payload.get("e", []):
                 deadline = deadlines.get(deadline_id)
-                if deadline is None or deadline.archived or deadline.generation != generation:
+                if (deadline is None or deadline.archived or deadline.generation != generation
+                        or self._stale(planned, now)):
                     continue
                 scope = _scope_units(resolve_scope(deadline.units, units), units)
                 pending = tuple(names[u.id] for u in scope if (deadline_id, u.id) not in done
@@ -638,6 +649,10 @@ class ReminderService:
                     row.status, row.claimed_by, row.last_error = "skipped", None, "obsolete"
             await repo.set_claims(obsolete, status="skipped", reason="obsolete")
         return messages
+
+    def _stale(self, planned: str, now: datetime) -> bool:
+        """A row waited (retries, downtime) past the grace window: drop it like the planner."""
+        return now - datetime.fromisoformat(planned) > self.grace
 
     async def record(self, outbox_id: int, result: SendResult) -> None:
         """Store the outcome of one send attempt on the outbox row and its claims."""

@@ -265,3 +265,30 @@ async def test_pacer_spaces_overall_and_per_chat() -> None:
     assert times[:3] == pytest.approx([0.0, 0.1, 0.2])
     assert times[3] == pytest.approx(1.0)  # chat 1 again: a second after its first message
     assert all(w > 0 for w in waits)
+
+
+async def test_content_deadline_moved_in_the_file_replans_without_duplicates(
+        harness: Harness, services: Any, clock: SteppingClock, sender: Dispatcher) -> None:
+    from datetime import timedelta
+
+    from bot.domain.timeline import Timeline, TimelineEntry, UnitSelector
+
+    def timeline(due: datetime) -> Timeline:
+        return Timeline(True, "2025", (TimelineEntry(
+            id="maklumat-pelayanan", title="Maklumat pelayanan", description="", due_at=due,
+            offsets=(7, 3, 1, 0), units=UnitSelector(types=frozenset({"opd"})),
+            indicators=(), topics=("maklumat-pelayanan",)),))
+
+    await member(services, 101, "dinkes")
+    await member(services, 102, "kec-bontang-utara")  # not an OPD: never reminded
+    await services.reminders.sync_timeline(timeline(DUE))
+    clock.now = datetime(2025, 6, 13, 0, 0, tzinfo=UTC)
+    await sweep(services, sender)
+    await services.reminders.sync_timeline(timeline(DUE + timedelta(days=7)))
+    await sweep(services, sender)
+    clock.now = datetime(2025, 6, 20, 0, 0, tzinfo=UTC)  # the new H-7 (old due day)
+    await sweep(services, sender)
+    texts = reminders_to(harness, 101)
+    assert len(texts) == 2
+    assert "Jumat, 27 Juni 2025 pukul 23.59 WITA (7 hari lagi)" in texts[1]
+    assert reminders_to(harness, 102) == []
