@@ -57,6 +57,11 @@ MAX_ATTEMPTS = 5
 BACKOFF_BASE = timedelta(seconds=5)
 BACKOFF_MAX = timedelta(minutes=5)
 REMINDER_HOURS = (6, 7, 8, 9, 10, 13, 16)
+#: Reminders and escalations are planned at whole hours local time, and every zone's offset is a
+#: multiple of 15 minutes: nothing new falls due between two quarter-hours unless data changed.
+QUARTER_HOUR = 900
+#: Plan at least this often anyway (another process may have changed data).
+REPLAN_AFTER = timedelta(minutes=10)
 
 
 # --- results ---------------------------------------------------------------------------------
@@ -329,6 +334,18 @@ class ReminderService:
         self.lease = lease
         self.worker = worker or f"w-{secrets.token_hex(6)}"
         self.single_sender = single_sender
+        self._planned_at: datetime | None = None
+        self._dirty = True
+
+    def changed(self) -> None:
+        """Data that planning depends on changed: plan at the next sweep, not the next quarter."""
+        self._dirty = True
+
+    def _should_plan(self, now: datetime) -> bool:
+        last = self._planned_at
+        if self._dirty or last is None or now < last or now - last >= REPLAN_AFTER:
+            return True
+        return int(now.timestamp()) // QUARTER_HOUR != int(last.timestamp()) // QUARTER_HOUR
 
     # --- content sync ---------------------------------------------------------------------
 
@@ -340,6 +357,7 @@ class ReminderService:
         Deadlines made in chat are left alone, and so is a content deadline whose file entry did
         not change (an edit made in chat survives restarts until the file entry changes).
         """
+        self.changed()
         now = self._clock()
         added = updated = replanned = archived = 0
         async with self._sessions.begin() as session:
@@ -453,6 +471,11 @@ class ReminderService:
         sweeps of several processes take turns.
         """
         now = self._clock()
+        if not self._should_plan(now):
+            async with self._sessions.begin() as session:
+                abandoned = await ReminderRepository(session).abandon_sending(before=now)
+            return TickResult(abandoned=len(abandoned))
+        self._planned_at, self._dirty = now, False
         async with self._sessions.begin() as session:
             repo = ReminderRepository(session)
             abandoned = await repo.abandon_sending(before=now)
@@ -777,6 +800,7 @@ class ReminderService:
 
     async def snooze(self, member: Member, outbox_id: int) -> SnoozeResult:
         """"Ingatkan besok": hold this person's reminders of that message until tomorrow."""
+        self.changed()
         now = self._clock()
         async with self._sessions.begin() as session:
             repo = ReminderRepository(session)
@@ -843,6 +867,7 @@ class ReminderService:
 
     async def edit_due(self, member: Member, deadline_id: int, due_at: datetime) -> DeadlineInfo:
         """Move a deadline (role "deadline.edit"); its reminders are planned afresh."""
+        self.changed()
         now = self._clock()
         async with self._sessions.begin() as session:
             repo = ReminderRepository(session)
@@ -878,6 +903,7 @@ class ReminderService:
 
     async def create_deadline(self, member: Member, draft: DeadlineDraft) -> DeadlineInfo:
         """Save a deadline made in chat (role "deadline.create"; coordinators: own unit only)."""
+        self.changed()
         now = self._clock()
         title = " ".join(draft.title.split())
         if not title or len(title) > 200:
@@ -945,6 +971,7 @@ class ReminderService:
                         quiet_weekends: bool | None = None,
                         muted: bool | None = None) -> ReminderPrefs:
         """Change reminder preferences; hours outside REMINDER_HOURS are refused."""
+        self.changed()
         if reminder_hour is not None and reminder_hour not in REMINDER_HOURS:
             raise InvalidInput("reminder_hour", "out_of_range")
         now = self._clock()
