@@ -6,11 +6,11 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Awaitable
+from datetime import timedelta
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeDefault, Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     BaseUpdateProcessor,
@@ -35,6 +35,7 @@ from bot.handlers import (
     start,
 )
 from bot.handlers import help as help_handlers
+from bot.handlers import reminders as reminder_handlers
 from bot.handlers import settings as settings_handlers
 from bot.handlers import users as users_handlers
 from bot.handlers.commands import MENU
@@ -42,6 +43,7 @@ from bot.handlers.context import BotContext
 from bot.i18n import Catalogs, load_catalogs
 from bot.jobs import maintenance
 from bot.observability import bot_id_salt, instrument, observe
+from bot.jobs import reminders as reminder_jobs
 from bot.services.access import AccessService
 from bot.services.clock import Clock, system_clock
 from bot.services.container import Services
@@ -52,6 +54,7 @@ from bot.services.qa import QAService
 from bot.services.storage import FileStore
 from bot.services.quizzes import QuizService
 from bot.services.selfcheck import SelfCheckService
+from bot.services.reminders import ReminderService
 from bot.services.units import UnitService
 from bot.services.users import UserAdminService
 
@@ -123,8 +126,14 @@ async def build_services(settings: Settings, *, clock: Clock = system_clock,
         selfcheck=SelfCheckService(sessions, clock, bundle, access,
                                    current_edition=settings.edition),
         quizzes=QuizService(sessions, clock, bundle),
+        reminders=ReminderService(
+            sessions, clock, access=access, content=bundle, admin_ids=settings.admin_ids,
+            default_tz=settings.timezone, grace=timedelta(hours=settings.reminder_grace_hours),
+            lease=timedelta(seconds=settings.reminder_lease_seconds),
+            single_sender=engine.dialect.name == "sqlite"),
     )
     await services.units.sync(bundle.units)
+    await services.reminders.sync_timeline(bundle.deadlines)
     return services
 
 
@@ -143,9 +152,11 @@ def build_application(settings: Settings, services: Services, *,
         .concurrent_updates(PerUserUpdateProcessor(
             log_salt=bot_id_salt(settings.token.get_secret_value())))
         .post_init(_post_init)
+        .post_stop(reminder_jobs.stop)
     )
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(  # type: ignore[arg-type]
+        # Bulk reminder sends share the overall limit but are never retried by it (jobs/reminders).
+        builder = builder.rate_limiter(reminder_jobs.BulkAwareRateLimiter(  # type: ignore[arg-type]
             overall_max_rate=OVERALL_PER_SECOND, overall_time_period=1,
             group_max_rate=GROUP_PER_MINUTE, group_time_period=60, max_retries=2))
     if request is not None:
@@ -167,6 +178,9 @@ def build_application(settings: Settings, services: Services, *,
     evidence.register(app)
     selfcheck.register(app)
     quiz.register(app)
+    reminder_handlers.register(app)
+    # The reminder sweep (JobQueue tick every 30 s) and its paced background sender.
+    reminder_jobs.register(app, rate=settings.reminder_rate)
     # The text router must come after every command handler and before the fallbacks.
     flows.register(app)
     # Fallbacks last: unknown commands, stale buttons, non-text messages.

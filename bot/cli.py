@@ -554,6 +554,65 @@ def cmd_cek(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- tenggat ------------------------------------------------------------------------------------
+
+
+def cmd_tenggat_plan(args: argparse.Namespace) -> int:
+    """Print the reminders a sweep at --at would send (nothing is sent or recorded)."""
+    settings = _settings(args)
+    import json
+    from datetime import datetime
+
+    from bot.app import build_services
+    from bot.handlers import reminders_render
+    from bot.i18n import load_catalogs
+
+    try:
+        at = datetime.fromisoformat(args.at)
+    except ValueError:
+        raise CliError(f"--at: not an ISO date-time: {args.at!r}") from None
+    if at.tzinfo is None:
+        raise CliError("--at needs a UTC offset, e.g. 2025-06-10T08:00+08:00")
+    catalogs = load_catalogs(settings.default_locale)
+
+    async def main() -> list[dict[str, Any]]:
+        services = await build_services(settings)
+        try:
+            messages = await services.reminders.preview(at, from_creation=False)
+        finally:
+            await services.engine.dispose()
+        rows = []
+        for message in messages:
+            text = reminders_render.reminder_text(catalogs.for_locale(message.language), message)
+            recipient = {"user_id": message.user_id, "telegram_id": message.telegram_id,
+                         "name": message.display_name, "timezone": message.timezone}
+            zone = ZoneInfo(message.timezone)
+            for item in message.reminders:
+                rows.append({"kind": "reminder", "recipient": recipient,
+                             "deadline": item.slug, "title": item.title, "offset": item.offset,
+                             "local_time": item.planned_at.astimezone(zone).isoformat(),
+                             "late": item.late, "text": text})
+            for esc in message.escalations:
+                rows.append({"kind": "escalation", "recipient": recipient,
+                             "deadline": esc.slug, "title": esc.title, "offset": esc.offset,
+                             "local_time": at.astimezone(zone).isoformat(), "late": esc.late,
+                             "pending_units": list(esc.pending_units), "text": text})
+        return rows
+
+    from zoneinfo import ZoneInfo
+
+    rows = _run_async(main())
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for row in rows:
+            print(f"{row['local_time']}  H-{row['offset']}  {row['deadline']}  ->  "
+                  f"{row['recipient']['name']} ({row['recipient']['telegram_id']})"
+                  f"{'  [terlambat]' if row['late'] else ''}")
+        print(f"{len(rows)} reminder(s) would go out at {at.isoformat()}")
+    return 0
+
+
 # --- parser --------------------------------------------------------------------------------------
 
 
@@ -631,6 +690,14 @@ def build_parser() -> argparse.ArgumentParser:
     cek.add_argument("--json", action="store_true", help="print the result as JSON")
     cek.add_argument("--dir", help="content folder (default BOT_CONTENT_DIR)")
     cek.set_defaults(func=cmd_cek, log_level="WARNING")
+
+    tenggat = sub.add_parser("tenggat", help="evidence deadlines and reminders").add_subparsers(
+        dest="tenggat", required=True)
+    plan = tenggat.add_parser("plan", help="print the reminders due at a moment (sends nothing)")
+    plan.add_argument("--at", required=True, help="ISO date-time with offset, "
+                      "e.g. 2025-06-10T08:00+08:00")
+    plan.add_argument("--json", action="store_true", help="print JSON")
+    plan.set_defaults(func=cmd_tenggat_plan)
     return parser
 
 

@@ -52,6 +52,12 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
+    # Reminders: how late a missed reminder may still go out ("(terlambat)"), how long a sender
+    # holds a claimed outbox row, and the bulk sending rate (kept under Telegram's 30/s so
+    # interactive replies keep headroom).
+    reminder_grace_hours: float = Field(default=12, ge=0, le=72)
+    reminder_lease_seconds: int = Field(default=120, ge=5, le=3600)
+    reminder_rate: float = Field(default=26, gt=0, le=28)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -6,6 +6,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.content.deadlines_loader import EMPTY as NO_TIMELINE
+from bot.content.deadlines_loader import load_timeline
 from bot.content.methodologies import load_methodologies
 from bot.content.quizzes import load_quizzes
 from bot.content.source import ContentInvalid, Located
@@ -14,6 +16,7 @@ from bot.content.units import UnitCatalog, load_units
 from bot.domain.knowledge import Lexicon, Topic
 from bot.domain.methodology import Methodology
 from bot.domain.quiz import QuizQuestion
+from bot.domain.timeline import Timeline
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +30,7 @@ class ContentBundle:
     lexicon: Lexicon = field(default_factory=Lexicon)
     methodologies: dict[str, Methodology] = field(default_factory=dict)
     quizzes: tuple[QuizQuestion, ...] = ()
+    deadlines: Timeline = NO_TIMELINE
 
     def topic(self, topic_id: str) -> Topic | None:
         """A topic by id."""
@@ -66,9 +70,12 @@ def load_content(root: Path) -> ContentBundle:
     except ContentInvalid as exc:
         problems.extend(exc.problems)
 
+    deadlines = load_timeline(root / "tenggat.yaml", units=units, topic_ids=topic_ids,
+                              methodologies=methodologies, problems=problems)
+
     if problems or units is None:
         raise ContentInvalid(problems)
     return ContentBundle(
         root=root, version=content_version(root), units=units,
         topics=tuple(t for t, _, _ in topic_sources), lexicon=lexicon,
-        methodologies=methodologies, quizzes=quizzes)
+        methodologies=methodologies, quizzes=quizzes, deadlines=deadlines)

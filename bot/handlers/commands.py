@@ -19,6 +19,8 @@ USERS = "pengguna"  # admins only; not in the public menu
 SELFCHECK = "cek"
 SCORE = "skor"
 QUIZ = "kuis"
+DEADLINES = "tenggat"
+NEW_DEADLINE = "tenggat_baru"
 
 # Shown by Telegram in the "/" menu; order matters there.
 MENU: list[tuple[str, str]] = [
@@ -29,7 +31,9 @@ MENU: list[tuple[str, str]] = [
     (SELFCHECK, N_("Self-check your unit against the assessment")),
     (SCORE, N_("Your unit's predicted score and trend")),
     (QUIZ, N_("Quick 5-question quiz for the interview")),
-    (SETTINGS, N_("Language and time zone")),
+    (DEADLINES, N_("Evidence deadlines of your unit")),
+    (NEW_DEADLINE, N_("New deadline (admins and coordinators)")),
+    (SETTINGS, N_("Language, time zone and reminders")),
     (CANCEL, N_("Cancel what you are doing")),
 ]
 

@@ -1,17 +1,19 @@
-"""/pengaturan: language (Indonesian/English) and time zone (WIB/WITA/WIT)."""
+"""/pengaturan: language, time zone (WIB/WITA/WIT), reminder hour, quiet weekends and mute."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.config import ZONE_ALIASES
+from bot.domain.errors import InvalidInput
 from bot.domain.units import Member
 from bot.handlers import callback_data as cd
-from bot.handlers import commands, keyboards, render
+from bot.handlers import commands, keyboards, reminders_render, render
 from bot.handlers.context import BotContext
+from bot.handlers.reminders_data import ReminderHour, ReminderMute, ReminderWeekends
 from bot.i18n import Translator
 
 _LABELS = {iana: abbr for abbr, iana in ZONE_ALIASES.items()}
@@ -29,8 +31,19 @@ async def show_settings(update: Update, context: BotContext) -> None:
     if message is None or member is None:
         return
     _ = context.translator
-    await message.reply_html(render.settings_text(_, member, _zone_label(member)),
-                             reply_markup=keyboards.settings(_))
+    text, markup = await _view(context, member, _)
+    await message.reply_html(text, reply_markup=markup)
+
+
+async def _view(context: BotContext, member: Member,
+                _: Translator) -> tuple[str, InlineKeyboardMarkup]:
+    """Settings text and keyboard: language and zone, then the reminder preferences."""
+    prefs = await context.services.reminders.prefs(member.user_id)
+    text = (render.settings_text(_, member, _zone_label(member)) + "\n\n"
+            + reminders_render.prefs_text(_, prefs))
+    rows = [list(row) for row in keyboards.settings(_).inline_keyboard]
+    rows += reminders_render.prefs_rows(_, prefs)
+    return text, InlineKeyboardMarkup(rows)
 
 
 async def _refresh(update: Update, context: BotContext, member: Member, _: Translator,
@@ -38,8 +51,8 @@ async def _refresh(update: Update, context: BotContext, member: Member, _: Trans
     query = update.callback_query
     assert query is not None
     await query.answer(note)
-    await query.edit_message_text(render.settings_text(_, member, _zone_label(member)),
-                                  parse_mode="HTML", reply_markup=keyboards.settings(_))
+    text, markup = await _view(context, member, _)
+    await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
 
 
 async def set_language(update: Update, context: BotContext) -> None:
@@ -72,8 +85,34 @@ async def set_zone(update: Update, context: BotContext) -> None:
     await _refresh(update, context, member, _, _.gettext("Time zone changed."))
 
 
+async def set_reminders(update: Update, context: BotContext) -> None:
+    """Reminder hour, quiet weekends or mute."""
+    query = update.callback_query
+    payload = cd.decode(query.data if query else None)
+    member = context.member
+    if query is None or member is None:
+        return
+    _ = context.translator
+    reminders = context.services.reminders
+    if isinstance(payload, ReminderHour):
+        try:
+            await reminders.set_prefs(member.user_id, reminder_hour=payload.hour)
+        except InvalidInput:
+            await query.answer(_.gettext("This button has expired."))
+            return
+    elif isinstance(payload, ReminderWeekends):
+        await reminders.set_prefs(member.user_id, quiet_weekends=payload.on)
+    elif isinstance(payload, ReminderMute):
+        await reminders.set_prefs(member.user_id, muted=payload.on)
+    else:
+        return
+    await _refresh(update, context, member, _, _.gettext("Reminder settings changed."))
+
+
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """/pengaturan (and /settings) and its buttons."""
     app.add_handler(CommandHandler([commands.SETTINGS, "settings"], show_settings))
     app.add_handler(CallbackQueryHandler(set_language, pattern=cd.pattern_for(cd.SettingsLanguage)))
     app.add_handler(CallbackQueryHandler(set_zone, pattern=cd.pattern_for(cd.SettingsZone)))
+    app.add_handler(CallbackQueryHandler(set_reminders, pattern=cd.pattern_for(
+        ReminderHour, ReminderWeekends, ReminderMute)))

@@ -15,6 +15,7 @@ from bot.services.members import MemberService
 from bot.services.qa import QAService
 from bot.services.quizzes import QuizService
 from bot.services.selfcheck import SelfCheckService
+from bot.services.reminders import ReminderService
 from bot.services.units import UnitService
 from bot.services.users import UserAdminService
 
@@ -36,3 +37,4 @@ class Services:
     evidence: EvidenceService
     selfcheck: SelfCheckService
     quizzes: QuizService
+    reminders: ReminderService

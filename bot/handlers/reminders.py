@@ -1,0 +1,452 @@
+"""Reminder buttons, /tenggat (list, edit, archive) and /tenggat_baru (create a deadline)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.domain.dates import EXAMPLES, DateParseError, parse_due, resolve_zone
+from bot.domain.errors import InvalidInput, NotAllowed, NotFound
+from bot.domain.units import Role
+from bot.handlers import callback_data as cd
+from bot.handlers import commands
+from bot.handlers import reminders_render as render
+from bot.handlers.context import BotContext
+from bot.handlers.flows import on_flow_text
+from bot.handlers.members import refuse, registered
+from bot.handlers.reminders_data import (
+    DeadlineArchive,
+    DeadlineArchiveConfirm,
+    DeadlineEdit,
+    NewCancel,
+    NewConfirm,
+    NewScope,
+    NewTopic,
+    NewUnit,
+    NewUnitsDone,
+    ReminderDone,
+    ReminderGuide,
+    ReminderSnooze,
+)
+from bot.services.flows import Flow
+from bot.services.reminders import DeadlineDraft
+
+NEW_FLOW = "tenggat_baru"
+EDIT_FLOW = "tenggat_edit"
+MAX_TITLE = 120
+
+
+async def _expired(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    if query is not None:
+        await query.answer(context.translator.gettext("This button has expired."),
+                           show_alert=True)
+
+
+def _payload(update: Update, kind: type[Any]) -> Any:
+    query = update.callback_query
+    payload = cd.decode(query.data if query else None)
+    return payload if isinstance(payload, kind) else None
+
+
+# --- buttons on a reminder ------------------------------------------------------------------
+
+
+@registered
+async def done(update: Update, context: BotContext) -> None:
+    """"✅ Sudah siap": record the unit's evidence as ready."""
+    query, payload, member = update.callback_query, _payload(update, ReminderDone), context.member
+    if query is None or payload is None or member is None:
+        return
+    _ = context.translator
+    try:
+        result = await context.services.reminders.mark_done(member, payload.deadline_id)
+    except (NotFound, InvalidInput):
+        await _expired(update, context)
+        return
+    await query.answer(_.gettext("Thank you!"))
+    if update.effective_message is not None:
+        await update.effective_message.reply_html(render.done_note(
+            _, result.deadline.title, result.done_by, result.done_at, member.timezone,
+            result.already))
+
+
+@registered
+async def snooze(update: Update, context: BotContext) -> None:
+    """"⏰ Ingatkan besok"."""
+    query, payload = update.callback_query, _payload(update, ReminderSnooze)
+    member = context.member
+    if query is None or payload is None or member is None:
+        return
+    _ = context.translator
+    try:
+        result = await context.services.reminders.snooze(member, payload.outbox_id)
+    except NotFound:
+        await _expired(update, context)
+        return
+    await query.answer(render.snooze_note(_, result.until, result.timezone), show_alert=True)
+
+
+@registered
+async def guide(update: Update, context: BotContext) -> None:
+    """"📘 Panduan": the linked topic's title, short answer and source."""
+    query, payload, member = update.callback_query, _payload(update, ReminderGuide), context.member
+    if query is None or payload is None or member is None:
+        return
+    try:
+        result = await context.services.reminders.guide(member, payload.deadline_id)
+    except NotFound:
+        await _expired(update, context)
+        return
+    await query.answer()
+    if update.effective_message is not None:
+        await update.effective_message.reply_html(render.guide_text(
+            context.translator, result.deadline.title, result.topic))
+
+
+# --- /tenggat ---------------------------------------------------------------------------------
+
+
+@registered
+async def list_deadlines(update: Update, context: BotContext) -> None:
+    """/tenggat: the member's upcoming deadlines, with edit/archive buttons for staff."""
+    message, member = update.effective_message, context.member
+    if message is None or member is None:
+        return
+    _ = context.translator
+    statuses = await context.services.reminders.upcoming(member)
+    staff = member.role is not Role.MEMBER
+    await message.reply_html(render.deadline_list(_, statuses, member.timezone, staff=staff),
+                             reply_markup=render.deadline_list_keyboard(_, statuses))
+
+
+@registered
+async def edit(update: Update, context: BotContext) -> None:
+    """"✏️ Ubah tanggal": ask for the new date (typed)."""
+    query, payload, member = update.callback_query, _payload(update, DeadlineEdit), context.member
+    if query is None or payload is None or member is None:
+        return
+    _ = context.translator
+    try:
+        info = await context.services.reminders.get(member, payload.deadline_id)
+    except NotFound:
+        await _expired(update, context)
+        return
+    await context.services.flows.put(member.user_id, EDIT_FLOW, "due", {"deadline_id": info.id})
+    await query.answer()
+    if update.effective_message is not None:
+        await update.effective_message.reply_html(
+            f"<b>{escape(info.title)}</b>\n" + render.date_help(_, EXAMPLES))
+
+
+async def edit_due_text(update: Update, context: BotContext) -> None:
+    """The new date typed during an edit."""
+    message, member, flow = update.effective_message, context.member, context.flow
+    if message is None or not message.text or member is None or flow is None:
+        return
+    _ = context.translator
+    due = _parse(message.text, context)
+    if isinstance(due, str):
+        await message.reply_html(render.date_error(_, due, EXAMPLES))
+        return
+    try:
+        info = await context.services.reminders.edit_due(member, int(flow.data["deadline_id"]),
+                                                         due)
+    except NotAllowed:
+        await context.services.flows.clear(member.user_id)
+        await refuse(update, context)
+        return
+    except (NotFound, InvalidInput):
+        await context.services.flows.clear(member.user_id)
+        await message.reply_html(_.gettext("This deadline can no longer be changed."))
+        return
+    await context.services.flows.clear(member.user_id)
+    await message.reply_html(render.saved(_, info.title, info.due_at, member.timezone))
+
+
+@registered
+async def archive(update: Update, context: BotContext) -> None:
+    """"🗄 Arsipkan": ask to confirm."""
+    query, payload = update.callback_query, _payload(update, DeadlineArchive)
+    if query is None or payload is None or context.member is None:
+        return
+    _ = context.translator
+    await query.answer()
+    if update.effective_message is not None:
+        await update.effective_message.reply_html(
+            _.gettext("Archive this deadline? Nobody will be reminded about it any more."),
+            reply_markup=render.archive_confirm_keyboard(_, payload.deadline_id))
+
+
+@registered
+async def archive_confirm(update: Update, context: BotContext) -> None:
+    """Archive for real (role checked by the service)."""
+    query, payload = update.callback_query, _payload(update, DeadlineArchiveConfirm)
+    member = context.member
+    if query is None or payload is None or member is None:
+        return
+    _ = context.translator
+    try:
+        info = await context.services.reminders.archive(member, payload.deadline_id)
+    except NotAllowed:
+        await refuse(update, context)
+        return
+    except NotFound:
+        await _expired(update, context)
+        return
+    await query.answer(_.gettext("Archived."))
+    await query.edit_message_text(_.gettext("Archived: <b>{title}</b>.").format(
+        title=escape(info.title)), parse_mode="HTML")
+
+
+# --- /tenggat_baru ---------------------------------------------------------------------------
+
+
+@registered
+async def new(update: Update, context: BotContext) -> None:
+    """/tenggat_baru: admins, and coordinators for their own unit."""
+    message, member = update.effective_message, context.member
+    if message is None or member is None:
+        return
+    try:
+        await context.services.reminders.creation_options(member)
+    except NotAllowed:
+        await refuse(update, context)
+        return
+    await context.services.flows.put(member.user_id, NEW_FLOW, "title", {})
+    await message.reply_html(render.ask_title(context.translator))
+
+
+async def new_text(update: Update, context: BotContext) -> None:
+    """Typed text during /tenggat_baru: the title, later the due date."""
+    message, member, flow = update.effective_message, context.member, context.flow
+    if message is None or not message.text or member is None or flow is None:
+        return
+    _ = context.translator
+    if flow.step == "title":
+        title = " ".join(message.text.split())[:MAX_TITLE]
+        options = await context.services.reminders.creation_options(member)
+        if options.topics:
+            flow = await context.services.flows.put(member.user_id, NEW_FLOW, "topic",
+                                                    {"title": title})
+            await message.reply_html(render.ask_topic(_), reply_markup=render.topic_keyboard(
+                _, list(options.topics), flow.revision))
+        else:
+            await _ask_scope(update, context, {"title": title, "topic": None})
+    elif flow.step == "due":
+        due = _parse(message.text, context)
+        if isinstance(due, str):
+            await message.reply_html(render.date_error(_, due, EXAMPLES))
+            return
+        data = {**flow.data, "due": due.isoformat()}
+        flow = await context.services.flows.put(member.user_id, NEW_FLOW, "confirm", data)
+        await message.reply_html(_confirm_text(context, flow),
+                                 reply_markup=render.confirm_keyboard(_, flow.revision))
+    else:
+        await message.reply_html(_.gettext("Please use the buttons above, or /batal to stop."))
+
+
+def _parse(text: str, context: BotContext) -> datetime | str:
+    """The typed due date, or the reason it was refused."""
+    member = context.member
+    assert member is not None
+    try:
+        return parse_due(text, now=context.services.clock(), tz=resolve_zone(member.timezone))
+    except DateParseError as exc:
+        return exc.reason.value
+
+
+def _confirm_text(context: BotContext, flow: Flow) -> str:
+    member = context.member
+    assert member is not None
+    return render.confirm_new(
+        context.translator, title=flow.data["title"], topic=flow.data.get("topic_title"),
+        scope=flow.data["scope_label"], due=datetime.fromisoformat(flow.data["due"]),
+        zone=member.timezone)
+
+
+async def _ask_scope(update: Update, context: BotContext, data: dict[str, Any]) -> None:
+    member = context.member
+    assert member is not None
+    _ = context.translator
+    options = await context.services.reminders.creation_options(member)
+    if options.own_unit is not None:  # coordinators: only their own unit, no question
+        data = {**data, "scope": {"unit_ids": [options.own_unit.id]},
+                "scope_label": options.own_unit.name}
+        await _ask_due(update, context, data)
+        return
+    flow = await context.services.flows.put(member.user_id, NEW_FLOW, "scope", data)
+    await _reply(update, render.ask_scope(_),
+                 render.scope_keyboard(_, list(options.types), flow.revision))
+
+
+async def _ask_due(update: Update, context: BotContext, data: dict[str, Any]) -> None:
+    member = context.member
+    assert member is not None
+    await context.services.flows.put(member.user_id, NEW_FLOW, "due", data)
+    await _reply(update, render.date_help(context.translator, EXAMPLES), None)
+
+
+async def _reply(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    if update.callback_query is not None and update.callback_query.message is not None:
+        await update.callback_query.edit_message_text(text, parse_mode="HTML",
+                                                      reply_markup=markup)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_html(text, reply_markup=markup)
+
+
+def _current(context: BotContext, step: str, revision: int) -> Flow | None:
+    flow = context.flow
+    if flow is None or flow.name != NEW_FLOW or flow.step != step or flow.revision != revision:
+        return None
+    return flow
+
+
+@registered
+async def new_topic(update: Update, context: BotContext) -> None:
+    """A topic button (or skip)."""
+    query, payload, member = update.callback_query, _payload(update, NewTopic), context.member
+    if query is None or payload is None or member is None:
+        return
+    flow = _current(context, "topic", payload.revision)
+    options = await context.services.reminders.creation_options(member)
+    if flow is None or not -1 <= payload.index < len(options.topics):
+        await _expired(update, context)
+        return
+    await query.answer()
+    topic = options.topics[payload.index] if payload.index >= 0 else None
+    await _ask_scope(update, context, {**flow.data, "topic": topic.id if topic else None,
+                                       "topic_title": topic.title if topic else None})
+
+
+@registered
+async def new_scope(update: Update, context: BotContext) -> None:
+    """All units, a type, or "choose units"."""
+    query, payload, member = update.callback_query, _payload(update, NewScope), context.member
+    if query is None or payload is None or member is None:
+        return
+    flow = _current(context, "scope", payload.revision)
+    options = await context.services.reminders.creation_options(member)
+    _ = context.translator
+    if flow is None or options.own_unit is not None:
+        await _expired(update, context)
+        return
+    await query.answer()
+    if payload.kind == "all":
+        await _ask_due(update, context, {**flow.data, "scope": {"all": True},
+                                         "scope_label": _.gettext("All units")})
+    elif payload.kind.startswith("t-") and payload.kind[2:] in options.types:
+        kind = payload.kind[2:]
+        await _ask_due(update, context, {**flow.data, "scope": {"types": [kind]},
+                                         "scope_label": _.gettext("All of type {type}")
+                                         .format(type=kind)})
+    elif payload.kind == "pick":
+        flow = await context.services.flows.put(member.user_id, NEW_FLOW, "units",
+                                                {**flow.data, "chosen": []})
+        await _reply(update, render.ask_units(_, 0),
+                     render.units_keyboard(_, list(options.units), set(), flow.revision))
+    else:
+        await _expired(update, context)
+
+
+@registered
+async def new_unit(update: Update, context: BotContext) -> None:
+    """Toggle a unit in the chosen set."""
+    query, payload, member = update.callback_query, _payload(update, NewUnit), context.member
+    if query is None or payload is None or member is None:
+        return
+    flow = _current(context, "units", payload.revision)
+    options = await context.services.reminders.creation_options(member)
+    if flow is None or payload.unit_id not in {u.id for u in options.units}:
+        await _expired(update, context)
+        return
+    chosen = set(flow.data.get("chosen", [])) ^ {payload.unit_id}
+    flow = await context.services.flows.put(member.user_id, NEW_FLOW, "units",
+                                            {**flow.data, "chosen": sorted(chosen)})
+    await query.answer()
+    _ = context.translator
+    await _reply(update, render.ask_units(_, len(chosen)),
+                 render.units_keyboard(_, list(options.units), chosen, flow.revision))
+
+
+@registered
+async def new_units_done(update: Update, context: BotContext) -> None:
+    """Done choosing units."""
+    query, payload, member = update.callback_query, _payload(update, NewUnitsDone), context.member
+    if query is None or payload is None or member is None:
+        return
+    flow = _current(context, "units", payload.revision)
+    _ = context.translator
+    if flow is None:
+        await _expired(update, context)
+        return
+    chosen = list(flow.data.get("chosen", []))
+    if not chosen:
+        await query.answer(_.gettext("Choose at least one unit."), show_alert=True)
+        return
+    await query.answer()
+    options = await context.services.reminders.creation_options(member)
+    names = ", ".join(u.name for u in options.units if u.id in chosen)
+    await _ask_due(update, context, {**flow.data, "scope": {"unit_ids": chosen},
+                                     "scope_label": names})
+
+
+@registered
+async def new_confirm(update: Update, context: BotContext) -> None:
+    """Save the deadline."""
+    query, payload, member = update.callback_query, _payload(update, NewConfirm), context.member
+    if query is None or payload is None or member is None:
+        return
+    flow = _current(context, "confirm", payload.revision)
+    _ = context.translator
+    if flow is None:
+        await _expired(update, context)
+        return
+    data = flow.data
+    draft = DeadlineDraft(title=data["title"], due_at=datetime.fromisoformat(data["due"]),
+                          scope=data["scope"],
+                          topics=(data["topic"],) if data.get("topic") else ())
+    try:
+        info = await context.services.reminders.create_deadline(member, draft)
+    except NotAllowed:
+        await context.services.flows.clear(member.user_id)
+        await refuse(update, context)
+        return
+    except InvalidInput:
+        await context.services.flows.put(member.user_id, NEW_FLOW, "due", data)
+        await query.answer()
+        await _reply(update, render.date_error(_, "past", EXAMPLES), None)
+        return
+    await context.services.flows.clear(member.user_id)
+    await query.answer(_.gettext("Saved."))
+    await _reply(update, render.saved(_, info.title, info.due_at, member.timezone), None)
+
+
+@registered
+async def new_cancel(update: Update, context: BotContext) -> None:
+    """Stop creating."""
+    query, member = update.callback_query, context.member
+    if query is None or member is None or _payload(update, NewCancel) is None:
+        return
+    await context.services.flows.clear(member.user_id)
+    await query.answer()
+    await _reply(update, context.translator.gettext("Cancelled."), None)
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """/tenggat, /tenggat_baru, reminder buttons; typed text of both flows."""
+    app.add_handler(CommandHandler(commands.DEADLINES, list_deadlines))
+    app.add_handler(CommandHandler(commands.NEW_DEADLINE, new))
+    for handler, kind in ((done, ReminderDone), (snooze, ReminderSnooze), (guide, ReminderGuide),
+                          (edit, DeadlineEdit), (archive, DeadlineArchive),
+                          (archive_confirm, DeadlineArchiveConfirm), (new_topic, NewTopic),
+                          (new_scope, NewScope), (new_unit, NewUnit),
+                          (new_units_done, NewUnitsDone), (new_confirm, NewConfirm),
+                          (new_cancel, NewCancel)):
+        app.add_handler(CallbackQueryHandler(handler, pattern=cd.pattern_for(kind)))
+    on_flow_text(app, NEW_FLOW, new_text)
+    on_flow_text(app, EDIT_FLOW, edit_due_text)

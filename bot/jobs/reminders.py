@@ -1,0 +1,303 @@
+"""The reminder sweep: a JobQueue tick plans into the outbox; a paced background sender drains it.
+
+Telegram allows about 30 messages per second overall and about one per second to one private
+chat (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this).
+python-telegram-bot's AIORateLimiter enforces the overall rate but does not space private chats,
+and on a 429 it pauses *every* request, interactive replies included. So bulk sends are paced
+here, below the overall limit (26/s by default, leaving headroom for replies), at least one
+second apart per chat, concurrently but bounded, in a task of their own: update processing never
+waits behind a batch. A 429 on a bulk send is not retried by the limiter (see
+`BulkAwareRateLimiter`); the row goes back to the outbox with Telegram's retry_after instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import AIORateLimiter, Application, ContextTypes
+
+from bot.handlers import reminders_render as render
+from bot.i18n import Catalogs
+from bot.services.reminders import (
+    Notifier,
+    OutgoingMessage,
+    ReminderService,
+    SendResult,
+    SendStatus,
+)
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 30
+BULK = -1  # rate_limit_args marking a bulk send: never retried (nor stalling others) on a 429
+DISPATCHER_KEY = "reminder_dispatcher"
+# Requests that put a new message in a chat (what Telegram's 30/s counts); edits and
+# answerCallbackQuery are left to AIORateLimiter alone.
+SENDING_ENDPOINTS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "sendMediaGroup",
+                               "sendVideo", "sendAudio", "sendVoice", "sendLocation",
+                               "forwardMessage", "copyMessage"})
+
+
+class SlidingWindow:
+    """At most `limit` acquisitions in any `period` seconds (Telegram counts like this).
+
+    Callers pass their own limit: bulk sends stop lower than replies, so replies always find
+    room within the same window.
+    """
+
+    def __init__(self, period: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.period = period
+        self._clock = clock
+        self._times: deque[float] = deque()
+
+    async def acquire(self, limit: int) -> None:
+        """Wait until fewer than `limit` acquisitions happened in the last period; take one."""
+        while True:
+            now = self._clock()
+            while self._times and self._times[0] <= now - self.period:
+                self._times.popleft()
+            if len(self._times) < limit:
+                self._times.append(now)
+                return
+            await asyncio.sleep(self._times[len(self._times) - limit] + self.period - now
+                                + 0.001)
+
+
+class BulkAwareRateLimiter(AIORateLimiter):
+    """AIORateLimiter with a sliding one-second window over every message sent.
+
+    All messages together stay at or below TOTAL_CEILING a second and bulk sends alone at or
+    below BULK_CEILING, so replies always have room (they never wait behind a batch) and the
+    total keeps a margin under Telegram's 30/s for network jitter: Telegram counts arrivals,
+    not our send times. A bulk 429 is not retried here (the row goes back to the outbox with its
+    retry_after) so it never makes the limiter hold every other request.
+    """
+
+    TOTAL_CEILING = 28
+    BULK_CEILING = 26
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.window = SlidingWindow()
+        self.bulk_window = SlidingWindow()
+
+    async def process_request(self, callback: Callable[..., Any], args: Any,
+                              kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
+                              rate_limit_args: int | None) -> Any:
+        bulk = rate_limit_args == BULK
+        if bulk or (data.get("chat_id") is not None and endpoint in SENDING_ENDPOINTS):
+            # Taken last, right before the HTTP request, so waiting in AIORateLimiter's own
+            # limiter cannot bunch requests after their slot in the window was counted.
+            inner = callback
+
+            async def callback(*call_args: Any, **call_kwargs: Any) -> Any:
+                if bulk:
+                    await self.bulk_window.acquire(self.BULK_CEILING)
+                await self.window.acquire(self.TOTAL_CEILING)
+                return await inner(*call_args, **call_kwargs)
+
+        if bulk:
+            return await self._run_request(chat=True, group=False, allow_paid_broadcast=False,
+                                           callback=callback, args=args, kwargs=kwargs)
+        return await super().process_request(callback, args, kwargs, endpoint, data,
+                                              rate_limit_args)
+
+
+class TelegramNotifier:
+    """Words an outbox message in the person's language and sends it with the bot."""
+
+    def __init__(self, bot: Bot, catalogs: Catalogs) -> None:
+        self._bot = bot
+        self._catalogs = catalogs
+
+    async def send(self, message: OutgoingMessage) -> SendResult:
+        """Send; map Telegram's answer to a SendResult (never raises for Telegram errors)."""
+        _ = self._catalogs.for_locale(message.language)
+        extra: dict[str, Any] = {}
+        if getattr(self._bot, "rate_limiter", None) is not None:
+            extra["rate_limit_args"] = BULK
+        try:
+            sent = await self._bot.send_message(
+                message.chat_id, render.reminder_text(_, message), parse_mode="HTML",
+                reply_markup=render.reminder_keyboard(_, message), **extra)
+        except RetryAfter as exc:
+            seconds = exc._retry_after.total_seconds()  # noqa: SLF001 - avoids a deprecation
+            return SendResult(SendStatus.RETRY_AFTER, retry_after=seconds, error=str(exc))
+        except TimedOut as exc:  # before NetworkError: TimedOut is one
+            return SendResult(SendStatus.TIMED_OUT, error=str(exc))
+        except Forbidden as exc:
+            return SendResult(SendStatus.FORBIDDEN, error=str(exc))
+        except BadRequest as exc:  # before NetworkError: BadRequest is one too
+            return SendResult(SendStatus.FAILED, error=str(exc))
+        except NetworkError as exc:
+            return SendResult(SendStatus.NETWORK, error=str(exc))
+        except TelegramError as exc:
+            return SendResult(SendStatus.FAILED, error=str(exc))
+        return SendResult(SendStatus.SENT, message_id=sent.message_id)
+
+
+class Pacer:
+    """Token bucket for the overall rate plus a minimum spacing per chat.
+
+    `wait(chat)` returns when one message to `chat` may go out. Reservations are made before
+    sleeping, so concurrent waiters for one chat queue up one interval apart.
+    """
+
+    def __init__(self, rate: float, *, per_chat: float = 1.1, burst: float = 1.0,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
+        self.rate = rate
+        self.per_chat = per_chat
+        self._burst = max(1.0, burst)
+        self._clock = clock
+        self._sleep = sleep
+        self._next_overall = 0.0
+        self._next_chat: dict[int, float] = {}
+
+    async def wait(self, chat_id: int) -> None:
+        """Wait for this chat's next slot, then for the next overall slot."""
+        now = self._clock()
+        chat_at = max(self._next_chat.get(chat_id, 0.0), now)
+        self._next_chat[chat_id] = chat_at + self.per_chat
+        if len(self._next_chat) > 50_000:
+            self._next_chat = {c: t for c, t in self._next_chat.items() if t > now}
+        if chat_at > now:
+            await self._sleep(chat_at - now)
+            now = self._clock()
+        slot = max(self._next_overall, now - (self._burst - 1) / self.rate)
+        self._next_overall = slot + 1 / self.rate
+        if slot > now:
+            await self._sleep(slot - now)
+
+
+class Dispatcher:
+    """Drains the outbox in the background: claim small batches, send paced and bounded."""
+
+    def __init__(self, service: ReminderService, notifier: Notifier, pacer: Pacer, *,
+                 batch: int = 10, concurrency: int = 16) -> None:
+        self.service = service
+        self.notifier = notifier
+        self.pacer = pacer
+        self.batch = batch
+        self.concurrency = concurrency
+        self._task: asyncio.Task[int] | None = None
+        self._stopping = False
+        self._recovered = False
+        self.sent_total = 0
+
+    async def start_up(self) -> int:
+        """Once per process: rows a crash left "sending" become "unknown"."""
+        if self._recovered:
+            return 0
+        self._recovered = True
+        count = await self.service.recover()
+        if count:
+            log.warning("%d reminder message(s) were in flight at the last stop; recorded as "
+                        "unknown and not resent", count)
+        return count
+
+    def wake(self) -> None:
+        """Start draining in the background unless a drain is already running."""
+        if self._stopping or (self._task is not None and not self._task.done()):
+            return
+        self._task = asyncio.create_task(self.drain(wait_for_retries=True),
+                                         name="reminder-dispatch")
+
+    async def drain(self, *, wait_for_retries: bool = False) -> int:
+        """Send every due outbox row; return how many rows were handled.
+
+        With `wait_for_retries` (the background task) rows put back by a 429 or a network
+        error are waited for when they are due before the next sweep, instead of at it.
+        """
+        semaphore = asyncio.Semaphore(self.concurrency)
+        tasks: set[asyncio.Task[None]] = set()
+        handled = 0
+        while not self._stopping:
+            messages = await self.service.claim(self.batch)
+            if not messages:
+                if tasks:  # their outcome may put rows back soon
+                    await asyncio.gather(*tasks, return_exceptions=True)
+                    continue
+                delay = await self.service.next_attempt_in() if wait_for_retries else None
+                if delay is None or delay > TICK_SECONDS:
+                    break
+                await asyncio.sleep(delay)
+                continue
+            for message in messages:
+                await semaphore.acquire()
+                task = asyncio.create_task(self._send(message, semaphore))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+                handled += 1
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+        return handled
+
+    async def _send(self, message: OutgoingMessage, semaphore: asyncio.Semaphore) -> None:
+        try:
+            await self.pacer.wait(message.chat_id)
+            result = await self.notifier.send(message)
+            await self.service.record(message.outbox_id, result)
+            if result.status is SendStatus.SENT:
+                self.sent_total += 1
+        except Exception:
+            # The row stays "sending" and becomes "unknown" when its lease expires: never
+            # resent, because we cannot tell whether Telegram got it.
+            log.exception("sending reminder outbox row %s failed", message.outbox_id)
+        finally:
+            semaphore.release()
+
+    async def stop(self, timeout: float = 3.0) -> None:  # noqa: ASYNC109
+        """Stop claiming; give in-flight sends `timeout` seconds, then cancel them."""
+        self._stopping = True
+        task = self._task
+        if task is None or task.done():
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(task), timeout)
+        except TimeoutError:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+def dispatcher(app: Application[Any, Any, Any, Any, Any, Any]) -> Dispatcher:
+    """The application's dispatcher."""
+    return app.bot_data[DISPATCHER_KEY]  # type: ignore[no-any-return]
+
+
+async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every TICK_SECONDS and at start-up: recover once, plan, then wake the sender."""
+    sender = dispatcher(context.application)
+    await sender.start_up()
+    result = await sender.service.tick()
+    if result.messages or result.skipped or result.abandoned:
+        log.info("reminder sweep: %d reminder(s), %d escalation(s) in %d message(s); "
+                 "%d skipped; %d abandoned", result.reminders, result.escalations,
+                 result.messages, result.skipped, result.abandoned)
+    sender.wake()
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any], *, rate: float = 26) -> None:
+    """Create the dispatcher and the repeating sweep (first run right after start-up)."""
+    services = app.bot_data["services"]
+    app.bot_data[DISPATCHER_KEY] = Dispatcher(
+        services.reminders, TelegramNotifier(app.bot, app.bot_data["catalogs"]), Pacer(rate))
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(tick, interval=TICK_SECONDS, first=0.5, name="reminders",
+                                    job_kwargs={"max_instances": 1, "coalesce": True})
+
+
+async def stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Application post_stop: let in-flight sends finish briefly, claim nothing new."""
+    sender = app.bot_data.get(DISPATCHER_KEY)
+    if sender is not None:
+        await sender.stop()
