@@ -81,7 +81,7 @@ class BulkAwareRateLimiter(AIORateLimiter):
     retry_after) so it never makes the limiter hold every other request.
     """
 
-    TOTAL_CEILING = 28
+    TOTAL_CEILING = 27
     BULK_CEILING = 26
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
