@@ -9,9 +9,8 @@ and answers 429 with retry_after when more than 30 messages per second overall o
 per second to one chat arrive. The bot runs in this process exactly as `python -m bot run` builds
 it (services, Application, AIORateLimiter, the JobQueue sweep and the paced sender) on a fresh
 SQLite database, with the real clock, at a lower CPU priority than the fake (see `run`). While
-the reminders go out, other users send commands and
-questions; each one's latency is measured from the moment the update is queued until its reply
-has been sent.
+the reminders go out, other users send commands and questions; each one's latency is measured
+from the moment the update is queued until its reply has been sent.
 
 Figures:
     msgs_per_s      reminders delivered / time from the first to the last delivery
@@ -168,7 +167,7 @@ async def run(recipients: int, questions_per_second: float, askers: int) -> dict
                 await app.update_queue.put(update)
                 asker += 1
                 await asyncio.sleep(1 / questions_per_second)
-            while queued and time.monotonic() - started < recipients / 20 + 150:
+            while queued and time.monotonic() - started < recipients / 20 + 150:  # noqa: ASYNC110
                 await asyncio.sleep(0.1)
             await app.stop()
         stats = await asyncio.to_thread(_stats, port)

@@ -49,39 +49,52 @@ SENDING_ENDPOINTS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "send
 class SlidingWindow:
     """At most `limit` acquisitions in any `period` seconds (Telegram counts like this).
 
-    Callers pass their own limit: bulk sends stop lower than replies, so replies always find
-    room within the same window.
+    An `urgent` acquisition (a reply to someone waiting) goes first: others do not take a free
+    slot while an urgent one is waiting for it.
     """
 
-    def __init__(self, period: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, period: float = 1.0, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
         self.period = period
         self._clock = clock
+        self._sleep = sleep
         self._times: deque[float] = deque()
+        self._urgent_waiting = 0
 
-    async def acquire(self, limit: int) -> None:
+    async def acquire(self, limit: int, *, urgent: bool = False) -> None:
         """Wait until fewer than `limit` acquisitions happened in the last period; take one."""
-        while True:
-            now = self._clock()
-            while self._times and self._times[0] <= now - self.period:
-                self._times.popleft()
-            if len(self._times) < limit:
-                self._times.append(now)
-                return
-            await asyncio.sleep(self._times[len(self._times) - limit] + self.period - now
-                                + 0.001)
+        if urgent:
+            self._urgent_waiting += 1
+        try:
+            while True:
+                now = self._clock()
+                while self._times and self._times[0] <= now - self.period:
+                    self._times.popleft()
+                if len(self._times) < limit and (urgent or not self._urgent_waiting):
+                    self._times.append(now)
+                    return
+                if len(self._times) < limit:  # yield the free slot to the urgent waiter
+                    await self._sleep(0.005)
+                    continue
+                await self._sleep(self._times[len(self._times) - limit] + self.period - now
+                                  + 0.001)
+        finally:
+            if urgent:
+                self._urgent_waiting -= 1
 
 
 class BulkAwareRateLimiter(AIORateLimiter):
     """AIORateLimiter with a sliding one-second window over every message sent.
 
     All messages together stay at or below TOTAL_CEILING a second and bulk sends alone at or
-    below BULK_CEILING, so replies always have room (they never wait behind a batch) and the
+    below BULK_CEILING; a reply takes the next free slot before any bulk send does (it never
+    waits behind a batch), and the
     total keeps a margin under Telegram's 30/s for network jitter: Telegram counts arrivals,
     not our send times. A bulk 429 is not retried here (the row goes back to the outbox with its
     retry_after) so it never makes the limiter hold every other request.
     """
 
-    TOTAL_CEILING = 28
+    TOTAL_CEILING = 27
     BULK_CEILING = 26
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -101,7 +114,7 @@ class BulkAwareRateLimiter(AIORateLimiter):
             async def callback(*call_args: Any, **call_kwargs: Any) -> Any:
                 if bulk:
                     await self.bulk_window.acquire(self.BULK_CEILING)
-                await self.window.acquire(self.TOTAL_CEILING)
+                await self.window.acquire(self.TOTAL_CEILING, urgent=not bulk)
                 return await inner(*call_args, **call_kwargs)
 
         if bulk:

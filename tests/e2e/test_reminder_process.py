@@ -1,4 +1,4 @@
-"""Real processes: `tenggat plan` from the command line; kill -9 during a 2,000-reminder dispatch."""
+"""Real processes: `tenggat plan` on the command line; kill -9 during a 2,000-reminder send."""
 
 from __future__ import annotations
 

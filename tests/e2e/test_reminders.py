@@ -292,3 +292,31 @@ async def test_content_deadline_moved_in_the_file_replans_without_duplicates(
     assert len(texts) == 2
     assert "Jumat, 27 Juni 2025 pukul 23.59 WITA (7 hari lagi)" in texts[1]
     assert reminders_to(harness, 102) == []
+
+
+async def test_sliding_window_keeps_the_limit_and_serves_a_waiting_reply_first() -> None:
+    import asyncio
+
+    from bot.jobs.reminders import SlidingWindow
+
+    now = [0.0]
+
+    async def sleep(seconds: float) -> None:  # a stepped clock: no real waiting
+        now[0] += seconds
+        await asyncio.sleep(0)
+
+    window = SlidingWindow(clock=lambda: now[0], sleep=sleep)
+    for _ in range(3):
+        await window.acquire(3)
+    order: list[tuple[str, float]] = []
+
+    async def take(name: str, urgent: bool) -> None:
+        await window.acquire(3, urgent=urgent)
+        order.append((name, now[0]))
+
+    reply = asyncio.create_task(take("reply", True))
+    await asyncio.sleep(0)  # the reply waits for the window to free up
+    bulk = asyncio.create_task(take("bulk", False))
+    await asyncio.wait_for(asyncio.gather(reply, bulk), timeout=5)
+    assert [name for name, _ in order] == ["reply", "bulk"]
+    assert all(at > 1.0 for _, at in order)  # nothing more than 3 within one second
