@@ -51,6 +51,7 @@ from bot.services.evidence import EvidenceService
 from bot.services.flows import FlowService
 from bot.services.members import MemberService
 from bot.services.qa import QAService
+from bot.services.recap import RecapService
 from bot.services.storage import FileStore
 from bot.services.quizzes import QuizService
 from bot.services.selfcheck import SelfCheckService
@@ -112,6 +113,8 @@ async def build_services(settings: Settings, *, clock: Clock = system_clock,
         await migrate.upgrade(engine)
     sessions = create_session_factory(engine)
     access = AccessService(sessions, clock)
+    selfcheck_service = SelfCheckService(sessions, clock, bundle, access,
+                                         current_edition=settings.edition)
     services = Services(
         engine=engine, sessions=sessions, clock=clock, content=bundle,
         members=MemberService(sessions, clock, admin_ids=settings.admin_ids,
@@ -123,14 +126,15 @@ async def build_services(settings: Settings, *, clock: Clock = system_clock,
         users=UserAdminService(sessions, clock, access, admin_ids=settings.admin_ids),
         evidence=EvidenceService(sessions, clock, access, bundle, edition=settings.edition,
                                  store=FileStore(settings.storage_dir)),
-        selfcheck=SelfCheckService(sessions, clock, bundle, access,
-                                   current_edition=settings.edition),
+        selfcheck=selfcheck_service,
         quizzes=QuizService(sessions, clock, bundle),
         reminders=ReminderService(
             sessions, clock, access=access, content=bundle, admin_ids=settings.admin_ids,
             default_tz=settings.timezone, grace=timedelta(hours=settings.reminder_grace_hours),
             lease=timedelta(seconds=settings.reminder_lease_seconds),
             single_sender=engine.dialect.name == "sqlite"),
+        recap=RecapService(sessions, clock, bundle, access, selfcheck_service,
+                           default_tz=settings.timezone),
     )
     await services.units.sync(bundle.units)
     await services.reminders.sync_timeline(bundle.deadlines)

@@ -13,6 +13,7 @@ from bot.services.evidence import EvidenceService
 from bot.services.flows import FlowService
 from bot.services.members import MemberService
 from bot.services.qa import QAService
+from bot.services.recap import RecapService
 from bot.services.quizzes import QuizService
 from bot.services.selfcheck import SelfCheckService
 from bot.services.reminders import ReminderService
@@ -38,3 +39,4 @@ class Services:
     selfcheck: SelfCheckService
     quizzes: QuizService
     reminders: ReminderService
+    recap: RecapService
