@@ -31,6 +31,7 @@ from bot.handlers import (
     members,
     qa,
     quiz,
+    recap,
     selfcheck,
     start,
 )
@@ -183,6 +184,7 @@ def build_application(settings: Settings, services: Services, *,
     selfcheck.register(app)
     quiz.register(app)
     reminder_handlers.register(app)
+    recap.register(app)
     # The reminder sweep (JobQueue tick every 30 s) and its paced background sender.
     reminder_jobs.register(app, rate=settings.reminder_rate)
     # The text router must come after every command handler and before the fallbacks.

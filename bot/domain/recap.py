@@ -10,7 +10,8 @@ Decisions:
 * The weakest indicators are ranked by the simple mean, over the units that answered them, of
   the latest value on the 0..1 scale ((v - lo) / (hi - lo)); ties go to the indicator with the
   larger share of the unit score (it costs more points), then to document order. Unanswered
-  indicators are not ranked (they are missing data, not weakness).
+  indicators are not ranked (they are missing data, not weakness), nor are indicators every
+  unit answered with the best option (nothing to improve).
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ def weakest_indicators(methodology: Methodology, unit_values: Sequence[Mapping[s
     ranked: list[tuple[Fraction, Decimal, int, WeakIndicator]] = []
     for order, indicator in enumerate(methodology.indicators):
         given = [values[indicator.id] for values in unit_values if indicator.id in values]
-        if not given or span <= 0:
+        if not given or span <= 0 or all(v >= indicator.best.value for v in given):
             continue
         mean = sum((Fraction(v - methodology.scale_min, span) for v in given),
                    Fraction(0)) / len(given)

@@ -86,7 +86,7 @@ async def test_admin_sees_every_unit_with_the_scores_of_skor(services: Any) -> N
     assert dinkes.active_members == 1 and lines["bag-organisasi"].active_members == 0
     assert lines["bag-organisasi"].score is None
     weakest = [w.indicator_id for w in recap.weakest]
-    assert len(weakest) == 5 and set(weakest[:2]) == {"pr-maklumat", "pr-prosedur"}
+    assert set(weakest) == {"pr-maklumat", "pr-prosedur"}
     assert recap.weakest[0].mean == Decimal("50.00") and recap.weakest[0].units == 2
     # Late once the due date passes for the unit that is not ready.
     services.clock.advance(days=4)
