@@ -171,11 +171,14 @@ def score_chart(names: list[str], scores: list[float], categories: tuple[Categor
         axes.text((float(category.min) + float(category.max)) / 2, 1.0, category.code,
                   transform=axes.get_xaxis_transform(), ha="center", va="bottom", fontsize=16,
                   fontweight="bold", color="#555555")
+        axes.axvline(float(category.min), color="#999999", linewidth=1, zorder=1)
     rows = list(range(len(names)))[::-1]
     axes.barh(rows, scores, color=BAR, height=0.6, zorder=2)
     for row, score in zip(rows, scores, strict=True):
-        axes.text(min(score + 1, 88), row, f"{score:.2f}".replace(".", ","), va="center",
-                  fontsize=16, zorder=3, color="#111111", fontweight="bold")
+        inside = score > 80  # no room right of the bar: write inside it, in white
+        axes.text(score - 1 if inside else score + 1, row, f"{score:.2f}".replace(".", ","),
+                  va="center", ha="right" if inside else "left", fontsize=16, zorder=3,
+                  color="#ffffff" if inside else "#111111", fontweight="bold")
     axes.set_yticks(rows, [n if len(n) <= 28 else n[:27] + "…" for n in names], fontsize=16)
     axes.set_xlim(0, 100)
     axes.tick_params(axis="x", labelsize=14)
