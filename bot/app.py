@@ -23,6 +23,7 @@ from bot.content.bundle import ContentBundle, load_content
 from bot.db import migrate
 from bot.db.session import create_engine, create_session_factory
 from bot.handlers import (
+    broadcast,
     cancel,
     errors,
     evidence,
@@ -46,6 +47,7 @@ from bot.jobs import maintenance
 from bot.observability import bot_id_salt, instrument, observe
 from bot.jobs import reminders as reminder_jobs
 from bot.services.access import AccessService
+from bot.services.broadcasts import BroadcastService
 from bot.services.clock import Clock, system_clock
 from bot.services.container import Services
 from bot.services.evidence import EvidenceService
@@ -136,6 +138,7 @@ async def build_services(settings: Settings, *, clock: Clock = system_clock,
             single_sender=engine.dialect.name == "sqlite"),
         recap=RecapService(sessions, clock, bundle, access, selfcheck_service,
                            default_tz=settings.timezone),
+        broadcasts=BroadcastService(sessions, clock, access),
     )
     await services.units.sync(bundle.units)
     await services.reminders.sync_timeline(bundle.deadlines)
@@ -185,6 +188,7 @@ def build_application(settings: Settings, services: Services, *,
     quiz.register(app)
     reminder_handlers.register(app)
     recap.register(app)
+    broadcast.register(app)
     # The reminder sweep (JobQueue tick every 30 s) and its paced background sender.
     reminder_jobs.register(app, rate=settings.reminder_rate)
     # The text router must come after every command handler and before the fallbacks.

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.content.bundle import ContentBundle
 from bot.services.access import AccessService
+from bot.services.broadcasts import BroadcastService
 from bot.services.clock import Clock
 from bot.services.evidence import EvidenceService
 from bot.services.flows import FlowService
@@ -40,3 +41,4 @@ class Services:
     quizzes: QuizService
     reminders: ReminderService
     recap: RecapService
+    broadcasts: BroadcastService
