@@ -335,7 +335,7 @@ class SnoozeRow(Base):
 class BroadcastRow(Base):
     """An admin's announcement: a draft while the flow runs, then queued into the outbox.
 
-    status: draft -> queued (the confirm, a compare-and-set, so a double press queues once)
+    status: draft -> cancelled, or draft -> queued (the confirm, a compare-and-set, so a double press queues once)
     -> done (every outbox row final and the summary reported to the admin).
     audience: {"all": true} | {"types": [...]} | {"unit_ids": [...]}.
     """

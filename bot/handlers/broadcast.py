@@ -73,7 +73,7 @@ async def pressed(update: Update, context: BotContext) -> None:
     service = context.services.broadcasts
     try:
         if isinstance(payload, render.Cancel):
-            await service.preview(member, payload.broadcast_id)
+            await service.cancel(member, payload.broadcast_id)
             await context.services.flows.clear(member.user_id)
             await query.answer()
             await _edit(query, _.gettext("Broadcast cancelled."), None)

@@ -30,7 +30,8 @@ DEADLINES_SHEET = "Tenggat"
 MAX_SHEET_NAME = 31
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-ZONE_COLOURS = {Zone.HIJAU: "#cfe8d5", Zone.KUNING: "#fbeec1", Zone.MERAH: "#f6d0cf", None: "#eeeeee"}
+ZONE_COLOURS = {Zone.HIJAU: "#cfe8d5", Zone.KUNING: "#fbeec1", Zone.MERAH: "#f6d0cf",
+                None: "#eeeeee"}
 BAR = "#1f4e79"
 
 

@@ -162,6 +162,13 @@ class BroadcastService:
                                                          "audience": preview.audience})
         return preview
 
+    async def cancel(self, member: Member, broadcast_id: int) -> None:
+        """Drop the draft: its buttons stop working (StaleAction if it is not open)."""
+        await self._access.require(member, ACTION)
+        async with self._sessions.begin() as session:
+            row = await self._draft(session, member, broadcast_id)
+            row.status = "cancelled"
+
     async def finished(self) -> list[BroadcastSummary]:
         """Queued broadcasts whose outbox rows are all final: mark done, return their counts."""
         now = self._clock()
