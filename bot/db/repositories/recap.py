@@ -36,4 +36,4 @@ class RecapRepository:
             .where(UserRow.unit_id.in_(wanted), UserRow.active.is_(True),
                    UserRow.blocked.is_(False))
             .group_by(UserRow.unit_id))
-        return {int(unit): int(count) for unit, count in rows}
+        return {int(unit): int(count) for unit, count in rows if unit is not None}
