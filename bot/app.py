@@ -23,6 +23,7 @@ from bot.content.bundle import ContentBundle, load_content
 from bot.db import migrate
 from bot.db.session import create_engine, create_session_factory
 from bot.handlers import (
+    broadcast,
     cancel,
     errors,
     evidence,
@@ -31,6 +32,7 @@ from bot.handlers import (
     members,
     qa,
     quiz,
+    recap,
     selfcheck,
     start,
 )
@@ -45,12 +47,14 @@ from bot.jobs import maintenance
 from bot.observability import bot_id_salt, instrument, observe
 from bot.jobs import reminders as reminder_jobs
 from bot.services.access import AccessService
+from bot.services.broadcasts import BroadcastService
 from bot.services.clock import Clock, system_clock
 from bot.services.container import Services
 from bot.services.evidence import EvidenceService
 from bot.services.flows import FlowService
 from bot.services.members import MemberService
 from bot.services.qa import QAService
+from bot.services.recap import RecapService
 from bot.services.storage import FileStore
 from bot.services.quizzes import QuizService
 from bot.services.selfcheck import SelfCheckService
@@ -112,6 +116,8 @@ async def build_services(settings: Settings, *, clock: Clock = system_clock,
         await migrate.upgrade(engine)
     sessions = create_session_factory(engine)
     access = AccessService(sessions, clock)
+    selfcheck_service = SelfCheckService(sessions, clock, bundle, access,
+                                         current_edition=settings.edition)
     services = Services(
         engine=engine, sessions=sessions, clock=clock, content=bundle,
         members=MemberService(sessions, clock, admin_ids=settings.admin_ids,
@@ -123,14 +129,16 @@ async def build_services(settings: Settings, *, clock: Clock = system_clock,
         users=UserAdminService(sessions, clock, access, admin_ids=settings.admin_ids),
         evidence=EvidenceService(sessions, clock, access, bundle, edition=settings.edition,
                                  store=FileStore(settings.storage_dir)),
-        selfcheck=SelfCheckService(sessions, clock, bundle, access,
-                                   current_edition=settings.edition),
+        selfcheck=selfcheck_service,
         quizzes=QuizService(sessions, clock, bundle),
         reminders=ReminderService(
             sessions, clock, access=access, content=bundle, admin_ids=settings.admin_ids,
             default_tz=settings.timezone, grace=timedelta(hours=settings.reminder_grace_hours),
             lease=timedelta(seconds=settings.reminder_lease_seconds),
             single_sender=engine.dialect.name == "sqlite"),
+        recap=RecapService(sessions, clock, bundle, access, selfcheck_service,
+                           default_tz=settings.timezone),
+        broadcasts=BroadcastService(sessions, clock, access),
     )
     await services.units.sync(bundle.units)
     await services.reminders.sync_timeline(bundle.deadlines)
@@ -179,6 +187,8 @@ def build_application(settings: Settings, services: Services, *,
     selfcheck.register(app)
     quiz.register(app)
     reminder_handlers.register(app)
+    recap.register(app)
+    broadcast.register(app)
     # The reminder sweep (JobQueue tick every 30 s) and its paced background sender.
     reminder_jobs.register(app, rate=settings.reminder_rate)
     # The text router must come after every command handler and before the fallbacks.

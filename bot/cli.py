@@ -616,6 +616,27 @@ def cmd_tenggat_plan(args: argparse.Namespace) -> int:
 # --- parser --------------------------------------------------------------------------------------
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the /rekap data of every unit to an .xlsx workbook or a CSV summary."""
+    settings = _settings(args)
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise CliError(f"{out} exists; pass --force to overwrite")
+
+    async def work(services: Any) -> Any:
+        return await services.recap.build()
+
+    recap = _with_services(settings, work)
+    from bot.handlers import recap_export
+
+    if args.format == "xlsx":
+        out.write_bytes(recap_export.workbook_bytes(recap))
+    else:
+        out.write_text(recap_export.csv_text(recap), encoding="utf-8", newline="")
+    print(f"wrote {out} ({args.format}, {len(recap.units)} unit(s), edition {recap.edition})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser; features add their sub-commands here."""
     parser = argparse.ArgumentParser(prog="python -m bot", description="Pendamping Kepatuhan bot")
@@ -690,6 +711,12 @@ def build_parser() -> argparse.ArgumentParser:
     cek.add_argument("--json", action="store_true", help="print the result as JSON")
     cek.add_argument("--dir", help="content folder (default BOT_CONTENT_DIR)")
     cek.set_defaults(func=cmd_cek, log_level="WARNING")
+
+    export = sub.add_parser("export", help="write the /rekap data of every unit to a file")
+    export.add_argument("--format", choices=("xlsx", "csv"), required=True)
+    export.add_argument("--out", required=True, help="file to write")
+    export.add_argument("--force", action="store_true", help="overwrite an existing file")
+    export.set_defaults(func=cmd_export, log_level="WARNING")
 
     tenggat = sub.add_parser("tenggat", help="evidence deadlines and reminders").add_subparsers(
         dest="tenggat", required=True)

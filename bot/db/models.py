@@ -329,3 +329,39 @@ class SnoozeRow(Base):
     deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id", ondelete="CASCADE"),
                                              primary_key=True)
     until: Mapped[datetime] = mapped_column(UtcDateTime)
+# --- broadcasts ---
+
+
+class BroadcastRow(Base):
+    """An admin's announcement: a draft while the flow runs, then queued into the outbox.
+
+    status: draft -> cancelled, or draft -> queued (the confirm, a compare-and-set, so a double press queues once)
+    -> done (every outbox row final and the summary reported to the admin).
+    audience: {"all": true} | {"types": [...]} | {"unit_ids": [...]}.
+    """
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(String(4000))
+    audience: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    queued_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class BroadcastRecipientRow(Base):
+    """One person a broadcast went to, and the outbox row carrying it (one per person)."""
+
+    __tablename__ = "broadcast_recipients"
+
+    broadcast_id: Mapped[int] = mapped_column(
+        ForeignKey("broadcasts.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    outbox_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reminder_outbox.id", ondelete="SET NULL"), index=True)

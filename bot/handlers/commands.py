@@ -21,6 +21,8 @@ SCORE = "skor"
 QUIZ = "kuis"
 DEADLINES = "tenggat"
 NEW_DEADLINE = "tenggat_baru"
+RECAP = "rekap"  # admins and coordinators
+BROADCAST = "siaran"  # admins
 
 # Shown by Telegram in the "/" menu; order matters there.
 MENU: list[tuple[str, str]] = [
@@ -40,4 +42,6 @@ MENU: list[tuple[str, str]] = [
 # Listed by /bantuan for coordinators and admins only (and not in the public "/" menu).
 STAFF_MENU: list[tuple[str, str]] = [
     (USERS, N_("Users and roles (admins)")),
+    (RECAP, N_("Readiness recap of the units, with chart and Excel")),
+    (BROADCAST, N_("Broadcast a message to users (admins)")),
 ]

@@ -24,6 +24,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import AIORateLimiter, Application, ContextTypes
 
+from bot.handlers import broadcast_render
 from bot.handlers import reminders_render as render
 from bot.i18n import Catalogs
 from bot.services.reminders import (
@@ -137,10 +138,14 @@ class TelegramNotifier:
         extra: dict[str, Any] = {}
         if getattr(self._bot, "rate_limiter", None) is not None:
             extra["rate_limit_args"] = BULK
+        if message.broadcast_text is not None:
+            text, markup = broadcast_render.announcement(_, message.broadcast_text), None
+        else:
+            text = render.reminder_text(_, message)
+            markup = render.reminder_keyboard(_, message)
         try:
-            sent = await self._bot.send_message(
-                message.chat_id, render.reminder_text(_, message), parse_mode="HTML",
-                reply_markup=render.reminder_keyboard(_, message), **extra)
+            sent = await self._bot.send_message(message.chat_id, text, parse_mode="HTML",
+                                                reply_markup=markup, **extra)
         except RetryAfter as exc:
             seconds = exc._retry_after.total_seconds()  # noqa: SLF001 - avoids a deprecation
             return SendResult(SendStatus.RETRY_AFTER, retry_after=seconds, error=str(exc))

@@ -8,11 +8,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.content.bundle import ContentBundle
 from bot.services.access import AccessService
+from bot.services.broadcasts import BroadcastService
 from bot.services.clock import Clock
 from bot.services.evidence import EvidenceService
 from bot.services.flows import FlowService
 from bot.services.members import MemberService
 from bot.services.qa import QAService
+from bot.services.recap import RecapService
 from bot.services.quizzes import QuizService
 from bot.services.selfcheck import SelfCheckService
 from bot.services.reminders import ReminderService
@@ -38,3 +40,5 @@ class Services:
     selfcheck: SelfCheckService
     quizzes: QuizService
     reminders: ReminderService
+    recap: RecapService
+    broadcasts: BroadcastService

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.content.bundle import ContentBundle
 from bot.db.models import CompletionRow, DeadlineRow, OutboxRow, UserRow
 from bot.db.repositories.audit import AuditRepository
+from bot.db.repositories.broadcasts import BroadcastRepository
 from bot.db.repositories.reminders import ReminderRepository
 from bot.db.repositories.units import UnitRepository
 from bot.domain.dates import UnknownZoneError, resolve_zone
@@ -139,6 +140,7 @@ class OutgoingMessage:
     timezone: str
     reminders: tuple[ReminderItem, ...] = ()
     escalations: tuple[EscalationItem, ...] = ()
+    broadcast_text: str | None = None  # an admin's announcement (/siaran), plain text
 
 
 class SendStatus(StrEnum):
@@ -626,10 +628,20 @@ class ReminderService:
         done = {(c.deadline_id, c.unit_id) for c in await repo.completions(ids)}
         units = await self._units(session)
         names = {u.id: u.name for u in units}
+        broadcasts = await BroadcastRepository(session).texts(
+            row.payload["b"] for row in rows if "b" in row.payload)
         messages: list[OutgoingMessage] = []
         obsolete: list[int] = []
         for row in rows:
             user = users.get(row.user_id)
+            if "b" in row.payload:
+                # Announcements ignore the reminder mute, not a deactivation or a block.
+                text = broadcasts.get(row.payload["b"])
+                if user is None or not user.active or user.blocked or text is None:
+                    obsolete.append(row.id)
+                else:
+                    messages.append(replace(self._message(row.id, user), broadcast_text=text))
+                continue
             if user is None or not user.active or user.blocked or user.muted:
                 obsolete.append(row.id)
                 continue

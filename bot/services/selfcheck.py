@@ -18,6 +18,8 @@ Decisions (documented for the unit and government views):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -28,7 +30,7 @@ from bot.db.repositories.selfcheck import SelfCheckRepository
 from bot.db.repositories.units import UnitRepository
 from bot.domain.errors import InvalidAnswer, NotFound, NotRegistered, StaleAction
 from bot.domain.methodology import Indicator, Methodology
-from bot.domain.scoring import classify, government_score, score_unit, top_gains
+from bot.domain.scoring import UnitResult, classify, government_score, score_unit, top_gains
 from bot.domain.selfcheck import (
     AnswerEvent,
     GovernmentEstimate,
@@ -312,3 +314,36 @@ class SelfCheckService:
         return GovernmentEstimate(name, score, category.code, category.label, len(scores),
                                   len(members))
 
+
+    # -- recap (read-only, for RecapService; the caller checked the role) ---------------------
+
+    async def unit_standings(self, unit_ids: Sequence[int], *, edition: str | None = None
+                             ) -> dict[int, UnitStanding]:
+        """Per unit: merged latest answers, their result (as /skor) and the last answer time."""
+        methodology = self._methodology(edition or self._current)
+        standings: dict[int, UnitStanding] = {}
+        async with self._sessions() as session:
+            repo = SelfCheckRepository(session)
+            for unit_id in unit_ids:
+                rows = await repo.unit_answers(unit_id=unit_id, edition=methodology.id)
+                values = _valid(methodology, merge_unit(_events(rows)))
+                result = score_unit(methodology, values) if values else None
+                last = max((r.answered_at for r in rows), default=None)
+                standings[unit_id] = UnitStanding(values, result, last)
+        return standings
+
+    async def government_estimate(self, government_id: int, *, edition: str | None = None
+                                  ) -> GovernmentEstimate | None:
+        """The government's predicted score, exactly as /skor computes it."""
+        methodology = self._methodology(edition or self._current)
+        async with self._sessions() as session:
+            return await self._government(session, methodology, government_id)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitStanding:
+    """A unit's merged latest answers in one edition and their result (None: no answers)."""
+
+    values: dict[str, int]
+    result: UnitResult | None
+    last_answer_at: datetime | None

@@ -77,6 +77,10 @@ def _outcome(harness: Harness, user: int, calls_before: int) -> str:
 # action name -> (how to trigger it, the action audited, who may, what the data looks like)
 CASES: dict[str, tuple[str, str, set[str], str]] = {
     "/pengguna": ("command", "users.list", {"admin"}, "<b>Pengguna</b>:"),
+    # A coordinator of another unit gets the recap of *their* unit (checked below).
+    "/rekap": ("command", "recap.view", {"coord_same", "coord_other", "admin"},
+               "<b>Rekap kesiapan</b>"),
+    "/siaran": ("command", "broadcast.send", {"admin"}, "Ketik pesan yang akan dikirim"),
     "users page": ("pg1.p", "users.list", {"admin"}, "<b>Pengguna</b>:"),
     "user detail": ("pg1.u", "users.list", {"admin"}, "ID Telegram: 7205"),
     "promote": ("pg1.r", "users.promote", {"admin"}, "sekarang menjadi koordinator"),
@@ -110,7 +114,7 @@ async def test_role_matrix(case: str, harness: Harness, services: Any) -> None:
         before = len(harness.api.calls)
         refusals_before = len(await _refusals(services))
         if kind == "command":
-            await harness.send(member.telegram_id, "/pengguna")
+            await harness.send(member.telegram_id, case)
         else:
             await harness.press(member.telegram_id, _payload(kind, world), message_id=1)
         outcome = _outcome(harness, member.telegram_id, before)
@@ -120,11 +124,17 @@ async def test_role_matrix(case: str, harness: Harness, services: Any) -> None:
             assert "Rahasia" not in outcome or kind in {"pg1.u", "pg1.r", "pg1.a", "command",
                                                         "pg1.p"}
             assert refusals == [], actor
+            if case == "/rekap" and actor == "coord_other":
+                assert "Dinas Sosial" in outcome and "Dinas Kesehatan" not in outcome
+            if case == "/rekap":
+                assert "sendPhoto" in outcome and "sendDocument" in outcome
         else:
             assert outcome == "refused", (actor, outcome)
             assert "Rahasia" not in outcome and "rahasia" not in outcome
             assert [(r.actor_user_id, r.action) for r in refusals] == [(member.user_id, action)]
             expected_unit = world.dinkes if kind in {"bk1.l", "bk1.f", "pg1.r", "pg1.a"} else None
+            if case == "/rekap":  # a refused recap names the asker's own unit
+                expected_unit = member.unit_id
             assert refusals[0].unit_id == expected_unit, (actor, refusals[0].unit_id)
         # Every button press is answered exactly once.
         if kind != "command":
