@@ -18,7 +18,7 @@ from bot.handlers import callback_data as cd
 from bot.handlers import commands
 from bot.handlers.context import BotContext
 from bot.handlers.flows import on_flow_text
-from bot.handlers.members import refuse, registered
+from bot.handlers.members import expired, refuse, registered
 
 FLOW = "evidence"
 
@@ -71,7 +71,7 @@ async def evidence_list(update: Update, context: BotContext) -> None:
         await refuse(update, context)
         return
     except NotFound:
-        await _expired(update, context)
+        await expired(update, context)
         return
     await query.answer()
 
@@ -103,7 +103,7 @@ async def evidence_fetch(update: Update, context: BotContext) -> None:
         await refuse(update, context)
         return
     except NotFound:
-        await _expired(update, context)
+        await expired(update, context)
         return
     await query.answer()
     chat = update.effective_chat
@@ -134,7 +134,7 @@ async def evidence_add(update: Update, context: BotContext) -> None:
     if query is None or context.member is None:
         return
     if context.member.unit_id is None:
-        await _expired(update, context)
+        await expired(update, context)
         return
     dimensions = context.services.evidence.methodology.all_dimensions
     text, markup = view.dimension_picker(context.translator, dimensions)
@@ -151,7 +151,7 @@ async def evidence_dimension(update: Update, context: BotContext) -> None:
         return
     dimensions = context.services.evidence.methodology.all_dimensions
     if not 0 <= payload.index < len(dimensions) or context.member.unit_id is None:
-        await _expired(update, context)
+        await expired(update, context)
         return
     text, markup = view.indicator_picker(context.translator, dimensions[payload.index])
     await query.answer()
@@ -169,10 +169,10 @@ async def evidence_indicator(update: Update, context: BotContext) -> None:
     try:
         indicator = context.services.evidence.indicator(payload.indicator_id)
     except NotFound:
-        await _expired(update, context)
+        await expired(update, context)
         return
     if member.unit_id is None:
-        await _expired(update, context)
+        await expired(update, context)
         return
     await context.services.flows.put(member.user_id, FLOW, "file",
                                      {"indicator_id": indicator.id})
@@ -246,13 +246,6 @@ async def text_during_flow(update: Update, context: BotContext) -> None:
         return
     await message.reply_html(context.translator.gettext(
         "I am waiting for a photo or document. Send the file, or type /batal to stop."))
-
-
-async def _expired(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    if query is not None:
-        await query.answer(context.translator.gettext("This button has expired."),
-                           show_alert=True)
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -68,3 +68,11 @@ async def refuse(update: Update, context: BotContext) -> None:
         await update.callback_query.answer(text, show_alert=True)
     elif update.effective_message is not None:
         await update.effective_message.reply_html(text)
+
+
+async def expired(update: Update, context: BotContext, message: str | None = None) -> None:
+    """Answer a stale, doubled or forged button press; every press gets an answer."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer(message or context.translator.gettext("This button has expired."),
+                           show_alert=True)

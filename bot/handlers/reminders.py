@@ -17,7 +17,7 @@ from bot.handlers import commands
 from bot.handlers import reminders_render as render
 from bot.handlers.context import BotContext
 from bot.handlers.flows import on_flow_text
-from bot.handlers.members import refuse, registered
+from bot.handlers.members import expired, refuse, registered
 from bot.handlers.reminders_data import (
     DeadlineArchive,
     DeadlineArchiveConfirm,
@@ -40,13 +40,6 @@ EDIT_FLOW = "tenggat_edit"
 MAX_TITLE = 120
 
 
-async def _expired(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    if query is not None:
-        await query.answer(context.translator.gettext("This button has expired."),
-                           show_alert=True)
-
-
 def _payload(update: Update, kind: type[Any]) -> Any:
     query = update.callback_query
     payload = cd.decode(query.data if query else None)
@@ -66,7 +59,7 @@ async def done(update: Update, context: BotContext) -> None:
     try:
         result = await context.services.reminders.mark_done(member, payload.deadline_id)
     except (NotFound, InvalidInput):
-        await _expired(update, context)
+        await expired(update, context)
         return
     await query.answer(_.gettext("Thank you!"))
     if update.effective_message is not None:
@@ -86,7 +79,7 @@ async def snooze(update: Update, context: BotContext) -> None:
     try:
         result = await context.services.reminders.snooze(member, payload.outbox_id)
     except NotFound:
-        await _expired(update, context)
+        await expired(update, context)
         return
     await query.answer(render.snooze_note(_, result.until, result.timezone), show_alert=True)
 
@@ -100,7 +93,7 @@ async def guide(update: Update, context: BotContext) -> None:
     try:
         result = await context.services.reminders.guide(member, payload.deadline_id)
     except NotFound:
-        await _expired(update, context)
+        await expired(update, context)
         return
     await query.answer()
     if update.effective_message is not None:
@@ -134,7 +127,7 @@ async def edit(update: Update, context: BotContext) -> None:
     try:
         info = await context.services.reminders.get(member, payload.deadline_id)
     except NotFound:
-        await _expired(update, context)
+        await expired(update, context)
         return
     await context.services.flows.put(member.user_id, EDIT_FLOW, "due", {"deadline_id": info.id})
     await query.answer()
@@ -196,7 +189,7 @@ async def archive_confirm(update: Update, context: BotContext) -> None:
         await refuse(update, context)
         return
     except NotFound:
-        await _expired(update, context)
+        await expired(update, context)
         return
     await query.answer(_.gettext("Archived."))
     await query.edit_message_text(_.gettext("Archived: <b>{title}</b>.").format(
@@ -315,7 +308,7 @@ async def new_topic(update: Update, context: BotContext) -> None:
     flow = _current(context, "topic", payload.revision)
     options = await context.services.reminders.creation_options(member)
     if flow is None or not -1 <= payload.index < len(options.topics):
-        await _expired(update, context)
+        await expired(update, context)
         return
     await query.answer()
     topic = options.topics[payload.index] if payload.index >= 0 else None
@@ -333,7 +326,7 @@ async def new_scope(update: Update, context: BotContext) -> None:
     options = await context.services.reminders.creation_options(member)
     _ = context.translator
     if flow is None or options.own_unit is not None:
-        await _expired(update, context)
+        await expired(update, context)
         return
     await query.answer()
     if payload.kind == "all":
@@ -350,7 +343,7 @@ async def new_scope(update: Update, context: BotContext) -> None:
         await _reply(update, render.ask_units(_, 0),
                      render.units_keyboard(_, list(options.units), set(), flow.revision))
     else:
-        await _expired(update, context)
+        await expired(update, context)
 
 
 @registered
@@ -362,7 +355,7 @@ async def new_unit(update: Update, context: BotContext) -> None:
     flow = _current(context, "units", payload.revision)
     options = await context.services.reminders.creation_options(member)
     if flow is None or payload.unit_id not in {u.id for u in options.units}:
-        await _expired(update, context)
+        await expired(update, context)
         return
     chosen = set(flow.data.get("chosen", [])) ^ {payload.unit_id}
     flow = await context.services.flows.put(member.user_id, NEW_FLOW, "units",
@@ -382,7 +375,7 @@ async def new_units_done(update: Update, context: BotContext) -> None:
     flow = _current(context, "units", payload.revision)
     _ = context.translator
     if flow is None:
-        await _expired(update, context)
+        await expired(update, context)
         return
     chosen = list(flow.data.get("chosen", []))
     if not chosen:
@@ -404,7 +397,7 @@ async def new_confirm(update: Update, context: BotContext) -> None:
     flow = _current(context, "confirm", payload.revision)
     _ = context.translator
     if flow is None:
-        await _expired(update, context)
+        await expired(update, context)
         return
     data = flow.data
     draft = DeadlineDraft(title=data["title"], due_at=datetime.fromisoformat(data["due"]),

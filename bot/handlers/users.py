@@ -14,7 +14,7 @@ from bot.handlers import admin_render as view
 from bot.handlers import callback_data as cd
 from bot.handlers import commands
 from bot.handlers.context import BotContext
-from bot.handlers.members import refuse
+from bot.handlers.members import expired, refuse
 from bot.handlers.render import role_name
 from bot.i18n import Translator
 
@@ -66,7 +66,7 @@ async def user_show(update: Update, context: BotContext) -> None:
         await refuse(update, context)
         return
     except NotFound:
-        await _expired(update, context)
+        await expired(update, context)
         return
     await query.answer()
     text, markup = view.user_detail(context.translator, user, member.timezone, payload.page)
@@ -82,7 +82,7 @@ async def user_role(update: Update, context: BotContext) -> None:
         return
     role = _ROLES.get(payload.role)
     if role is None:
-        await _expired(update, context)
+        await expired(update, context)
         return
     _ = context.translator
     try:
@@ -91,7 +91,7 @@ async def user_role(update: Update, context: BotContext) -> None:
         await refuse(update, context)
         return
     except NotFound:
-        await _expired(update, context)
+        await expired(update, context)
         return
     except InvalidInput as exc:
         await query.answer(_refusal(_, exc.reason), show_alert=True)
@@ -117,7 +117,7 @@ async def user_active(update: Update, context: BotContext) -> None:
         await refuse(update, context)
         return
     except NotFound:
-        await _expired(update, context)
+        await expired(update, context)
         return
     except InvalidInput as exc:
         await query.answer(_refusal(_, exc.reason), show_alert=True)
@@ -138,13 +138,6 @@ def _refusal(_: Translator, reason: str) -> str:
         return _.gettext("This person has not registered to a unit yet, so they cannot "
                          "coordinate one.")
     return _.gettext("This person's data was erased; their role cannot change.")
-
-
-async def _expired(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    if query is not None:
-        await query.answer(context.translator.gettext("This button has expired."),
-                           show_alert=True)
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
