@@ -56,7 +56,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.app import ALLOWED_UPDATES, build_application, build_services
 
     services = _run_async(build_services(settings))
-    app = build_application(settings, services)
+    app = build_application(settings, services, rate_limit=settings.rate_limit)
     log.info("starting long polling against %s", settings.api_base_url.split("/bot")[0])
     try:
         app.run_polling(allowed_updates=ALLOWED_UPDATES,
@@ -80,7 +80,8 @@ def _run_webhook(settings: Settings) -> int:
     async def main() -> None:
         services = await build_services(settings)
         try:
-            server = WebhookServer(build_application(settings, services), settings)
+            server = WebhookServer(
+                build_application(settings, services, rate_limit=settings.rate_limit), settings)
             await serve_until_signalled(server, allowed_updates=ALLOWED_UPDATES)
         finally:
             await services.engine.dispose()

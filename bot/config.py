@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
+    # PTB's client-side limiter (30 requests/s overall). Turn off only for load benchmarks or a
+    # local Bot API server: Telegram answers 429 beyond its limits.
+    rate_limit: bool = True
 
     @field_validator("admin_ids", mode="before")
     @classmethod
