@@ -43,7 +43,6 @@ import os
 import random
 import signal
 import socket
-import statistics
 import sys
 import tempfile
 import time
@@ -325,6 +324,9 @@ class Processes:
 
     async def start(self, name: str, args: list[str], env: dict[str, str]
                     ) -> asyncio.subprocess.Process:
+        profile_dir = env.get("BENCH_PROFILE_DIR")
+        if profile_dir and args[:2] == ["-m", "bot"] and "run" in args:
+            args = ["-m", "cProfile", "-o", str(Path(profile_dir) / f"{name}.prof"), *args]
         log = (self.workdir / f"{name}.log").open("wb")
         process = await asyncio.create_subprocess_exec(
             sys.executable, *args, env=env, cwd=self.workdir, stdout=log,

@@ -9,6 +9,7 @@ does not decode exactly (old version, forged, truncated) becomes None, and the c
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any, TypeVar, get_type_hints
 
 MAX_BYTES = 64  # https://core.telegram.org/bots/api#inlinekeyboardbutton
@@ -60,7 +61,7 @@ def decode(data: str | None) -> Any | None:
     fields = dataclasses.fields(cls)
     if len(values) != len(fields):
         return None
-    hints = get_type_hints(cls)
+    hints = _hints(cls)
     kwargs: dict[str, Any] = {}
     for field, raw in zip(fields, values, strict=True):
         kind = hints[field.name]
@@ -80,6 +81,13 @@ def decode(data: str | None) -> Any | None:
         except ValueError:
             return None
     return cls(**kwargs)
+
+
+@functools.cache
+def _hints(cls: type[Any]) -> dict[str, Any]:
+    # Resolving string annotations compiles them: far too slow to repeat for every button press
+    # (each CallbackQueryHandler pattern decodes the data once per update).
+    return get_type_hints(cls)
 
 
 def pattern_for(*classes: type[Any]) -> Any:
