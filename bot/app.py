@@ -105,8 +105,6 @@ async def build_services(settings: Settings, *, clock: Clock = system_clock,
     """
     bundle = content if content is not None else load_content(settings.content_dir)
     engine = create_engine(settings.database_url)
-    if upgrade:
-        await migrate.upgrade(engine)
     sessions = create_session_factory(engine)
     access = AccessService(sessions, clock)
     services = Services(
@@ -124,7 +122,11 @@ async def build_services(settings: Settings, *, clock: Clock = system_clock,
                                    current_edition=settings.edition),
         quizzes=QuizService(sessions, clock, bundle),
     )
-    await services.units.sync(bundle.units)
+    # Processes starting together take turns (PostgreSQL advisory lock) to migrate and sync.
+    async with migrate.startup_lock(engine):
+        if upgrade:
+            await migrate.upgrade(engine)
+        await services.units.sync(bundle.units)
     return services
 
 

@@ -150,7 +150,8 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     async def main() -> str | None:
         engine = create_engine(settings.database_url)
         try:
-            await migrate.upgrade(engine, args.revision)
+            async with migrate.startup_lock(engine):
+                await migrate.upgrade(engine, args.revision)
             return await migrate.current(engine)
         finally:
             await engine.dispose()

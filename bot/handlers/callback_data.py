@@ -9,12 +9,12 @@ does not decode exactly (old version, forged, truncated) becomes None, and the c
 from __future__ import annotations
 
 import dataclasses
-import functools
 from typing import Any, TypeVar, get_type_hints
 
 MAX_BYTES = 64  # https://core.telegram.org/bots/api#inlinekeyboardbutton
 _REGISTRY: dict[str, type[Any]] = {}
 _TAGS: dict[type[Any], str] = {}
+_HINTS: dict[type[Any], dict[str, Any]] = {}
 T = TypeVar("T")
 
 
@@ -83,11 +83,13 @@ def decode(data: str | None) -> Any | None:
     return cls(**kwargs)
 
 
-@functools.cache
 def _hints(cls: type[Any]) -> dict[str, Any]:
     # Resolving string annotations compiles them: far too slow to repeat for every button press
     # (each CallbackQueryHandler pattern decodes the data once per update).
-    return get_type_hints(cls)
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = get_type_hints(cls)
+    return hints
 
 
 def pattern_for(*classes: type[Any]) -> Any:

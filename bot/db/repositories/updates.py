@@ -26,12 +26,16 @@ class UpdateRepository:
         update). On PostgreSQL a concurrent claim of the same id by another process waits for
         that transaction and then inserts nothing.
         """
-        insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}.get(
-            self._session.get_bind().dialect.name)
-        if insert is not None:
-            result = await self._session.execute(
-                insert(ProcessedUpdateRow).values(update_id=update_id, received_at=now)
-                .on_conflict_do_nothing(index_elements=[ProcessedUpdateRow.update_id]))
+        dialect = self._session.get_bind().dialect.name
+        values = {"update_id": update_id, "received_at": now}
+        key = [ProcessedUpdateRow.update_id]
+        if dialect in ("postgresql", "sqlite"):
+            statement = (postgresql_insert(ProcessedUpdateRow).values(values)
+                         .on_conflict_do_nothing(index_elements=key)
+                         if dialect == "postgresql" else
+                         sqlite_insert(ProcessedUpdateRow).values(values)
+                         .on_conflict_do_nothing(index_elements=key))
+            result = await self._session.execute(statement)
             return bool(result.rowcount == 1)  # type: ignore[attr-defined]
         try:
             async with self._session.begin_nested():
