@@ -286,3 +286,41 @@ async def test_processes_starting_together_on_a_fresh_database_take_turns(
         for built in started:
             if not isinstance(built, BaseException):
                 await built.engine.dispose()
+
+
+async def test_double_confirm_on_two_processes_registers_once(
+        harness: Any, api_settings: Any, clock: Any, services: Any) -> None:
+    """Two presses of "Ya, benar" reach two processes at once (two Applications, each with
+    its own services and engine, on one database): one registers, the other is expired."""
+    from sqlalchemy import func
+
+    from bot.app import build_application, build_services
+    from bot.db.models import AuditRow
+    from tests.fakes.bot_api import as_update
+
+    user = 8302
+    await harness.send(user, "/start")
+    await harness.press_label(user, "Dinas Kesehatan")
+    message_id, data = harness.find_button(user, "Ya, benar")
+
+    services2 = await build_services(api_settings, clock=clock)
+    try:
+        app2 = build_application(api_settings, services2)
+        async with app2:
+            presses = [callback_update(user, data, message_id=message_id, update_id=9100 + i)
+                       for i in range(2)]
+            app1 = harness.app
+            await asyncio.gather(app1.process_update(as_update(presses[0], app1.bot)),
+                                 app2.process_update(as_update(presses[1], app2.bot)))
+    finally:
+        await services2.engine.dispose()
+
+    answers = [c for c in harness.answers()
+               if c["callback_query_id"] in {p["callback_query"]["id"] for p in presses}]
+    texts = sorted(str(c.get("text")) for c in answers)
+    expired = "Tombol ini sudah tidak berlaku. Ketik /start untuk mulai lagi."
+    assert texts == ["Terdaftar.", expired]
+    async with services.sessions() as session:
+        registrations = await session.scalar(select(func.count()).select_from(AuditRow)
+                                             .where(AuditRow.action == "unit.register"))
+    assert registrations == 1
