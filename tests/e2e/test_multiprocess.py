@@ -324,3 +324,33 @@ async def test_double_confirm_on_two_processes_registers_once(
         registrations = await session.scalar(select(func.count()).select_from(AuditRow)
                                              .where(AuditRow.action == "unit.register"))
     assert registrations == 1
+
+
+async def test_polling_process_answers_its_first_updates_on_the_test_database(
+        database_url: str, tmp_path: Path) -> None:
+    """`python -m bot run` migrates in one event loop and polls in another: on PostgreSQL the
+    first updates used to fail on connections of the first loop."""
+    async with FakeBotAPI(token=TOKEN) as api:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+        env.update(BOT_TOKEN=TOKEN, BOT_API_BASE_URL=api.base_url,
+                   BOT_API_FILE_URL=api.base_file_url, BOT_DATABASE_URL=database_url,
+                   BOT_CONTENT_DIR=str(CONTENT), BOT_STORAGE_DIR=str(tmp_path / "files"),
+                   PYTHONPATH=str(ROOT))
+        child = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", env=env, cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        process = BotProcess(child, 0)
+        try:
+            await process.wait_line("starting long polling", timeout=40)
+            for i, user in enumerate((8401, 8402, 8403)):
+                api.push_update(message_update(user, "/start", update_id=1 + i))
+            assert await api.wait_until(
+                lambda: all(len(api.messages_to(u)) >= 2 for u in (8401, 8402, 8403)),
+                timeout=20), [c.get("text") for c in api.calls_to("sendMessage")]
+            for user in (8401, 8402, 8403):
+                assert "Dinas Kesehatan" in str(api.messages_to(user)[1].params["reply_markup"])
+        finally:
+            await process.stop()
+        output = "\n".join(process.lines)
+        assert child.returncode == 0, output
+        assert "Traceback" not in output and " ERROR " not in output, output
