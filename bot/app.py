@@ -70,6 +70,11 @@ OVERALL_PER_SECOND = 30
 GROUP_PER_MINUTE = 20
 # The update types every handler together needs; polling and setWebhook ask for the same.
 ALLOWED_UPDATES = ["message", "callback_query", "edited_message"]
+# Updates handled at once per process. Each holds a database connection now and then; far
+# more of them than the pool's 15 connections (SQLAlchemy's 5 + 10 overflow) only makes them
+# queue for connections, and under load some waited past the pool's 30 s timeout (found by
+# benchmarks/load.py on PostgreSQL). Waiting in PTB's queue instead is fair (first come).
+MAX_CONCURRENT_UPDATES = 64
 
 
 class PerUserUpdateProcessor(BaseUpdateProcessor):
@@ -79,7 +84,8 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
     a flow, while one slow user never holds up the others.
     """
 
-    def __init__(self, max_concurrent_updates: int = 256, *, log_salt: str = "") -> None:
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES, *,
+                 log_salt: str = "") -> None:
         super().__init__(max_concurrent_updates)
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self._salt = log_salt
@@ -112,8 +118,6 @@ async def build_services(settings: Settings, *, clock: Clock = system_clock,
     """
     bundle = content if content is not None else load_content(settings.content_dir)
     engine = create_engine(settings.database_url)
-    if upgrade:
-        await migrate.upgrade(engine)
     sessions = create_session_factory(engine)
     access = AccessService(sessions, clock)
     selfcheck_service = SelfCheckService(sessions, clock, bundle, access,
@@ -140,8 +144,12 @@ async def build_services(settings: Settings, *, clock: Clock = system_clock,
                            default_tz=settings.timezone),
         broadcasts=BroadcastService(sessions, clock, access),
     )
-    await services.units.sync(bundle.units)
-    await services.reminders.sync_timeline(bundle.deadlines)
+    # Processes starting together take turns (PostgreSQL advisory lock) to migrate and sync.
+    async with migrate.startup_lock(engine):
+        if upgrade:
+            await migrate.upgrade(engine)
+        await services.units.sync(bundle.units)
+        await services.reminders.sync_timeline(bundle.deadlines)
     return services
 
 

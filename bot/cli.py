@@ -55,14 +55,23 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _run_webhook(settings)
     from bot.app import ALLOWED_UPDATES, build_application, build_services
 
-    services = _run_async(build_services(settings))
-    app = build_application(settings, services)
+    async def start() -> Any:
+        started = await build_services(settings)
+        # Pooled connections belong to the event loop that opened them (asyncpg), and
+        # run_polling runs its own loop: close them here, the pool reopens them there.
+        await started.engine.dispose()
+        return started
+
+    services = _run_async(start())
+    app = build_application(settings, services, rate_limit=settings.rate_limit)
+
+    async def close_database(_app: Any) -> None:
+        await services.engine.dispose()  # inside the polling loop, which owns the connections
+
+    app.post_shutdown = close_database
     log.info("starting long polling against %s", settings.api_base_url.split("/bot")[0])
-    try:
-        app.run_polling(allowed_updates=ALLOWED_UPDATES,
-                        drop_pending_updates=False, close_loop=False, timeout=5)
-    finally:
-        asyncio.run(services.engine.dispose())
+    app.run_polling(allowed_updates=ALLOWED_UPDATES,
+                    drop_pending_updates=False, close_loop=False, timeout=5)
     return 0
 
 
@@ -80,7 +89,8 @@ def _run_webhook(settings: Settings) -> int:
     async def main() -> None:
         services = await build_services(settings)
         try:
-            server = WebhookServer(build_application(settings, services), settings)
+            server = WebhookServer(
+                build_application(settings, services, rate_limit=settings.rate_limit), settings)
             await serve_until_signalled(server, allowed_updates=ALLOWED_UPDATES)
         finally:
             await services.engine.dispose()
@@ -149,7 +159,8 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     async def main() -> str | None:
         engine = create_engine(settings.database_url)
         try:
-            await migrate.upgrade(engine, args.revision)
+            async with migrate.startup_lock(engine):
+                await migrate.upgrade(engine, args.revision)
             return await migrate.current(engine)
         finally:
             await engine.dispose()

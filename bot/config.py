@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     reminder_grace_hours: float = Field(default=12, ge=0, le=72)
     reminder_lease_seconds: int = Field(default=120, ge=5, le=3600)
     reminder_rate: float = Field(default=26, gt=0, le=28)
+    # PTB's client-side limiter (30 requests/s overall). Turn off only for load benchmarks or a
+    # local Bot API server: Telegram answers 429 beyond its limits.
+    rate_limit: bool = True
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -2,14 +2,60 @@
 
 from __future__ import annotations
 
+import asyncio
+import fcntl
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TextIO
 
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# pg_advisory_lock key for start-up work; any constant unique to this application will do.
+STARTUP_LOCK_KEY = 0x50656E64616D70  # "Pendamp"
+
+
+@asynccontextmanager
+async def startup_lock(engine: AsyncEngine) -> AsyncIterator[None]:
+    """Let one process at a time migrate and sync content into the database.
+
+    Two processes starting together on a fresh database would otherwise both create the
+    tables (or insert the same units) and one would crash. PostgreSQL: a session advisory
+    lock. SQLite file: an exclusive flock on `<database>.startup-lock` next to it.
+    """
+    database = engine.url.database
+    if engine.dialect.name == "postgresql":
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": STARTUP_LOCK_KEY})
+            await conn.commit()
+            try:
+                yield
+            finally:
+                await conn.execute(text("SELECT pg_advisory_unlock(:key)"),
+                                   {"key": STARTUP_LOCK_KEY})
+                await conn.commit()
+    elif engine.dialect.name == "sqlite" and database and database != ":memory:":
+        handle = await asyncio.to_thread(_lock_file, database)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            handle.close()
+    else:
+        yield
+
+
+def _lock_file(database: str) -> TextIO:
+    """Open `<database>.startup-lock` and wait for an exclusive lock on it."""
+    path = Path(database).expanduser()
+    handle = path.with_name(path.name + ".startup-lock").open("a")
+    fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+    return handle
 
 
 def alembic_config(url: str) -> Config:

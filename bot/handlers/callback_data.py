@@ -14,6 +14,7 @@ from typing import Any, TypeVar, get_type_hints
 MAX_BYTES = 64  # https://core.telegram.org/bots/api#inlinekeyboardbutton
 _REGISTRY: dict[str, type[Any]] = {}
 _TAGS: dict[type[Any], str] = {}
+_HINTS: dict[type[Any], dict[str, Any]] = {}
 T = TypeVar("T")
 
 
@@ -60,7 +61,7 @@ def decode(data: str | None) -> Any | None:
     fields = dataclasses.fields(cls)
     if len(values) != len(fields):
         return None
-    hints = get_type_hints(cls)
+    hints = _hints(cls)
     kwargs: dict[str, Any] = {}
     for field, raw in zip(fields, values, strict=True):
         kind = hints[field.name]
@@ -80,6 +81,15 @@ def decode(data: str | None) -> Any | None:
         except ValueError:
             return None
     return cls(**kwargs)
+
+
+def _hints(cls: type[Any]) -> dict[str, Any]:
+    # Resolving string annotations compiles them: far too slow to repeat for every button press
+    # (each CallbackQueryHandler pattern decodes the data once per update).
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = get_type_hints(cls)
+    return hints
 
 
 def pattern_for(*classes: type[Any]) -> Any:

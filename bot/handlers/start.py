@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.domain import units as unit_rules
-from bot.domain.errors import NotFound
+from bot.domain.errors import NotFound, StaleAction
 from bot.handlers import callback_data as cd
 from bot.handlers import commands, keyboards, render
 from bot.handlers.context import BotContext
@@ -117,11 +117,11 @@ async def confirm(update: Update, context: BotContext) -> None:
         return
     _ = context.translator
     try:
-        unit = await context.services.units.register(user_id=member.user_id, unit_id=payload.unit_id)
-    except NotFound:
+        unit = await context.services.units.register(
+            user_id=member.user_id, unit_id=payload.unit_id, flow=(FLOW, payload.revision))
+    except (NotFound, StaleAction):
         await _expired(update, context)
         return
-    await context.services.flows.clear(member.user_id)
     await query.answer(_.gettext("Registered."))
     await query.edit_message_text(render.registered(_, unit), parse_mode="HTML")
 

@@ -7,9 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models import UserRow
+from bot.db.models import FlowStateRow, UserRow
 from bot.db.repositories.audit import AuditRepository
-from bot.db.repositories.flows import FlowRepository
 from bot.db.repositories.updates import UpdateRepository
 from bot.db.repositories.users import UserRepository
 from bot.domain.errors import InvalidInput, NotFound
@@ -20,6 +19,8 @@ from bot.services.flows import Flow
 LANGUAGES = ("id", "en")
 # Telegram redelivers an unacknowledged update for at most 24 hours.
 UPDATE_MEMORY = timedelta(days=2)
+# How precisely "last seen" is kept (saves an UPDATE of the user row on most updates).
+SEEN_GRANULARITY = timedelta(minutes=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,19 +70,24 @@ class MemberService:
             else:
                 duplicate = False
             users = UserRepository(session)
-            row = await users.by_telegram_id(telegram_id)
+            found = await users.by_telegram_id_with_flow(telegram_id)
             language = language_code if language_code in LANGUAGES else None
-            if row is None:
+            flow_row: FlowStateRow | None = None
+            if found is None:
                 row = await users.add(telegram_id=telegram_id, chat_id=chat_id,
                                       display_name=display_name[:200], language=language, now=now)
-            elif not duplicate:
+            else:
+                row, flow_row = found
+            if found is not None and not duplicate:
+                # Assigning an unchanged value writes nothing; last_seen_at only moves once a
+                # minute, so most updates do not UPDATE the user row at all.
                 row.display_name = display_name[:200] or row.display_name
                 if chat_id is not None:
                     row.chat_id = chat_id
-                row.last_seen_at = now
+                if row.last_seen_at is None or now - row.last_seen_at >= SEEN_GRANULARITY:
+                    row.last_seen_at = now
                 # Unblocking the bot reactivates; an admin's deactivation stays until undone.
                 row.active, row.blocked = row.deactivated_at is None, False
-            flow_row = await FlowRepository(session).get(row.id)
             flow = None if flow_row is None else Flow(
                 flow_row.flow, flow_row.step, dict(flow_row.data), flow_row.revision)
             return Arrival(self._member(row), flow, duplicate)

@@ -7,9 +7,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.content.units import UnitCatalog
 from bot.db.models import UnitRow
 from bot.db.repositories.audit import AuditRepository
+from bot.db.repositories.flows import FlowRepository
 from bot.db.repositories.units import UnitRepository
 from bot.db.repositories.users import UserRepository
-from bot.domain.errors import NotFound
+from bot.domain.errors import NotFound, StaleAction
 from bot.domain.units import Unit
 from bot.services.clock import Clock
 
@@ -59,13 +60,22 @@ class UnitService:
             governments = {g.id: g.code for g in await repo.governments()}
             return _unit(row, governments[row.government_id])
 
-    async def register(self, *, user_id: int, unit_id: int) -> Unit:
+    async def register(self, *, user_id: int, unit_id: int,
+                       flow: tuple[str, int] | None = None) -> Unit:
         """Put the member in `unit_id` (first registration or a change), audited.
 
-        A coordinator who changes unit becomes a member: coordination is per unit.
+        A coordinator who changes unit becomes a member: coordination is per unit. With
+        `flow=(name, revision)` the user's flow must still be at that revision; it ends in the
+        same transaction, so a doubled confirmation (even in two processes) registers once.
+
+        Raises:
+            NotFound: unknown or archived unit. StaleAction: the flow moved on or ended.
         """
         now = self._clock()
         async with self._sessions.begin() as session:
+            if flow is not None and not await FlowRepository(session).take(
+                    user_id, flow=flow[0], revision=flow[1]):
+                raise StaleAction()
             units = UnitRepository(session)
             row = await units.get(unit_id)
             if row is None or row.archived:

@@ -40,6 +40,34 @@ async def test_repeated_update_id_is_flagged_duplicate(services: Any) -> None:
     assert not (await _arrive(services, update_id=78)).duplicate
 
 
+async def test_last_seen_moves_once_a_minute_and_flow_comes_along(services: Any,
+                                                                  clock: Any) -> None:
+    from bot.db.models import UserRow
+
+    async def last_seen() -> Any:
+        async with services.sessions() as session:
+            return await session.scalar(select(UserRow.last_seen_at)
+                                        .where(UserRow.telegram_id == 501))
+
+    first = clock()
+    member = (await _arrive(services, update_id=1)).member
+    await services.flows.put(member.user_id, "register", "pick", {"page": 2})
+    clock.advance(seconds=59)
+    arrival = await _arrive(services, update_id=2)
+    assert await last_seen() == first  # not written again within the minute
+    assert arrival.flow is not None and (arrival.flow.step, arrival.flow.data) == ("pick",
+                                                                                   {"page": 2})
+    clock.advance(seconds=1)
+    await _arrive(services, update_id=3)
+    seen = clock()
+    assert await last_seen() == seen
+    # A duplicate changes nothing, but still says who it is from.
+    clock.advance(minutes=5)
+    repeated = await _arrive(services, update_id=3)
+    assert repeated.duplicate and repeated.member.user_id == member.user_id
+    assert await last_seen() == seen
+
+
 async def test_unknown_language_code_falls_back_to_default(services: Any) -> None:
     arrival = await _arrive(services, language="fr")
     assert arrival.member.language == "id"

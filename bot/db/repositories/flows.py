@@ -36,6 +36,14 @@ class FlowRepository:
         await self._session.flush()
         return row
 
+    async def take(self, user_id: int, *, flow: str, revision: int) -> bool:
+        """End the flow only if it is still `flow` at `revision`; False if another update
+        (perhaps in another process) moved or ended it first. Atomic on every database."""
+        result = await self._session.execute(
+            delete(FlowStateRow).where(FlowStateRow.user_id == user_id, FlowStateRow.flow == flow,
+                                       FlowStateRow.revision == revision))
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
     async def clear(self, user_id: int) -> bool:
         """End any flow; return whether there was one."""
         result = await self._session.execute(delete(FlowStateRow).where(FlowStateRow.user_id == user_id))

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import UserRow
+from bot.db.models import FlowStateRow, UserRow
 
 
 class UserRepository:
@@ -20,6 +20,15 @@ class UserRepository:
     async def by_telegram_id(self, telegram_id: int) -> UserRow | None:
         """The user with this Telegram id, if known."""
         return await self._session.scalar(select(UserRow).where(UserRow.telegram_id == telegram_id))
+
+    async def by_telegram_id_with_flow(self, telegram_id: int
+                                       ) -> tuple[UserRow, FlowStateRow | None] | None:
+        """The user with this Telegram id and their flow state, in one query."""
+        row = (await self._session.execute(
+            select(UserRow, FlowStateRow)
+            .outerjoin(FlowStateRow, FlowStateRow.user_id == UserRow.id)
+            .where(UserRow.telegram_id == telegram_id))).first()
+        return None if row is None else (row[0], row[1])
 
     async def get(self, user_id: int) -> UserRow | None:
         """The user with this internal id."""
