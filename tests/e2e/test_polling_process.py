@@ -89,3 +89,49 @@ async def test_polling_registration_survives_restart(tmp_path: Path) -> None:
             again = (await api.wait_for("sendMessage", count=sent + 1, timeout=10))[sent]
             assert "Anda terdaftar di <b>Dinas Kesehatan</b>" in again.params["text"]
             await _stop(process)
+
+
+async def test_kill_9_mid_self_check_resumes_at_the_next_indicator(tmp_path: Path) -> None:
+    db = tmp_path / "bot.sqlite3"
+    user = USER + 1
+
+    async def reply(api: FakeBotAPI, method: str, before: int) -> object:
+        return (await api.wait_for(method, count=before + 1, timeout=15))[before]
+
+    async with FakeBotAPI(token=TOKEN) as api:
+        async with bot_process(api, db) as process:
+            await api.wait_for("getUpdates", timeout=30)
+            api.push_update(message_update(user, "/start"))
+            keyboard = (await api.wait_for("sendMessage", count=2, timeout=15))[1]
+            api.push_update(callback_update(user, _buttons(keyboard)["Dinas Sosial dan Pemberdayaan Masyarakat"],
+                                            message_id=keyboard.result["message_id"]))
+            edit = await reply(api, "editMessageText", 0)
+            api.push_update(callback_update(user, _buttons(edit)["✅ Ya, benar"],
+                                            message_id=edit.params["message_id"]))
+            await reply(api, "editMessageText", 1)
+            sent = len(api.calls_to("sendMessage"))
+            api.push_update(message_update(user, "/cek"))
+            editions = await reply(api, "sendMessage", sent)
+            api.push_update(callback_update(user, _buttons(editions)["2024 (saat ini)"],
+                                            message_id=editions.result["message_id"]))
+            question = await reply(api, "editMessageText", 2)
+            for step in range(2):  # answer two indicators, then the process dies
+                assert f"Pertanyaan {step + 1}/38" in question.params["text"]
+                best = list(_buttons(question).values())[0]
+                api.push_update(callback_update(user, best, message_id=question.params["message_id"]))
+                question = await reply(api, "editMessageText", 3 + step)
+            assert "Pertanyaan 3/38" in question.params["text"]
+            process.kill()  # SIGKILL: no clean shutdown
+            await process.wait()
+
+        async with bot_process(api, db) as process:
+            polls = len(api.calls_to("getUpdates"))
+            await api.wait_for("getUpdates", count=polls + 1, timeout=30)
+            sent = len(api.calls_to("sendMessage"))
+            api.push_update(message_update(user, "/cek"))
+            resumed = await reply(api, "sendMessage", sent)
+            assert "Pertanyaan 3/38" in resumed.params["text"]  # type: ignore[attr-defined]
+            await _stop(process)
+
+    rows = sqlite3.connect(db).execute("select count(*) from selfcheck_answers").fetchone()
+    assert rows == (2,)

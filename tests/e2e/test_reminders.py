@@ -320,3 +320,32 @@ async def test_sliding_window_keeps_the_limit_and_serves_a_waiting_reply_first()
     await asyncio.wait_for(asyncio.gather(reply, bulk), timeout=5)
     assert [name for name, _ in order] == ["reply", "bulk"]
     assert all(at > 1.0 for _, at in order)  # nothing more than 3 within one second
+
+
+async def test_restart_in_the_middle_of_new_deadline_continues_at_the_same_step(
+        harness: Harness, services: Any, api_settings: Any, clock: SteppingClock) -> None:
+    from bot.app import build_application, build_services
+
+    await harness.send(ADMIN, "/tenggat_baru")
+    await harness.send(ADMIN, "Foto sarana disabilitas")
+    await harness.press_label(ADMIN, "Lewati")
+    await harness.press_label(ADMIN, "Pilih unit")
+    await harness.press_label(ADMIN, "Dinas Sosial")
+    message_id, done = harness.find_button(ADMIN, "Selesai")
+
+    # A new process: new services and a new Application on the same database.
+    services2 = await build_services(api_settings, clock=clock)
+    try:
+        app2 = build_application(api_settings, services2)
+        async with app2:
+            second = Harness(app2, harness.api)
+            await second.press(ADMIN, done, message_id=message_id)
+            await second.send(ADMIN, "20 Juni 2025")
+            assert "Unit: Dinas Sosial" in second.last_text(ADMIN)
+            await second.press_label(ADMIN, "Simpan")
+            assert "Tersimpan: <b>Foto sarana disabilitas</b>" in second.last_text(ADMIN)
+    finally:
+        await services2.engine.dispose()
+    worker = await member(services, 104, "dinsos")
+    titles = [s.deadline.title for s in await services.reminders.upcoming(worker)]
+    assert titles.count("Foto sarana disabilitas") == 1
