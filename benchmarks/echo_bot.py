@@ -42,8 +42,14 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def build(token: str, base_url: str, file_url: str) -> Application[Any, Any, Any, Any, Any, Any]:
     """The echo Application."""
-    app = (ApplicationBuilder().token(token).base_url(base_url).base_file_url(file_url)
-           .concurrent_updates(256).build())
+    app = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url)
+        .base_file_url(file_url)
+        .concurrent_updates(256)
+        .build()
+    )
     app.add_handler(MessageHandler(filters.ALL, echo))
     app.add_handler(CallbackQueryHandler(pressed))
     return app
@@ -58,7 +64,8 @@ def main() -> None:
     args = parser.parse_args()
     file_url = args.file_url or args.base_url.replace("/bot", "/file/bot")
     build(args.token, args.base_url, file_url).run_polling(
-        allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False, timeout=5)
+        allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False, timeout=5
+    )
 
 
 if __name__ == "__main__":

@@ -101,8 +101,11 @@ class BenchFakeAPI(FakeBotAPI):
                 user.alert(call)
             return
         chat = call.params.get("chat_id")
-        user = self.users.get(int(chat)) if isinstance(chat, int | str) and str(chat).lstrip(
-            "-").isdigit() else None
+        user = (
+            self.users.get(int(chat))
+            if isinstance(chat, int | str) and str(chat).lstrip("-").isdigit()
+            else None
+        )
         if user is not None:
             user.receive(call)
 
@@ -135,8 +138,11 @@ class SimUser:
                 self.keyboard_message = int(call.params["message_id"])
             elif isinstance(call.result, dict):
                 self.keyboard_message = int(call.result["message_id"])
-            self.keyboard = [(b["text"], b.get("callback_data", ""))
-                             for row in markup["inline_keyboard"] for b in row]
+            self.keyboard = [
+                (b["text"], b.get("callback_data", ""))
+                for row in markup["inline_keyboard"]
+                for b in row
+            ]
         self.changed.set()
 
     def alert(self, call: Call) -> None:
@@ -165,9 +171,17 @@ class Results:
 class Driver:
     """Runs users' scripts; `deliver` hands one update to the bot."""
 
-    def __init__(self, api: BenchFakeAPI, deliver: Callable[[Json], Any], *, echo: bool,
-                 timeout: float, deadline: float, apology: str, qa_chunks: dict[str, int]
-                 ) -> None:
+    def __init__(
+        self,
+        api: BenchFakeAPI,
+        deliver: Callable[[Json], Any],
+        *,
+        echo: bool,
+        timeout: float,
+        deadline: float,
+        apology: str,
+        qa_chunks: dict[str, int],
+    ) -> None:
         self.api = api
         self.deliver = deliver
         self.echo = echo
@@ -213,8 +227,14 @@ class Driver:
         """The user types `text`."""
         await self._step(user, message_update(user.uid, text), done)
 
-    async def press(self, user: SimUser, want: type[Any] | None, done: Done, *,
-                    pick: Callable[[list[Any]], Any] | None = None) -> None:
+    async def press(
+        self,
+        user: SimUser,
+        want: type[Any] | None,
+        done: Done,
+        *,
+        pick: Callable[[list[Any]], Any] | None = None,
+    ) -> None:
         """The user presses a button whose payload is a `want` (the echo bot has no buttons)."""
         if self.echo:
             data = f"{getattr(want, '__name__', 'x')}:{user.uid}:{next(user.presses)}"
@@ -222,15 +242,26 @@ class Driver:
         else:
             from bot.handlers import callback_data as cd
 
-            options = [(label, data) for label, data in user.keyboard
-                       if isinstance(cd.decode(data), want)] if want else user.keyboard
+            options = (
+                [
+                    (label, data)
+                    for label, data in user.keyboard
+                    if isinstance(cd.decode(data), want)
+                ]
+                if want
+                else user.keyboard
+            )
             if not options:
                 raise StepFailed(f"no {want} button")
             payloads = [cd.decode(data) for _, data in options]
             chosen = pick(payloads) if pick else payloads[0]
             data, message_id = cd.encode(chosen), user.keyboard_message
-        update = callback_update(user.uid, data, message_id=message_id,
-                                 callback_query_id=f"q{user.uid}.{next(user.presses)}")
+        update = callback_update(
+            user.uid,
+            data,
+            message_id=message_id,
+            callback_query_id=f"q{user.uid}.{next(user.presses)}",
+        )
         await self._step(user, update, done)
 
     async def run_user(self, user: SimUser) -> None:
@@ -244,8 +275,12 @@ class Driver:
         def has(kind: type[Any]) -> Done:
             def check(calls: list[Call]) -> bool:
                 markup = calls[-1].params.get("reply_markup") or {}
-                return any(isinstance(cd.decode(b.get("callback_data")), kind)
-                           for row in markup.get("inline_keyboard", []) for b in row)
+                return any(
+                    isinstance(cd.decode(b.get("callback_data")), kind)
+                    for row in markup.get("inline_keyboard", [])
+                    for b in row
+                )
+
             return check
 
         def count(n: int) -> Done:
@@ -267,8 +302,9 @@ class Driver:
             for position in range(QUIZ_QUESTIONS):
                 last = position == QUIZ_QUESTIONS - 1
                 # The last answer's explanation is followed by the score summary.
-                await self.press(user, QuizAnswer, count(2) if last else has(QuizNext),
-                                 pick=rng.choice)
+                await self.press(
+                    user, QuizAnswer, count(2) if last else has(QuizNext), pick=rng.choice
+                )
                 if not last:
                     await self.press(user, QuizNext, has(QuizAnswer))
             self.results.users_done += 1
@@ -322,15 +358,21 @@ class Processes:
         self.workdir = workdir
         self.children: list[asyncio.subprocess.Process] = []
 
-    async def start(self, name: str, args: list[str], env: dict[str, str]
-                    ) -> asyncio.subprocess.Process:
+    async def start(
+        self, name: str, args: list[str], env: dict[str, str]
+    ) -> asyncio.subprocess.Process:
         profile_dir = env.get("BENCH_PROFILE_DIR")
         if profile_dir and args[:2] == ["-m", "bot"] and "run" in args:
             args = ["-m", "cProfile", "-o", str(Path(profile_dir) / f"{name}.prof"), *args]
         log = (self.workdir / f"{name}.log").open("wb")
         process = await asyncio.create_subprocess_exec(
-            sys.executable, *args, env=env, cwd=self.workdir, stdout=log,
-            stderr=asyncio.subprocess.STDOUT)
+            sys.executable,
+            *args,
+            env=env,
+            cwd=self.workdir,
+            stdout=log,
+            stderr=asyncio.subprocess.STDOUT,
+        )
         log.close()
         self.children.append(process)
         return process
@@ -350,10 +392,17 @@ class Processes:
 def bot_env(api: FakeBotAPI, database_url: str, workdir: Path, **extra: str) -> dict[str, str]:
     """Environment for `python -m bot`: only our BOT_ variables, nothing from the shell."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
-    env.update(BOT_TOKEN=TOKEN, BOT_API_BASE_URL=api.base_url, BOT_API_FILE_URL=api.base_file_url,
-               BOT_DATABASE_URL=database_url, BOT_CONTENT_DIR=str(ROOT / "content"),
-               BOT_STORAGE_DIR=str(workdir / "files"), BOT_RATE_LIMIT="false",
-               PYTHONPATH=str(ROOT), **extra)
+    env.update(
+        BOT_TOKEN=TOKEN,
+        BOT_API_BASE_URL=api.base_url,
+        BOT_API_FILE_URL=api.base_file_url,
+        BOT_DATABASE_URL=database_url,
+        BOT_CONTENT_DIR=str(ROOT / "content"),
+        BOT_STORAGE_DIR=str(workdir / "files"),
+        BOT_RATE_LIMIT="false",
+        PYTHONPATH=str(ROOT),
+        **extra,
+    )
     return env
 
 
@@ -368,8 +417,9 @@ async def wait_polling(api: FakeBotAPI, process: asyncio.subprocess.Process, nam
     raise RuntimeError(f"{name} did not start polling within 60 s")
 
 
-async def wait_healthy(session: aiohttp.ClientSession, port: int,
-                       process: asyncio.subprocess.Process) -> None:
+async def wait_healthy(
+    session: aiohttp.ClientSession, port: int, process: asyncio.subprocess.Process
+) -> None:
     """Wait until GET /healthz answers 200."""
     for _ in range(600):
         if process.returncode is not None:
@@ -392,8 +442,13 @@ async def postgres_database(base_url: str) -> AsyncIterator[str]:
     name = f"bench_{uuid.uuid4().hex[:10]}"
 
     async def admin() -> Any:
-        return await asyncpg.connect(user=url.username, password=url.password, host=url.host,
-                                     port=url.port or 5432, database=url.database or "postgres")
+        return await asyncpg.connect(
+            user=url.username,
+            password=url.password,
+            host=url.host,
+            port=url.port or 5432,
+            database=url.database or "postgres",
+        )
 
     conn = await admin()
     try:
@@ -402,7 +457,8 @@ async def postgres_database(base_url: str) -> AsyncIterator[str]:
         await conn.close()
     try:
         yield url.set(drivername="postgresql+asyncpg", database=name).render_as_string(
-            hide_password=False)
+            hide_password=False
+        )
     finally:
         conn = await admin()
         try:
@@ -447,18 +503,29 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[rank - 1]
 
 
-def to_row(name: str, processes: int, users: int, results: Results, rss: float, cpu: float
-           ) -> Row:
+def to_row(name: str, processes: int, users: int, results: Results, rss: float, cpu: float) -> Row:
     seconds = max(results.finished - results.started, 1e-9)
     replied = len(results.latencies)
     errors = results.timeouts + results.alerts + results.apologies
-    return Row(name, processes, users, results.users_done, results.sent, replied,
-               round(seconds, 1), round(replied / seconds, 1),
-               round(1000 * percentile(results.latencies, 50), 1),
-               round(1000 * percentile(results.latencies, 95), 1),
-               round(1000 * percentile(results.latencies, 99), 1), errors, results.timeouts,
-               results.alerts, results.apologies, round(rss, 1),
-               round(1000 * cpu / max(replied, 1), 2))
+    return Row(
+        name,
+        processes,
+        users,
+        results.users_done,
+        results.sent,
+        replied,
+        round(seconds, 1),
+        round(replied / seconds, 1),
+        round(1000 * percentile(results.latencies, 50), 1),
+        round(1000 * percentile(results.latencies, 95), 1),
+        round(1000 * percentile(results.latencies, 99), 1),
+        errors,
+        results.timeouts,
+        results.alerts,
+        results.apologies,
+        round(rss, 1),
+        round(1000 * cpu / max(replied, 1), 2),
+    )
 
 
 class Bench:
@@ -469,11 +536,16 @@ class Bench:
         self.workdir = workdir
         self.apology, self.qa_chunks = reply_facts()
 
-    def driver(self, api: BenchFakeAPI, deliver: Callable[[Json], Any], *, echo: bool
-               ) -> Driver:
-        return Driver(api, deliver, echo=echo, timeout=self.args.timeout,
-                      deadline=time.monotonic() + self.args.duration, apology=self.apology,
-                      qa_chunks=self.qa_chunks)
+    def driver(self, api: BenchFakeAPI, deliver: Callable[[Json], Any], *, echo: bool) -> Driver:
+        return Driver(
+            api,
+            deliver,
+            echo=echo,
+            timeout=self.args.timeout,
+            deadline=time.monotonic() + self.args.duration,
+            apology=self.apology,
+            qa_chunks=self.qa_chunks,
+        )
 
     def users(self) -> list[SimUser]:
         return [SimUser(uid) for uid in range(700_001, 700_001 + self.args.users)]
@@ -484,11 +556,15 @@ class Bench:
         processes = Processes(work)
         async with BenchFakeAPI() as api:
             try:
-                env = bot_env(api, database_url or f"sqlite+aiosqlite:///{work / 'bot.sqlite3'}",
-                              work)
-                process = await processes.start(name, args + (
-                    ["--token", TOKEN, "--base-url", api.base_url] if name == "echo" else []),
-                    env)
+                env = bot_env(
+                    api, database_url or f"sqlite+aiosqlite:///{work / 'bot.sqlite3'}", work
+                )
+                process = await processes.start(
+                    name,
+                    args
+                    + (["--token", TOKEN, "--base-url", api.base_url] if name == "echo" else []),
+                    env,
+                )
                 await wait_polling(api, process, name)
                 cpu0 = cpu_seconds(process.pid)
                 driver = self.driver(api, api.push_update, echo=name == "echo")
@@ -502,8 +578,10 @@ class Bench:
         """Two webhook processes on one PostgreSQL database, fed alternately."""
         work = Path(tempfile.mkdtemp(prefix="webhook2-", dir=self.workdir))
         processes = Processes(work)
-        async with BenchFakeAPI() as api, aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=0)) as session:
+        async with (
+            BenchFakeAPI() as api,
+            aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session,
+        ):
             try:
                 env = bot_env(api, database_url, work)
                 # Migrate once before both start (as an operator's `db upgrade` would).
@@ -513,10 +591,19 @@ class Bench:
                 ports = [free_port(), free_port()]
                 children = []
                 for i, port in enumerate(ports):
-                    children.append(await processes.start(
-                        f"webhook{i + 1}", ["-m", "bot", "run", "--webhook"],
-                        {**env, "BOT_WEBHOOK_URL": WEBHOOK_URL, "BOT_WEBHOOK_SECRET": SECRET,
-                         "BOT_WEBHOOK_LISTEN": "127.0.0.1", "BOT_WEBHOOK_PORT": str(port)}))
+                    children.append(
+                        await processes.start(
+                            f"webhook{i + 1}",
+                            ["-m", "bot", "run", "--webhook"],
+                            {
+                                **env,
+                                "BOT_WEBHOOK_URL": WEBHOOK_URL,
+                                "BOT_WEBHOOK_SECRET": SECRET,
+                                "BOT_WEBHOOK_LISTEN": "127.0.0.1",
+                                "BOT_WEBHOOK_PORT": str(port),
+                            },
+                        )
+                    )
                 for port, child in zip(ports, children, strict=True):
                     await wait_healthy(session, port, child)
                 turn = itertools.cycle(ports)
@@ -565,8 +652,15 @@ async def run(args: argparse.Namespace) -> list[Row]:
         for name in wanted:
             print(f"# running {name} ...", file=sys.stderr, flush=True)
             if name in ("postgres", "webhook2") and not args.postgres_url:
-                rows.append(Row(name, 0, args.users, *([0] * 14),
-                                note="skipped: no --postgres-url / BOT_BENCH_POSTGRES_URL"))
+                rows.append(
+                    Row(
+                        name,
+                        0,
+                        args.users,
+                        *([0] * 14),
+                        note="skipped: no --postgres-url / BOT_BENCH_POSTGRES_URL",
+                    )
+                )
                 continue
             if name == "echo":
                 row = await bench.polling("echo", ["-m", "benchmarks.echo_bot"], None)
@@ -587,9 +681,11 @@ async def run(args: argparse.Namespace) -> list[Row]:
 def table(rows: list[Row]) -> str:
     """The figures as an aligned plain-text table, with ratios to the echo baseline."""
     echo = next((r.per_second for r in rows if r.scenario == "echo" and r.per_second), 0.0)
-    head = (f"{'scenario':<9} {'proc':>4} {'users':>9} {'updates':>11} {'upd/s':>7} "
-            f"{'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} {'peak MB':>8} "
-            f"{'cpu ms/upd':>10} {'vs echo':>7}")
+    head = (
+        f"{'scenario':<9} {'proc':>4} {'users':>9} {'updates':>11} {'upd/s':>7} "
+        f"{'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} {'peak MB':>8} "
+        f"{'cpu ms/upd':>10} {'vs echo':>7}"
+    )
     lines = [head, "-" * len(head)]
     for r in rows:
         if r.note:
@@ -600,25 +696,43 @@ def table(rows: list[Row]) -> str:
             f"{r.scenario:<9} {r.processes:>4} {f'{r.users_done}/{r.users}':>9} "
             f"{f'{r.replied}/{r.sent}':>11} {r.per_second:>7.1f} {r.p50_ms:>7.1f} "
             f"{r.p95_ms:>7.1f} {r.p99_ms:>7.1f} {r.errors:>6} {r.peak_rss_mb:>8.1f} "
-            f"{r.cpu_ms_per_update:>10.2f} {ratio:>7}")
+            f"{r.cpu_ms_per_update:>10.2f} {ratio:>7}"
+        )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=500, help="simulated users (default 500)")
-    parser.add_argument("--duration", type=float, default=120,
-                        help="stop every user after this many seconds per scenario (default 120)")
-    parser.add_argument("--timeout", type=float, default=30,
-                        help="seconds to wait for a reply before counting an error (default 30)")
-    parser.add_argument("--postgres-url", default=os.environ.get("BOT_BENCH_POSTGRES_URL"),
-                        help="PostgreSQL server for the postgres and webhook2 scenarios; a fresh "
-                             "database is created in it and dropped (default "
-                             "$BOT_BENCH_POSTGRES_URL)")
-    parser.add_argument("--scenarios", default=",".join(SCENARIOS),
-                        help=f"comma-separated subset of {','.join(SCENARIOS)}")
-    parser.add_argument("--keep-logs", action="store_true",
-                        help="keep the bots' logs and databases in a temporary folder")
+    parser.add_argument(
+        "--duration",
+        type=float,
+        default=120,
+        help="stop every user after this many seconds per scenario (default 120)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=30,
+        help="seconds to wait for a reply before counting an error (default 30)",
+    )
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("BOT_BENCH_POSTGRES_URL"),
+        help="PostgreSQL server for the postgres and webhook2 scenarios; a fresh "
+        "database is created in it and dropped (default "
+        "$BOT_BENCH_POSTGRES_URL)",
+    )
+    parser.add_argument(
+        "--scenarios",
+        default=",".join(SCENARIOS),
+        help=f"comma-separated subset of {','.join(SCENARIOS)}",
+    )
+    parser.add_argument(
+        "--keep-logs",
+        action="store_true",
+        help="keep the bots' logs and databases in a temporary folder",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object last")
     args = parser.parse_args(argv)
     if args.users < 1 or args.duration <= 0 or args.timeout <= 0:
@@ -627,12 +741,20 @@ def main(argv: list[str] | None = None) -> int:
     print(table(rows))
     echo = next((r.per_second for r in rows if r.scenario == "echo" and r.per_second), 0.0)
     if args.json:
-        print(json.dumps({
-            "users": args.users, "duration_limit_s": args.duration,
-            "scenarios": [r.__dict__ for r in rows],
-            "ratio_vs_echo": {r.scenario: round(r.per_second / echo, 3)
-                              for r in rows if echo and r.scenario != "echo" and not r.note},
-        }))
+        print(
+            json.dumps(
+                {
+                    "users": args.users,
+                    "duration_limit_s": args.duration,
+                    "scenarios": [r.__dict__ for r in rows],
+                    "ratio_vs_echo": {
+                        r.scenario: round(r.per_second / echo, 3)
+                        for r in rows
+                        if echo and r.scenario != "echo" and not r.note
+                    },
+                }
+            )
+        )
     return 0
 
 

@@ -217,8 +217,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     columns = ["n_in", "n_oos", "top1", "answer", "top3", "mrr", "false_decline", "oos_reject"]
     columns += ["p50_ms", "p99_ms"]
-    print(f"topics={len(topics)} index build={build_ms:.1f} ms "
-          f"(baseline {baseline_build_ms:.1f} ms)")
+    print(
+        f"topics={len(topics)} index build={build_ms:.1f} ms (baseline {baseline_build_ms:.1f} ms)"
+    )
     print(f"{'split':8} {'engine':9} " + " ".join(f"{c:>13}" for c in columns))
     for split in args.splits.split(","):
         part = [q for q in questions if q.split == split]
@@ -240,8 +241,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             print(f"{split:8} {engine:9} {cells}")
         cells = " ".join(
-            f"{'':>13}" if c in ("n_in", "n_oos")
-            else f"{'n/a':>13}" if ratios[c] is None
+            f"{'':>13}"
+            if c in ("n_in", "n_oos")
+            else f"{'n/a':>13}"
+            if ratios[c] is None
             else f"{ratios[c]:>13.2f}"
             for c in columns
         )

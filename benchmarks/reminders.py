@@ -54,8 +54,15 @@ def _stats(port: int) -> dict[str, Any]:
 
 async def _start_fake() -> tuple[asyncio.subprocess.Process, int]:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.fakes.bot_api", "--rate-limit", "--token", TOKEN,
-        cwd=ROOT, stdout=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "tests.fakes.bot_api",
+        "--rate-limit",
+        "--token",
+        TOKEN,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+    )
     assert process.stdout is not None
     port = int((await process.stdout.readline()).decode().strip())
     return process, port
@@ -72,23 +79,53 @@ async def _prepare(settings: Any, recipients: int, askers: int, now: datetime) -
     services = await build_services(settings, clock=lambda: earlier)
     try:
         units = {u.code: u.id for u in await services.units.list_units()}
-        rows = [{"telegram_id": FIRST_RECIPIENT + i, "chat_id": FIRST_RECIPIENT + i,
-                 "display_name": f"P{i}", "unit_id": units["dinkes"], "timezone": "UTC",
-                 "reminder_hour": now.hour} for i in range(recipients)]
-        rows += [{"telegram_id": FIRST_ASKER + i, "chat_id": FIRST_ASKER + i,
-                  "display_name": f"Q{i}", "unit_id": units["dinsos"], "timezone": "UTC",
-                  "reminder_hour": 8} for i in range(askers)]
-        common = {"role": "member", "language": "id", "quiet_weekends": False, "muted": False,
-                  "active": True, "blocked": False, "created_at": earlier,
-                  "updated_at": earlier}
+        rows = [
+            {
+                "telegram_id": FIRST_RECIPIENT + i,
+                "chat_id": FIRST_RECIPIENT + i,
+                "display_name": f"P{i}",
+                "unit_id": units["dinkes"],
+                "timezone": "UTC",
+                "reminder_hour": now.hour,
+            }
+            for i in range(recipients)
+        ]
+        rows += [
+            {
+                "telegram_id": FIRST_ASKER + i,
+                "chat_id": FIRST_ASKER + i,
+                "display_name": f"Q{i}",
+                "unit_id": units["dinsos"],
+                "timezone": "UTC",
+                "reminder_hour": 8,
+            }
+            for i in range(askers)
+        ]
+        common = {
+            "role": "member",
+            "language": "id",
+            "quiet_weekends": False,
+            "muted": False,
+            "active": True,
+            "blocked": False,
+            "created_at": earlier,
+            "updated_at": earlier,
+        }
         async with services.sessions.begin() as session:
             for start in range(0, len(rows), 5000):
-                await session.execute(insert(UserRow),
-                                      [{**row, **common} for row in rows[start:start + 5000]])
+                await session.execute(
+                    insert(UserRow), [{**row, **common} for row in rows[start : start + 5000]]
+                )
         admin = await member(services, 900, None)
-        await services.reminders.create_deadline(admin, DeadlineDraft(
-            title="Maklumat pelayanan dipajang", due_at=now + timedelta(days=2),
-            scope={"unit_ids": [units["dinkes"]]}, offsets=(2,)))
+        await services.reminders.create_deadline(
+            admin,
+            DeadlineDraft(
+                title="Maklumat pelayanan dipajang",
+                due_at=now + timedelta(days=2),
+                scope={"unit_ids": [units["dinkes"]]},
+                offsets=(2,),
+            ),
+        )
     finally:
         await services.engine.dispose()
 
@@ -111,11 +148,16 @@ async def run(recipients: int, questions_per_second: float, askers: int) -> dict
     os.nice(10)
     workdir = Path(tempfile.mkdtemp(prefix="bench-reminders-"))
     settings = Settings(
-        token=TOKEN, api_base_url=f"http://127.0.0.1:{port}/bot",
+        token=TOKEN,
+        api_base_url=f"http://127.0.0.1:{port}/bot",
         api_file_url=f"http://127.0.0.1:{port}/file/bot",
         database_url=f"sqlite+aiosqlite:///{workdir / 'bench.sqlite3'}",
-        content_dir=ROOT / "content", storage_dir=workdir / "files", admin_ids="900",
-        timezone="Asia/Makassar", log_level="WARNING")
+        content_dir=ROOT / "content",
+        storage_dir=workdir / "files",
+        admin_ids="900",
+        timezone="Asia/Makassar",
+        log_level="WARNING",
+    )
     now = datetime.now(UTC)
     await _prepare(settings, recipients, askers, now)
     services = await build_services(settings)
@@ -161,8 +203,10 @@ async def run(recipients: int, questions_per_second: float, askers: int) -> dict
                 if time.monotonic() - started > recipients / 20 + 120:
                     break  # something is wrong; report what we have
                 user = FIRST_ASKER + asker % askers
-                update = as_update(message_update(user, texts[asker % len(texts)],
-                                                  update_id=10_000_000 + asker), app.bot)
+                update = as_update(
+                    message_update(user, texts[asker % len(texts)], update_id=10_000_000 + asker),
+                    app.bot,
+                )
                 queued[update.update_id] = time.monotonic()
                 await app.update_queue.put(update)
                 asker += 1
@@ -219,9 +263,13 @@ def main(argv: list[str] | None = None) -> int:
         width = max(map(len, figures))
         for name, value in figures.items():
             print(f"{name:<{width}}  {value}")
-    ok = (figures["ratio_to_30"] >= 0.85 and figures["violations"] == 0
-          and figures["duplicates"] == 0 and figures["missing"] == 0
-          and (figures["reply_p99_s"] or 99) <= 2)
+    ok = (
+        figures["ratio_to_30"] >= 0.85
+        and figures["violations"] == 0
+        and figures["duplicates"] == 0
+        and figures["missing"] == 0
+        and (figures["reply_p99_s"] or 99) <= 2
+    )
     print("targets met" if ok else "targets NOT met", file=sys.stderr)
     return 0 if ok else 1
 

@@ -44,8 +44,8 @@ from bot.handlers.commands import MENU
 from bot.handlers.context import BotContext
 from bot.i18n import Catalogs, load_catalogs
 from bot.jobs import maintenance
-from bot.observability import bot_id_salt, instrument, observe
 from bot.jobs import reminders as reminder_jobs
+from bot.observability import bot_id_salt, instrument, observe
 from bot.services.access import AccessService
 from bot.services.broadcasts import BroadcastService
 from bot.services.clock import Clock, system_clock
@@ -54,11 +54,11 @@ from bot.services.evidence import EvidenceService
 from bot.services.flows import FlowService
 from bot.services.members import MemberService
 from bot.services.qa import QAService
-from bot.services.recap import RecapService
-from bot.services.storage import FileStore
 from bot.services.quizzes import QuizService
-from bot.services.selfcheck import SelfCheckService
+from bot.services.recap import RecapService
 from bot.services.reminders import ReminderService
+from bot.services.selfcheck import SelfCheckService
+from bot.services.storage import FileStore
 from bot.services.units import UnitService
 from bot.services.users import UserAdminService
 
@@ -84,8 +84,9 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
     a flow, while one slow user never holds up the others.
     """
 
-    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES, *,
-                 log_salt: str = "") -> None:
+    def __init__(
+        self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES, *, log_salt: str = ""
+    ) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         self._salt = log_salt
@@ -110,8 +111,13 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         """Nothing to release."""
 
 
-async def build_services(settings: Settings, *, clock: Clock = system_clock,
-                         content: ContentBundle | None = None, upgrade: bool = True) -> Services:
+async def build_services(
+    settings: Settings,
+    *,
+    clock: Clock = system_clock,
+    content: ContentBundle | None = None,
+    upgrade: bool = True,
+) -> Services:
     """Load content, open the database (migrating it to head) and sync units.
 
     Raises ContentInvalid for broken content before touching the database.
@@ -120,28 +126,50 @@ async def build_services(settings: Settings, *, clock: Clock = system_clock,
     engine = create_engine(settings.database_url)
     sessions = create_session_factory(engine)
     access = AccessService(sessions, clock)
-    selfcheck_service = SelfCheckService(sessions, clock, bundle, access,
-                                         current_edition=settings.edition)
+    selfcheck_service = SelfCheckService(
+        sessions, clock, bundle, access, current_edition=settings.edition
+    )
     services = Services(
-        engine=engine, sessions=sessions, clock=clock, content=bundle,
-        members=MemberService(sessions, clock, admin_ids=settings.admin_ids,
-                              default_tz=settings.timezone, default_locale=settings.default_locale),
+        engine=engine,
+        sessions=sessions,
+        clock=clock,
+        content=bundle,
+        members=MemberService(
+            sessions,
+            clock,
+            admin_ids=settings.admin_ids,
+            default_tz=settings.timezone,
+            default_locale=settings.default_locale,
+        ),
         units=UnitService(sessions, clock),
         flows=FlowService(sessions, clock),
         qa=QAService(sessions, clock, bundle),
         access=access,
         users=UserAdminService(sessions, clock, access, admin_ids=settings.admin_ids),
-        evidence=EvidenceService(sessions, clock, access, bundle, edition=settings.edition,
-                                 store=FileStore(settings.storage_dir)),
+        evidence=EvidenceService(
+            sessions,
+            clock,
+            access,
+            bundle,
+            edition=settings.edition,
+            store=FileStore(settings.storage_dir),
+        ),
         selfcheck=selfcheck_service,
         quizzes=QuizService(sessions, clock, bundle),
         reminders=ReminderService(
-            sessions, clock, access=access, content=bundle, admin_ids=settings.admin_ids,
-            default_tz=settings.timezone, grace=timedelta(hours=settings.reminder_grace_hours),
+            sessions,
+            clock,
+            access=access,
+            content=bundle,
+            admin_ids=settings.admin_ids,
+            default_tz=settings.timezone,
+            grace=timedelta(hours=settings.reminder_grace_hours),
             lease=timedelta(seconds=settings.reminder_lease_seconds),
-            single_sender=engine.dialect.name == "sqlite"),
-        recap=RecapService(sessions, clock, bundle, access, selfcheck_service,
-                           default_tz=settings.timezone),
+            single_sender=engine.dialect.name == "sqlite",
+        ),
+        recap=RecapService(
+            sessions, clock, bundle, access, selfcheck_service, default_tz=settings.timezone
+        ),
         broadcasts=BroadcastService(sessions, clock, access),
     )
     # Processes starting together take turns (PostgreSQL advisory lock) to migrate and sync.
@@ -153,9 +181,14 @@ async def build_services(settings: Settings, *, clock: Clock = system_clock,
     return services
 
 
-def build_application(settings: Settings, services: Services, *,
-                      catalogs: Catalogs | None = None, request: BaseRequest | None = None,
-                      rate_limit: bool = True) -> Application[Any, Any, Any, Any, Any, Any]:
+def build_application(
+    settings: Settings,
+    services: Services,
+    *,
+    catalogs: Catalogs | None = None,
+    request: BaseRequest | None = None,
+    rate_limit: bool = True,
+) -> Application[Any, Any, Any, Any, Any, Any]:
     """Build the Application with every handler, in a fixed order (see comments)."""
     if settings.token is None:
         raise ValueError("BOT_TOKEN is required to build the application")
@@ -165,16 +198,23 @@ def build_application(settings: Settings, services: Services, *,
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
         .context_types(ContextTypes(context=BotContext))
-        .concurrent_updates(PerUserUpdateProcessor(
-            log_salt=bot_id_salt(settings.token.get_secret_value())))
+        .concurrent_updates(
+            PerUserUpdateProcessor(log_salt=bot_id_salt(settings.token.get_secret_value()))
+        )
         .post_init(_post_init)
         .post_stop(reminder_jobs.stop)
     )
     if rate_limit:
         # Bulk reminder sends share the overall limit but are never retried by it (jobs/reminders).
-        builder = builder.rate_limiter(reminder_jobs.BulkAwareRateLimiter(  # type: ignore[arg-type]
-            overall_max_rate=OVERALL_PER_SECOND, overall_time_period=1,
-            group_max_rate=GROUP_PER_MINUTE, group_time_period=60, max_retries=2))
+        builder = builder.rate_limiter(
+            reminder_jobs.BulkAwareRateLimiter(  # type: ignore[arg-type]
+                overall_max_rate=OVERALL_PER_SECOND,
+                overall_time_period=1,
+                group_max_rate=GROUP_PER_MINUTE,
+                group_time_period=60,
+                max_retries=2,
+            )
+        )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     app = builder.build()
@@ -217,5 +257,6 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     for locale, language_code in (("id", None), ("en", "en")):
         _ = catalogs.for_locale(locale)
         commands = [BotCommand(name, _.gettext(description)) for name, description in MENU]
-        await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
-                                      language_code=language_code)
+        await app.bot.set_my_commands(
+            commands, scope=BotCommandScopeDefault(), language_code=language_code
+        )

@@ -34,11 +34,15 @@ def _settings(args: argparse.Namespace) -> Settings:
         raise CliError(str(exc), EXIT_CONFIG) from None
     from bot.logging_setup import secrets_of, setup_logging
 
-    secrets = secrets_of(settings.token.get_secret_value() if settings.token else None,
-                         settings.webhook_secret.get_secret_value()
-                         if settings.webhook_secret else None)
-    setup_logging(getattr(args, "log_level", None) or settings.log_level,
-                  json_lines=settings.log_json, secrets=secrets)
+    secrets = secrets_of(
+        settings.token.get_secret_value() if settings.token else None,
+        settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
+    )
+    setup_logging(
+        getattr(args, "log_level", None) or settings.log_level,
+        json_lines=settings.log_json,
+        secrets=secrets,
+    )
     return settings
 
 
@@ -49,8 +53,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Start the bot (long polling by default)."""
     settings = _settings(args)
     if settings.token is None:
-        raise CliError("BOT_TOKEN is not set: set it to the token from @BotFather "
-                       "(or try the bot offline with `python -m bot chat`)", EXIT_CONFIG)
+        raise CliError(
+            "BOT_TOKEN is not set: set it to the token from @BotFather "
+            "(or try the bot offline with `python -m bot chat`)",
+            EXIT_CONFIG,
+        )
     if args.webhook or settings.webhook_url:
         return _run_webhook(settings)
     from bot.app import ALLOWED_UPDATES, build_application, build_services
@@ -70,8 +77,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     app.post_shutdown = close_database
     log.info("starting long polling against %s", settings.api_base_url.split("/bot")[0])
-    app.run_polling(allowed_updates=ALLOWED_UPDATES,
-                    drop_pending_updates=False, close_loop=False, timeout=5)
+    app.run_polling(
+        allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False, close_loop=False, timeout=5
+    )
     return 0
 
 
@@ -90,7 +98,8 @@ def _run_webhook(settings: Settings) -> int:
         services = await build_services(settings)
         try:
             server = WebhookServer(
-                build_application(settings, services, rate_limit=settings.rate_limit), settings)
+                build_application(settings, services, rate_limit=settings.rate_limit), settings
+            )
             await serve_until_signalled(server, allowed_updates=ALLOWED_UPDATES)
         finally:
             await services.engine.dispose()
@@ -184,9 +193,11 @@ def cmd_content_check(args: argparse.Namespace) -> int:
         print(_content_lines(exc), file=sys.stderr)
         print(f"{len(exc.problems)} problem(s) found", file=sys.stderr)
         return EXIT_CONTENT
-    print(f"content OK (version {bundle.version}): {len(bundle.units.units)} units, "
-          f"{len(bundle.topics)} topics, {len(bundle.quizzes)} quiz questions, "
-          f"editions {', '.join(sorted(bundle.methodologies))}")
+    print(
+        f"content OK (version {bundle.version}): {len(bundle.units.units)} units, "
+        f"{len(bundle.topics)} topics, {len(bundle.quizzes)} quiz questions, "
+        f"editions {', '.join(sorted(bundle.methodologies))}"
+    )
     return 0
 
 
@@ -204,8 +215,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from bot.services.stats import SchemaMissing, Stats, collect
 
     url = make_url(settings.database_url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:" \
-            and not Path(url.database).expanduser().exists():
+    if (
+        url.get_backend_name() == "sqlite"
+        and url.database
+        and url.database != ":memory:"
+        and not Path(url.database).expanduser().exists()
+    ):
         raise CliError(f"database: {url.database} does not exist (run `python -m bot db upgrade`)")
 
     async def main() -> Stats:
@@ -230,11 +245,13 @@ def format_stats(stats: Any) -> str:
         f"{stats.users_registered} registered, {stats.users_seen_recently} seen in 30 days",
         f"units: {stats.units} ({stats.units_archived} archived)",
     ]
-    headings = (("self-check answers", stats.self_check_answers),
-                ("quiz answers", stats.quiz_answers),
-                ("outbox", stats.outbox),
-                ("questions without answers", stats.qa_gaps),
-                ("other tables", stats.other))
+    headings = (
+        ("self-check answers", stats.self_check_answers),
+        ("quiz answers", stats.quiz_answers),
+        ("outbox", stats.outbox),
+        ("questions without answers", stats.qa_gaps),
+        ("other tables", stats.other),
+    )
     for heading, counts in headings:
         if not counts:
             if heading != "other tables":
@@ -242,8 +259,9 @@ def format_stats(stats: Any) -> str:
             continue
         for count in counts:
             detail = ", ".join(f"{status} {n}" for status, n in count.by_status.items())
-            lines.append(f"{heading} ({count.table}): {count.rows}"
-                         + (f" [{detail}]" if detail else ""))
+            lines.append(
+                f"{heading} ({count.table}): {count.rows}" + (f" [{detail}]" if detail else "")
+            )
     return "\n".join(lines)
 
 
@@ -281,17 +299,23 @@ def cmd_ask(args: argparse.Namespace) -> int:
         text = plain_answer(_, answer, question)
         if args.json:
             topic = answer.topic if answer.answered else None
-            print(json.dumps({
-                "question": question,
-                "topic_id": topic.id if topic else None,
-                "title": topic.title if topic else None,
-                "confidence": round(answer.confidence, 4),
-                "answer": text,
-                "sources": list(topic.sources) if topic else [],
-                "latency_ms": round(latency_ms, 3),
-                "kind": answer.kind.value,
-                "candidates": [t.id for t in answer.candidates],
-            }, ensure_ascii=False), flush=False)
+            print(
+                json.dumps(
+                    {
+                        "question": question,
+                        "topic_id": topic.id if topic else None,
+                        "title": topic.title if topic else None,
+                        "confidence": round(answer.confidence, 4),
+                        "answer": text,
+                        "sources": list(topic.sources) if topic else [],
+                        "latency_ms": round(latency_ms, 3),
+                        "kind": answer.kind.value,
+                        "candidates": [t.id for t in answer.candidates],
+                    },
+                    ensure_ascii=False,
+                ),
+                flush=False,
+            )
         else:
             print(text)
             print()
@@ -326,8 +350,10 @@ def cmd_content_gaps(args: argparse.Namespace) -> int:
     for gap in gaps:
         candidates = ", ".join(f"{topic} {score:.2f}" for topic, score in gap.candidates)
         example = " ".join(gap.example.split())[:80]
-        print(f"{gap.count:>5}  {gap.last_asked:%Y-%m-%d %H:%M}  {gap.kind:7}  {example}"
-              f"  [{candidates or '-'}]")
+        print(
+            f"{gap.count:>5}  {gap.last_asked:%Y-%m-%d %H:%M}  {gap.kind:7}  {example}"
+            f"  [{candidates or '-'}]"
+        )
     return 0
 
 
@@ -374,14 +400,17 @@ def cmd_users_list(args: argparse.Namespace) -> int:
     for user in users:
         seen = user.last_seen_at.strftime("%Y-%m-%d %H:%M") if user.last_seen_at else "-"
         name = "(forgotten)" if user.forgotten else user.display_name
-        print(f"{user.telegram_id:>14}  {user.role.value:<11} {'yes' if user.active else 'no':<6} "
-              f"{(user.unit_name or '-')[:28]:<28} {seen:<16} {name}")
+        print(
+            f"{user.telegram_id:>14}  {user.role.value:<11} {'yes' if user.active else 'no':<6} "
+            f"{(user.unit_name or '-')[:28]:<28} {seen:<16} {name}"
+        )
     print(f"{len(users)} user(s)")
     return 0
 
 
-def _change_user(args: argparse.Namespace, change: Callable[[Any, Any, int], Any],
-                 done: str) -> int:
+def _change_user(
+    args: argparse.Namespace, change: Callable[[Any, Any, int], Any], done: str
+) -> int:
     settings = _settings(args)
     from bot.services.users import OPERATOR
 
@@ -395,8 +424,13 @@ def _change_user(args: argparse.Namespace, change: Callable[[Any, Any, int], Any
         raise
     except Exception as exc:
         raise _user_errors(exc, args.telegram_id) from None
-    print(done.format(id=args.telegram_id, role=getattr(user, "role", None) and user.role.value,
-                      unit=getattr(user, "unit_name", None) or "-"))
+    print(
+        done.format(
+            id=args.telegram_id,
+            role=getattr(user, "role", None) and user.role.value,
+            unit=getattr(user, "unit_name", None) or "-",
+        )
+    )
     return 0
 
 
@@ -406,29 +440,37 @@ def cmd_users_promote(args: argparse.Namespace) -> int:
 
     role = Role.ADMIN if args.admin else Role.COORDINATOR
     return _change_user(
-        args, lambda s, op, uid: s.users.set_role(op, uid, role, unit_code=args.unit),
-        "user {id} is now {role} (unit: {unit})")
+        args,
+        lambda s, op, uid: s.users.set_role(op, uid, role, unit_code=args.unit),
+        "user {id} is now {role} (unit: {unit})",
+    )
 
 
 def cmd_users_demote(args: argparse.Namespace) -> int:
     """Make a user a plain member."""
     from bot.domain.units import Role
 
-    return _change_user(args, lambda s, op, uid: s.users.set_role(op, uid, Role.MEMBER),
-                        "user {id} is now {role} (unit: {unit})")
+    return _change_user(
+        args,
+        lambda s, op, uid: s.users.set_role(op, uid, Role.MEMBER),
+        "user {id} is now {role} (unit: {unit})",
+    )
 
 
 def cmd_users_deactivate(args: argparse.Namespace) -> int:
     """Stop all messages to a user and remove their staff rights."""
-    return _change_user(args, lambda s, op, uid: s.users.set_active(op, uid, False),
-                        "user {id} deactivated")
+    return _change_user(
+        args, lambda s, op, uid: s.users.set_active(op, uid, False), "user {id} deactivated"
+    )
 
 
 def cmd_users_forget(args: argparse.Namespace) -> int:
     """Erase a user's personal data (see UserAdminService.forget for what stays)."""
-    return _change_user(args, lambda s, op, uid: s.users.forget(op, uid),
-                        "user {id} forgotten: personal data erased, unit evidence kept "
-                        "without the uploader")
+    return _change_user(
+        args,
+        lambda s, op, uid: s.users.forget(op, uid),
+        "user {id} forgotten: personal data erased, unit evidence kept without the uploader",
+    )
 
 
 # --- backup -------------------------------------------------------------------------------------
@@ -453,8 +495,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
             parts.append(f"--username={url.username}")
         parts.append(f"--dbname={url.database or 'postgres'}")
         print(" ".join(shlex.quote(p) for p in parts))
-        print("# the password is not shown: pg_dump reads it from PGPASSWORD or ~/.pgpass",
-              file=sys.stderr)
+        print(
+            "# the password is not shown: pg_dump reads it from PGPASSWORD or ~/.pgpass",
+            file=sys.stderr,
+        )
         return 0
     source = Path(url.database or "")
     if not url.database or url.database == ":memory:" or not source.is_file():
@@ -464,8 +508,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from bot.db.backup import backup_sqlite
 
     tables, rows = backup_sqlite(source, out)
-    print(f"backup written to {out} ({out.stat().st_size} bytes, {tables} tables, "
-          f"{rows} users)")
+    print(f"backup written to {out} ({out.stat().st_size} bytes, {tables} tables, {rows} users)")
     return 0
 
 
@@ -489,37 +532,57 @@ def cmd_cek(args: argparse.Namespace) -> int:
     edition = args.edition or settings.edition
     methodology = bundle.methodologies.get(edition)
     if methodology is None:
-        raise CliError(f"unknown edition {edition!r}; known: "
-                       f"{', '.join(sorted(bundle.methodologies))}")
+        raise CliError(
+            f"unknown edition {edition!r}; known: {', '.join(sorted(bundle.methodologies))}"
+        )
 
     if args.aggregate is not None:
         try:
-            scores = [Decimal(part.strip().replace(",", "."))
-                      for part in args.aggregate.split(";" if ";" in args.aggregate else ",")
-                      if part.strip()]
+            scores = [
+                Decimal(part.strip().replace(",", "."))
+                for part in args.aggregate.split(";" if ";" in args.aggregate else ",")
+                if part.strip()
+            ]
         except InvalidOperation:
-            raise CliError("--aggregate takes unit scores like 89.23,90.10 "
-                           "(or 89,23;90,10)") from None
+            raise CliError(
+                "--aggregate takes unit scores like 89.23,90.10 (or 89,23;90,10)"
+            ) from None
         if not scores:
             raise CliError("--aggregate needs at least one unit score")
         score = scoring.government_score(scores)
         category = scoring.classify(methodology, score)
-        out = {"edition": edition, "units": len(scores), "score": str(score),
-               "category": category.code, "category_label": category.label,
-               "zone": category.zone.value if category.zone else None}
-        print(json.dumps(out, ensure_ascii=False) if args.json
-              else f"{score} {category.code} ({category.label}), mean of {len(scores)} units")
+        out = {
+            "edition": edition,
+            "units": len(scores),
+            "score": str(score),
+            "category": category.code,
+            "category_label": category.label,
+            "zone": category.zone.value if category.zone else None,
+        }
+        print(
+            json.dumps(out, ensure_ascii=False)
+            if args.json
+            else f"{score} {category.code} ({category.label}), mean of {len(scores)} units"
+        )
         return 0
 
     if args.template:
         template = {
-            "edition": edition, "scale": {"min": methodology.scale_min,
-                                          "max": methodology.scale_max},
+            "edition": edition,
+            "scale": {"min": methodology.scale_min, "max": methodology.scale_max},
             "indicators": [
-                {"id": ind.id, "dimension": dim.id, "name": ind.name, "question": ind.question,
-                 "weight": str(ind.weight), "topic": ind.topic,
-                 "options": [{"value": o.value, "label": o.label} for o in ind.options]}
-                for dim in methodology.all_dimensions for ind in dim.indicators],
+                {
+                    "id": ind.id,
+                    "dimension": dim.id,
+                    "name": ind.name,
+                    "question": ind.question,
+                    "weight": str(ind.weight),
+                    "topic": ind.topic,
+                    "options": [{"value": o.value, "label": o.label} for o in ind.options],
+                }
+                for dim in methodology.all_dimensions
+                for ind in dim.indicators
+            ],
         }
         print(json.dumps(template, ensure_ascii=False, indent=2))
         return 0
@@ -542,24 +605,44 @@ def cmd_cek(args: argparse.Namespace) -> int:
         return None if value is None else str(value)
 
     out = {
-        "edition": edition, "score": text(result.score),
+        "edition": edition,
+        "score": text(result.score),
         "category": result.category.code if result.category else None,
         "category_label": result.category.label if result.category else None,
-        "zone": result.zone.value if result.zone else None, "opinion": result.opinion,
-        "coverage": str(result.coverage), "answered": result.answered, "total": result.total,
-        "dimensions": [{"id": d.id, "name": d.name, "score": text(d.score),
-                        "unit_share": str(d.unit_share), "coverage": str(d.coverage)}
-                       for d in result.dimensions],
+        "zone": result.zone.value if result.zone else None,
+        "opinion": result.opinion,
+        "coverage": str(result.coverage),
+        "answered": result.answered,
+        "total": result.total,
+        "dimensions": [
+            {
+                "id": d.id,
+                "name": d.name,
+                "score": text(d.score),
+                "unit_share": str(d.unit_share),
+                "coverage": str(d.coverage),
+            }
+            for d in result.dimensions
+        ],
         "ignored_answers": list(result.ignored_answers),
-        "top_gains": [{"indicator_id": g.indicator_id, "points": str(g.points),
-                       "current": g.current, "target": g.target,
-                       "target_label": g.target_label} for g in gains],
+        "top_gains": [
+            {
+                "indicator_id": g.indicator_id,
+                "points": str(g.points),
+                "current": g.current,
+                "target": g.target,
+                "target_label": g.target_label,
+            }
+            for g in gains
+        ],
     }
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        print(f"score {out['score']} category {out['category']} ({out['category_label']}), "
-              f"coverage {out['coverage']}% ({result.answered}/{result.total})")
+        print(
+            f"score {out['score']} category {out['category']} ({out['category_label']}), "
+            f"coverage {out['coverage']}% ({result.answered}/{result.total})"
+        )
         for gain in gains:
             print(f"  +{gain.points} {gain.indicator_id} -> {gain.target_label}")
     return 0
@@ -595,19 +678,40 @@ def cmd_tenggat_plan(args: argparse.Namespace) -> int:
         rows = []
         for message in messages:
             text = reminders_render.reminder_text(catalogs.for_locale(message.language), message)
-            recipient = {"user_id": message.user_id, "telegram_id": message.telegram_id,
-                         "name": message.display_name, "timezone": message.timezone}
+            recipient = {
+                "user_id": message.user_id,
+                "telegram_id": message.telegram_id,
+                "name": message.display_name,
+                "timezone": message.timezone,
+            }
             zone = ZoneInfo(message.timezone)
             for item in message.reminders:
-                rows.append({"kind": "reminder", "recipient": recipient,
-                             "deadline": item.slug, "title": item.title, "offset": item.offset,
-                             "local_time": item.planned_at.astimezone(zone).isoformat(),
-                             "late": item.late, "text": text})
+                rows.append(
+                    {
+                        "kind": "reminder",
+                        "recipient": recipient,
+                        "deadline": item.slug,
+                        "title": item.title,
+                        "offset": item.offset,
+                        "local_time": item.planned_at.astimezone(zone).isoformat(),
+                        "late": item.late,
+                        "text": text,
+                    }
+                )
             for esc in message.escalations:
-                rows.append({"kind": "escalation", "recipient": recipient,
-                             "deadline": esc.slug, "title": esc.title, "offset": esc.offset,
-                             "local_time": at.astimezone(zone).isoformat(), "late": esc.late,
-                             "pending_units": list(esc.pending_units), "text": text})
+                rows.append(
+                    {
+                        "kind": "escalation",
+                        "recipient": recipient,
+                        "deadline": esc.slug,
+                        "title": esc.title,
+                        "offset": esc.offset,
+                        "local_time": at.astimezone(zone).isoformat(),
+                        "late": esc.late,
+                        "pending_units": list(esc.pending_units),
+                        "text": text,
+                    }
+                )
         return rows
 
     from zoneinfo import ZoneInfo
@@ -617,9 +721,11 @@ def cmd_tenggat_plan(args: argparse.Namespace) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         for row in rows:
-            print(f"{row['local_time']}  H-{row['offset']}  {row['deadline']}  ->  "
-                  f"{row['recipient']['name']} ({row['recipient']['telegram_id']})"
-                  f"{'  [terlambat]' if row['late'] else ''}")
+            print(
+                f"{row['local_time']}  H-{row['offset']}  {row['deadline']}  ->  "
+                f"{row['recipient']['name']} ({row['recipient']['telegram_id']})"
+                f"{'  [terlambat]' if row['late'] else ''}"
+            )
         print(f"{len(rows)} reminder(s) would go out at {at.isoformat()}")
     return 0
 
@@ -655,8 +761,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="run the bot (long polling, or webhook with --webhook)")
-    run.add_argument("--webhook", action="store_true",
-                     help="serve updates over HTTP (BOT_WEBHOOK_URL set implies this)")
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="serve updates over HTTP (BOT_WEBHOOK_URL set implies this)",
+    )
     run.set_defaults(func=cmd_run)
 
     stats = sub.add_parser("stats", help="print usage counts from the database")
@@ -673,8 +782,9 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade.add_argument("revision", nargs="?", default="head")
     upgrade.set_defaults(func=cmd_db_upgrade)
 
-    content = sub.add_parser("content", help="content tools").add_subparsers(dest="content",
-                                                                            required=True)
+    content = sub.add_parser("content", help="content tools").add_subparsers(
+        dest="content", required=True
+    )
     check = content.add_parser("check", help="validate content files")
     check.add_argument("--dir", help="content folder (default BOT_CONTENT_DIR)")
     check.set_defaults(func=cmd_content_check)
@@ -688,9 +798,11 @@ def build_parser() -> argparse.ArgumentParser:
     ask.set_defaults(func=cmd_ask, log_level="WARNING")
 
     users = sub.add_parser("users", help="list users and change roles").add_subparsers(
-        dest="users", required=True)
+        dest="users", required=True
+    )
     users.add_parser("list", help="every user with role, unit and last activity").set_defaults(
-        func=cmd_users_list)
+        func=cmd_users_list
+    )
     promote = users.add_parser("promote", help="make a user coordinator (or --admin)")
     promote.add_argument("telegram_id", type=int, metavar="ID", help="the user's Telegram id")
     promote.add_argument("--unit", help="unit code to coordinate (default: the user's unit)")
@@ -713,12 +825,17 @@ def build_parser() -> argparse.ArgumentParser:
     cek = sub.add_parser("cek", help="what-if scoring: template, score answers, aggregate")
     cek.add_argument("--edition", help="methodology edition (default BOT_EDITION)")
     mode = cek.add_mutually_exclusive_group()
-    mode.add_argument("--template", action="store_true",
-                      help="print the edition's indicators and options as JSON")
-    mode.add_argument("--answers", metavar="FILE",
-                      help="score a JSON file of {indicator_id: value}")
-    mode.add_argument("--aggregate", metavar="SCORES",
-                      help="government score of unit scores, e.g. 89.23,90.10")
+    mode.add_argument(
+        "--template",
+        action="store_true",
+        help="print the edition's indicators and options as JSON",
+    )
+    mode.add_argument(
+        "--answers", metavar="FILE", help="score a JSON file of {indicator_id: value}"
+    )
+    mode.add_argument(
+        "--aggregate", metavar="SCORES", help="government score of unit scores, e.g. 89.23,90.10"
+    )
     cek.add_argument("--json", action="store_true", help="print the result as JSON")
     cek.add_argument("--dir", help="content folder (default BOT_CONTENT_DIR)")
     cek.set_defaults(func=cmd_cek, log_level="WARNING")
@@ -730,10 +847,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(func=cmd_export, log_level="WARNING")
 
     tenggat = sub.add_parser("tenggat", help="evidence deadlines and reminders").add_subparsers(
-        dest="tenggat", required=True)
+        dest="tenggat", required=True
+    )
     plan = tenggat.add_parser("plan", help="print the reminders due at a moment (sends nothing)")
-    plan.add_argument("--at", required=True, help="ISO date-time with offset, "
-                      "e.g. 2025-06-10T08:00+08:00")
+    plan.add_argument(
+        "--at", required=True, help="ISO date-time with offset, e.g. 2025-06-10T08:00+08:00"
+    )
     plan.add_argument("--json", action="store_true", help="print JSON")
     plan.set_defaults(func=cmd_tenggat_plan)
     return parser

@@ -21,11 +21,13 @@ WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 def resolve_zone_name(value: str) -> str:
-    """Return the IANA name for an IANA zone or a WIB/WITA/WIT alias; raise ValueError if unknown."""
+    """Return the IANA name for an IANA zone or a WIB/WITA/WIT alias (ValueError if unknown)."""
     try:
         return str(resolve_zone(value).key)
     except UnknownZoneError:
-        raise ValueError(f"unknown time zone {value!r} (use an IANA name or WIB/WITA/WIT)") from None
+        raise ValueError(
+            f"unknown time zone {value!r} (use an IANA name or WIB/WITA/WIT)"
+        ) from None
 
 
 class Settings(BaseSettings):
@@ -70,7 +72,9 @@ class Settings(BaseSettings):
             try:
                 return frozenset(int(p) for p in parts)
             except ValueError:
-                raise ValueError("must be comma-separated Telegram user ids, e.g. 12345,67890") from None
+                raise ValueError(
+                    "must be comma-separated Telegram user ids, e.g. 12345,67890"
+                ) from None
         return value
 
     @field_validator("timezone")
@@ -89,11 +93,15 @@ class Settings(BaseSettings):
                 "or postgresql+asyncpg://user:pass@host/db"
             ) from None
         # Plain dialect names get the async driver we ship.
-        url = url.set(drivername={"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}.get(
-            url.drivername, url.drivername))
+        url = url.set(
+            drivername={"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}.get(
+                url.drivername, url.drivername
+            )
+        )
         if url.drivername not in SUPPORTED_DRIVERS:
             raise ValueError(
-                f"driver {url.drivername!r} is not supported; use one of {', '.join(SUPPORTED_DRIVERS)}"
+                f"driver {url.drivername!r} is not supported; "
+                f"use one of {', '.join(SUPPORTED_DRIVERS)}"
             )
         return url.render_as_string(hide_password=False)
 

@@ -19,9 +19,15 @@ from typing import Any, TextIO
 from telegram import Update
 from telegram.request import BaseRequest, RequestData
 
-BOT_USER = {"id": 1, "is_bot": True, "first_name": "Pendamping Kepatuhan",
-            "username": "pendamping_console_bot", "can_join_groups": False,
-            "can_read_all_group_messages": False, "supports_inline_queries": False}
+BOT_USER = {
+    "id": 1,
+    "is_bot": True,
+    "first_name": "Pendamping Kepatuhan",
+    "username": "pendamping_console_bot",
+    "can_join_groups": False,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -49,11 +55,21 @@ class ConsoleRequest(BaseRequest):
     async def shutdown(self) -> None:
         """Nothing to close."""
 
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         read_timeout: Any = None, write_timeout: Any = None,
-                         connect_timeout: Any = None, pool_timeout: Any = None) -> tuple[int, bytes]:
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
-        params = {k: _decode(v) for k, v in (request_data.json_parameters if request_data else {}).items()}
+        params = {
+            k: _decode(v)
+            for k, v in (request_data.json_parameters if request_data else {}).items()
+        }
         handler: Callable[[dict[str, Any]], Any] = getattr(self, f"_m_{name}", self._m_default)
         result = handler(params)
         return 200, json.dumps({"ok": True, "result": result}).encode()
@@ -66,11 +82,17 @@ class ConsoleRequest(BaseRequest):
     def _m_default(self, params: dict[str, Any]) -> Any:
         return True
 
-    def _message(self, params: dict[str, Any], text: str, message_id: int | None = None) -> dict[str, Any]:
+    def _message(
+        self, params: dict[str, Any], text: str, message_id: int | None = None
+    ) -> dict[str, Any]:
         message_id = message_id or next(self._ids)
-        message = {"message_id": message_id, "date": int(time.time()),
-                   "chat": {"id": int(params.get("chat_id", 0)), "type": "private"},
-                   "from": BOT_USER, "text": text}
+        message = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": int(params.get("chat_id", 0)), "type": "private"},
+            "from": BOT_USER,
+            "text": text,
+        }
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         self.messages[message_id] = message
@@ -125,16 +147,25 @@ class ConsoleUser:
     """Builds the updates a real Telegram client would send for one person."""
 
     def __init__(self, user_id: int, first_name: str, language_code: str = "id") -> None:
-        self.user = {"id": user_id, "is_bot": False, "first_name": first_name,
-                     "language_code": language_code}
+        self.user = {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": first_name,
+            "language_code": language_code,
+        }
         self.chat = {"id": user_id, "type": "private", "first_name": first_name}
         self._update_ids = itertools.count(int(time.time() * 1000))
         self._message_ids = itertools.count(1_000_000)
 
     def text(self, text: str) -> dict[str, Any]:
         """A text message (commands get their bot_command entity)."""
-        message: dict[str, Any] = {"message_id": next(self._message_ids), "date": int(time.time()),
-                                   "chat": self.chat, "from": self.user, "text": text}
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self.chat,
+            "from": self.user,
+            "text": text,
+        }
         if text.startswith("/"):
             length = len(text.split()[0])
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
@@ -142,13 +173,25 @@ class ConsoleUser:
 
     def press(self, message: dict[str, Any], data: str) -> dict[str, Any]:
         """A button press on `message`."""
-        return {"update_id": next(self._update_ids), "callback_query": {
-            "id": str(next(self._update_ids)), "from": self.user, "chat_instance": "console",
-            "message": message, "data": data}}
+        return {
+            "update_id": next(self._update_ids),
+            "callback_query": {
+                "id": str(next(self._update_ids)),
+                "from": self.user,
+                "chat_instance": "console",
+                "message": message,
+                "data": data,
+            },
+        }
 
 
-async def run_console(app: Any, request: ConsoleRequest, user: ConsoleUser,
-                      lines: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
+async def run_console(
+    app: Any,
+    request: ConsoleRequest,
+    user: ConsoleUser,
+    lines: TextIO = sys.stdin,
+    out: TextIO = sys.stdout,
+) -> None:
     """Read lines until EOF or /keluar; numbers press buttons, anything else is a message."""
     out.write("Ketik pesan untuk bot. Angka = tekan tombol bernomor. /keluar untuk berhenti.\n")
     out.write("(Type a message; a number presses that button; /keluar quits.)\n")

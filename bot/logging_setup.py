@@ -68,12 +68,20 @@ def secrets_of(token: str | None, *others: str | None) -> list[str]:
     return found
 
 
-def setup_logging(level: str, *, json_lines: bool = False, secrets: list[str] | None = None,
-                  stream: TextIO | None = None) -> None:
+def setup_logging(
+    level: str,
+    *,
+    json_lines: bool = False,
+    secrets: list[str] | None = None,
+    stream: TextIO | None = None,
+) -> None:
     """Configure the root logger once; httpx request lines (they contain the URL) go quiet."""
     handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(JsonFormatter() if json_lines else logging.Formatter(
-        "%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(
+        JsonFormatter()
+        if json_lines
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
     handler.addFilter(RedactFilter(secrets or []))
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -59,10 +59,22 @@ async def observe(update: object, coroutine: Awaitable[Any], *, salt: str) -> No
         user = update.effective_user if isinstance(update, Update) else None
         hashed = user_hash(user.id, salt) if user is not None else None
         handler = record.handler or "-"
-        log.info("update %s user=%s handler=%s latency_ms=%s outcome=%s", update_id, hashed,
-                 handler, latency_ms, outcome,
-                 extra={"update_id": update_id, "user": hashed, "handler": handler,
-                        "latency_ms": latency_ms, "outcome": outcome, "error": record.error})
+        log.info(
+            "update %s user=%s handler=%s latency_ms=%s outcome=%s",
+            update_id,
+            hashed,
+            handler,
+            latency_ms,
+            outcome,
+            extra={
+                "update_id": update_id,
+                "user": hashed,
+                "handler": handler,
+                "latency_ms": latency_ms,
+                "outcome": outcome,
+                "error": record.error,
+            },
+        )
 
 
 def _name(callback: Callable[..., Any]) -> str:
@@ -101,8 +113,11 @@ def _done(callback: object) -> bool:
     return bool(getattr(callback, "__instrumented__", False))
 
 
-def instrument(app: Application[Any, Any, Any, Any, Any, Any], *,
-               skip_groups: frozenset[int] = frozenset({-1})) -> None:
+def instrument(
+    app: Application[Any, Any, Any, Any, Any, Any],
+    *,
+    skip_groups: frozenset[int] = frozenset({-1}),
+) -> None:
     """Make every handler name itself (pre-filter groups excepted) and errors mark the record.
 
     Call after every handler and error handler is registered; calling again only wraps

@@ -47,11 +47,13 @@ def check_settings(settings: Settings) -> tuple[str, str]:
     if not settings.webhook_url:
         raise WebhookConfigError(
             "BOT_WEBHOOK_URL is not set: set it to the public https:// address of this bot "
-            "(e.g. https://bot.example.go.id/telegram), or run without --webhook for polling")
+            "(e.g. https://bot.example.go.id/telegram), or run without --webhook for polling"
+        )
     if settings.webhook_secret is None:
         raise WebhookConfigError(
             "BOT_WEBHOOK_SECRET is not set: choose a random string of A-Z a-z 0-9 _ - "
-            "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)")
+            "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+        )
     return settings.webhook_url, settings.webhook_secret.get_secret_value()
 
 
@@ -64,9 +66,12 @@ def build_web_app(application: PTBApp, settings: Settings) -> web.Application:
         given = request.headers.get(SECRET_HEADER)
         if given is None or not hmac.compare_digest(given.encode(), expected):
             # Never log the header's value: a near miss would leak most of the secret.
-            log.warning("webhook: refused a request from %s (%s secret token)", request.remote,
-                        "missing" if given is None else "wrong",
-                        extra={"remote": request.remote, "refused": "secret"})
+            log.warning(
+                "webhook: refused a request from %s (%s secret token)",
+                request.remote,
+                "missing" if given is None else "wrong",
+                extra={"remote": request.remote, "refused": "secret"},
+            )
             return web.Response(status=403, text="forbidden")
         try:
             data = await request.json()
@@ -112,8 +117,9 @@ async def health_report(application: PTBApp) -> dict[str, Any]:
 class WebhookServer:
     """Starts the Application and the web server together; stops both within a few seconds."""
 
-    def __init__(self, application: PTBApp, settings: Settings, *,
-                 port: int | None = None) -> None:
+    def __init__(
+        self, application: PTBApp, settings: Settings, *, port: int | None = None
+    ) -> None:
         self.application = application
         self.settings = settings
         self._url, self._secret = check_settings(settings)
@@ -136,16 +142,26 @@ class WebhookServer:
         if app.post_init is not None:
             await app.post_init(app)
         # Pending updates are kept: Telegram delivers them to the new webhook.
-        await app.bot.set_webhook(self._url, secret_token=self._secret,
-                                  allowed_updates=allowed_updates, drop_pending_updates=False)
+        await app.bot.set_webhook(
+            self._url,
+            secret_token=self._secret,
+            allowed_updates=allowed_updates,
+            drop_pending_updates=False,
+        )
         await app.start()
-        self._runner = web.AppRunner(build_web_app(app, self.settings), access_log=None,
-                                     shutdown_timeout=SHUTDOWN_GRACE)
+        self._runner = web.AppRunner(
+            build_web_app(app, self.settings), access_log=None, shutdown_timeout=SHUTDOWN_GRACE
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.settings.webhook_listen, self._port)
         await site.start()
-        log.info("webhook: listening on %s:%d%s, health at %s", self.settings.webhook_listen,
-                 self.port, webhook_path(self._url), HEALTH_PATH)
+        log.info(
+            "webhook: listening on %s:%d%s, health at %s",
+            self.settings.webhook_listen,
+            self.port,
+            webhook_path(self._url),
+            HEALTH_PATH,
+        )
 
     async def stop(self) -> None:
         """Stop serving, finish queued updates, shut the bot down (the webhook stays registered:
@@ -165,8 +181,9 @@ class WebhookServer:
         log.debug("webhook: application shut down")
 
 
-async def serve_until_signalled(server: WebhookServer, *,
-                                allowed_updates: list[str] | None = None) -> None:
+async def serve_until_signalled(
+    server: WebhookServer, *, allowed_updates: list[str] | None = None
+) -> None:
     """Run the server until SIGINT or SIGTERM, then stop it cleanly."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

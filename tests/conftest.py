@@ -54,7 +54,7 @@ def _is_loopback(host: Any) -> bool:
 
 @pytest.fixture(autouse=True)
 def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail any connection to an address other than loopback (the spirit of PTB's OfflineRequest)."""
+    """Fail any connection to a non-loopback address (the spirit of PTB's OfflineRequest)."""
     real_connect = socket.socket.connect
     real_connect_ex = socket.socket.connect_ex
 
@@ -87,8 +87,13 @@ async def _fresh_postgres(base_url: str) -> str:
 
     url = make_url(base_url)
     name = f"t_{uuid.uuid4().hex[:12]}"
-    conn = await asyncpg.connect(user=url.username, password=url.password, host=url.host,
-                                 port=url.port or 5432, database=url.database or "postgres")
+    conn = await asyncpg.connect(
+        user=url.username,
+        password=url.password,
+        host=url.host,
+        port=url.port or 5432,
+        database=url.database or "postgres",
+    )
     try:
         await conn.execute(f'CREATE DATABASE "{name}"')
     finally:
@@ -139,7 +144,9 @@ def shipped_content() -> Any:
 
 
 @pytest.fixture
-async def services(settings: Settings, clock: SteppingClock, shipped_content: Any) -> AsyncIterator[Any]:
+async def services(
+    settings: Settings, clock: SteppingClock, shipped_content: Any
+) -> AsyncIterator[Any]:
     """Real services on a migrated database with the shipped content."""
     from bot.app import build_services
 

@@ -14,14 +14,27 @@ import pytest
 from tests.conftest import CONTENT, ROOT
 
 
-def _run(args: list[str], tmp_path: Path, *, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+def _run(
+    args: list[str], tmp_path: Path, *, stdin: str = "", **env: str
+) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
-    clean.update({"BOT_CONTENT_DIR": str(CONTENT),
-                  "BOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}",
-                  "PYTHONPATH": str(ROOT)})
+    clean.update(
+        {
+            "BOT_CONTENT_DIR": str(CONTENT),
+            "BOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
     clean.update(env)
-    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, text=True,
-                          capture_output=True, cwd=tmp_path, env=clean, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        text=True,
+        capture_output=True,
+        cwd=tmp_path,
+        env=clean,
+        timeout=120,
+    )
 
 
 def _one_clear_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -38,8 +51,14 @@ def test_run_without_token_says_what_to_set(tmp_path: Path) -> None:
 
 
 def test_run_with_malformed_database_url(tmp_path: Path) -> None:
-    line = _one_clear_line(_run(["run"], tmp_path, BOT_TOKEN="1:SECRET-TOKEN-VALUE",
-                                BOT_DATABASE_URL="postgres:/broken::"))
+    line = _one_clear_line(
+        _run(
+            ["run"],
+            tmp_path,
+            BOT_TOKEN="1:SECRET-TOKEN-VALUE",
+            BOT_DATABASE_URL="postgres:/broken::",
+        )
+    )
     assert line.startswith("error: BOT_DATABASE_URL:")
     assert "SECRET-TOKEN-VALUE" not in line
 
@@ -76,14 +95,17 @@ def test_db_upgrade_reports_revision(tmp_path: Path) -> None:
 
 def test_chat_completes_registration_by_typed_numbers(tmp_path: Path) -> None:
     # /start, press unit 2 (Dinas Kesehatan), press 1 (yes), then /start shows the registration.
-    result = _run(["chat", "--user-id", "4242", "--name", "Rina"], tmp_path,
-                  stdin="/start\n2\n1\n/start\n")
+    result = _run(
+        ["chat", "--user-id", "4242", "--name", "Rina"], tmp_path, stdin="/start\n2\n1\n/start\n"
+    )
     assert result.returncode == 0, result.stderr
     assert "Anda terdaftar di Dinas Kesehatan" in result.stdout
     assert "[1] Ganti unit" in result.stdout
     db = sqlite3.connect(tmp_path / "cli.sqlite3")
-    row = db.execute("select u.display_name, n.code from users u join units n on n.id = u.unit_id "
-                     "where u.telegram_id = 4242").fetchone()
+    row = db.execute(
+        "select u.display_name, n.code from users u join units n on n.id = u.unit_id "
+        "where u.telegram_id = 4242"
+    ).fetchone()
     assert row == ("Rina", "dinkes")
 
 

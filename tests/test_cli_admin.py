@@ -20,8 +20,9 @@ from tests.test_cli import _one_clear_line, _run
 
 
 @pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> Any:
+def cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Any:
     """Run `python -m bot ...` in this process; return (exit code, stdout, stderr)."""
     import bot.logging_setup
 
@@ -66,14 +67,21 @@ def test_users_promote_demote_deactivate_forget(tmp_path: Path, cli: Any) -> Non
     code, out, err = cli("users", "promote", "4242", "--unit", "dinsos")
     assert code == 0, err
     assert "coordinator" in out and "Dinas Sosial" in out
-    row = _db(tmp_path).execute("select u.role, n.code from users u join units n on "
-                                "n.id = u.unit_id where telegram_id = 4242").fetchone()
+    row = (
+        _db(tmp_path)
+        .execute(
+            "select u.role, n.code from users u join units n on "
+            "n.id = u.unit_id where telegram_id = 4242"
+        )
+        .fetchone()
+    )
     assert row == ("coordinator", "dinsos")
 
     assert cli("users", "demote", "4242")[0] == 0
     assert cli("users", "deactivate", "4242")[0] == 0
-    role, active = _db(tmp_path).execute(
-        "select role, active from users where telegram_id = 4242").fetchone()
+    role, active = (
+        _db(tmp_path).execute("select role, active from users where telegram_id = 4242").fetchone()
+    )
     assert (role, active) == ("member", 0)
 
     code, out, err = cli("users", "forget", "4242")
@@ -81,8 +89,12 @@ def test_users_promote_demote_deactivate_forget(tmp_path: Path, cli: Any) -> Non
     db = _db(tmp_path)
     assert db.execute("select count(*) from users where telegram_id = 4242").fetchone() == (0,)
     assert db.execute("select display_name, chat_id from users").fetchone() == ("", None)
-    actions = [r[0] for r in db.execute("select action from audit_log where outcome = 'ok' "
-                                        "and detail like '%cli%' order by id")]
+    actions = [
+        r[0]
+        for r in db.execute(
+            "select action from audit_log where outcome = 'ok' and detail like '%cli%' order by id"
+        )
+    ]
     assert actions == ["users.promote", "users.demote", "users.deactivate", "users.forget"]
 
 
@@ -105,17 +117,23 @@ def test_sqlite_backup_restores_with_the_data(tmp_path: Path, cli: Any) -> None:
     assert "1 users" in result.stdout
     restored = sqlite3.connect(out)
     assert restored.execute("pragma journal_mode").fetchone() == ("delete",)
-    assert restored.execute("select display_name from users where telegram_id = 4343"
-                            ).fetchone() == ("Wati",)
+    assert restored.execute(
+        "select display_name from users where telegram_id = 4343"
+    ).fetchone() == ("Wati",)
     assert "exists" in _one_clear_line(_run(["backup", "--out", str(out)], tmp_path))
     assert _run(["backup", "--out", str(out), "--force"], tmp_path).returncode == 0
 
 
 def test_postgres_backup_prints_pg_dump_without_password(tmp_path: Path) -> None:
-    result = _run(["backup", "--out", "db.dump"], tmp_path,
-                  BOT_DATABASE_URL="postgresql://ops:s3cret@db.internal:5433/pendamping")
+    result = _run(
+        ["backup", "--out", "db.dump"],
+        tmp_path,
+        BOT_DATABASE_URL="postgresql://ops:s3cret@db.internal:5433/pendamping",
+    )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == ("pg_dump --format=custom --no-owner --file=db.dump "
-                                     "--host=db.internal --port=5433 --username=ops "
-                                     "--dbname=pendamping")
+    assert result.stdout.strip() == (
+        "pg_dump --format=custom --no-owner --file=db.dump "
+        "--host=db.internal --port=5433 --username=ops "
+        "--dbname=pendamping"
+    )
     assert "s3cret" not in result.stdout + result.stderr

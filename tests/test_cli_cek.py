@@ -46,7 +46,7 @@ def test_answers_best_worst_and_mixed(tmp_path: Path) -> None:
     assert [g["points"] for g in worst["top_gains"]] == ["4.04", "4.04", "4.04"]
     target = {"input": 3, "proses": 0, "output": 1, "pengaduan": 3}
     mixed = _score(tmp_path, "2024", {i["id"]: target[i["dimension"]] for i in indicators})
-    assert (mixed["score"], mixed["category"]) == ("51.47", "D")    # 21.85 + 8.08 + 21.54
+    assert (mixed["score"], mixed["category"]) == ("51.47", "D")  # 21.85 + 8.08 + 21.54
     assert [d["score"] for d in mixed["dimensions"]] == ["100.00", "0.00", "33.33", "100.00"]
 
 
@@ -73,13 +73,17 @@ def test_bad_answer_value_is_one_clear_line(tmp_path: Path) -> None:
     assert "invalid answer 9" in line
 
 
-@pytest.mark.parametrize(("edition", "scores", "expected", "category"), [
-    ("2023", "89.23,90.10,88.99,88.53,89.31", "89.23", "A"),   # Prov. Kalimantan Utara 2023
-    ("2025", "86.83,85.80,82.90", "85.18", "B"),               # Kab. Bolaang Mongondow 2025
-    ("2022", "100.00,100.00,80.19,92.92", "93.28", "A"),       # Kota Magelang 2022
-])
-def test_aggregate_reproduces_published_vectors(tmp_path: Path, edition: str, scores: str,
-                                                expected: str, category: str) -> None:
+@pytest.mark.parametrize(
+    ("edition", "scores", "expected", "category"),
+    [
+        ("2023", "89.23,90.10,88.99,88.53,89.31", "89.23", "A"),  # Prov. Kalimantan Utara 2023
+        ("2025", "86.83,85.80,82.90", "85.18", "B"),  # Kab. Bolaang Mongondow 2025
+        ("2022", "100.00,100.00,80.19,92.92", "93.28", "A"),  # Kota Magelang 2022
+    ],
+)
+def test_aggregate_reproduces_published_vectors(
+    tmp_path: Path, edition: str, scores: str, expected: str, category: str
+) -> None:
     result = _run(["cek", "--edition", edition, "--aggregate", scores, "--json"], tmp_path)
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)

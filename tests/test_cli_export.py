@@ -31,8 +31,11 @@ def _seed() -> str:
     return asyncio.run(work())
 
 
-def test_export_xlsx_and_csv(tmp_path: Path, cli: Any,  # noqa: F811
-                             monkeypatch: Any) -> None:
+def test_export_xlsx_and_csv(
+    tmp_path: Path,
+    cli: Any,  # noqa: F811
+    monkeypatch: Any,
+) -> None:
     monkeypatch.delenv("BOT_TOKEN", raising=False)
     score = _seed()
     xlsx = tmp_path / "rekap.xlsx"

@@ -59,12 +59,22 @@ def test_content_gaps_lists_most_frequent_first(tmp_path: Path) -> None:
     empty = _run(["content", "gaps"], tmp_path)
     assert empty.returncode == 0 and "no unanswered questions" in empty.stdout
     db = sqlite3.connect(tmp_path / "cli.sqlite3")
-    rows = [("2026-11-01 08:00:00", "cuaca besok?", "cuaca besok", "decline", "[]"),
-            ("2026-11-02 08:00:00", "Cuaca besok", "cuaca besok", "decline", "[]"),
-            ("2026-11-03 09:30:00", "maklumat", "maklumat", "clarify",
-             '[["maklumat-pelayanan", 1.5, 0.9], ["maklumat-unsur", 1.4, 0.9]]')]
-    db.executemany("insert into qa_gaps (asked_at, text, normalized, kind, candidates) "
-                   "values (?, ?, ?, ?, ?)", rows)
+    rows = [
+        ("2026-11-01 08:00:00", "cuaca besok?", "cuaca besok", "decline", "[]"),
+        ("2026-11-02 08:00:00", "Cuaca besok", "cuaca besok", "decline", "[]"),
+        (
+            "2026-11-03 09:30:00",
+            "maklumat",
+            "maklumat",
+            "clarify",
+            '[["maklumat-pelayanan", 1.5, 0.9], ["maklumat-unsur", 1.4, 0.9]]',
+        ),
+    ]
+    db.executemany(
+        "insert into qa_gaps (asked_at, text, normalized, kind, candidates) "
+        "values (?, ?, ?, ?, ?)",
+        rows,
+    )
     db.commit()
     result = _run(["content", "gaps", "--limit", "5"], tmp_path)
     assert result.returncode == 0, result.stderr

@@ -9,8 +9,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1] / "bot"
 FORBIDDEN = {
-    "domain": {"telegram", "sqlalchemy", "babel", "bot.db", "bot.services", "bot.handlers",
-               "bot.content", "bot.i18n", "yaml"},
+    "domain": {
+        "telegram",
+        "sqlalchemy",
+        "babel",
+        "bot.db",
+        "bot.services",
+        "bot.handlers",
+        "bot.content",
+        "bot.i18n",
+        "yaml",
+    },
     "services": {"telegram", "bot.handlers", "bot.i18n", "bot.jobs"},
     "content": {"telegram", "sqlalchemy", "bot.services", "bot.handlers"},
     "db": {"telegram", "bot.services", "bot.handlers"},

@@ -40,7 +40,9 @@ class ContentBundle:
 def content_version(root: Path) -> str:
     """Hash of every content file's path and bytes (stable across machines)."""
     digest = hashlib.sha256()
-    for file in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".yaml", ".yml", ".md"}):
+    for file in sorted(
+        p for p in root.rglob("*") if p.is_file() and p.suffix in {".yaml", ".yml", ".md"}
+    ):
         digest.update(file.relative_to(root).as_posix().encode())
         digest.update(file.read_bytes())
     return digest.hexdigest()[:12]
@@ -49,7 +51,9 @@ def content_version(root: Path) -> str:
 def load_content(root: Path) -> ContentBundle:
     """Load and validate all content; raise ContentInvalid with every problem found."""
     if not root.is_dir():
-        raise ContentInvalid([Located(root, 1, "content directory not found (set BOT_CONTENT_DIR)")])
+        raise ContentInvalid(
+            [Located(root, 1, "content directory not found (set BOT_CONTENT_DIR)")]
+        )
     problems: list[Located] = []
     units = None
     try:
@@ -70,12 +74,23 @@ def load_content(root: Path) -> ContentBundle:
     except ContentInvalid as exc:
         problems.extend(exc.problems)
 
-    deadlines = load_timeline(root / "tenggat.yaml", units=units, topic_ids=topic_ids,
-                              methodologies=methodologies, problems=problems)
+    deadlines = load_timeline(
+        root / "tenggat.yaml",
+        units=units,
+        topic_ids=topic_ids,
+        methodologies=methodologies,
+        problems=problems,
+    )
 
     if problems or units is None:
         raise ContentInvalid(problems)
     return ContentBundle(
-        root=root, version=content_version(root), units=units,
-        topics=tuple(t for t, _, _ in topic_sources), lexicon=lexicon,
-        methodologies=methodologies, quizzes=quizzes, deadlines=deadlines)
+        root=root,
+        version=content_version(root),
+        units=units,
+        topics=tuple(t for t, _, _ in topic_sources),
+        lexicon=lexicon,
+        methodologies=methodologies,
+        quizzes=quizzes,
+        deadlines=deadlines,
+    )

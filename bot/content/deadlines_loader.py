@@ -13,9 +13,14 @@ from bot.domain.timeline import Timeline, parse_timeline, validate_timeline
 EMPTY = Timeline(example=False, season="", entries=())
 
 
-def load_timeline(file: Path, *, units: UnitCatalog | None, topic_ids: Collection[str],
-                  methodologies: dict[str, Methodology],
-                  problems: list[Located]) -> Timeline:
+def load_timeline(
+    file: Path,
+    *,
+    units: UnitCatalog | None,
+    topic_ids: Collection[str],
+    methodologies: dict[str, Methodology],
+    problems: list[Located],
+) -> Timeline:
     """Read and validate the timeline; a missing file means no content deadlines.
 
     Topic, indicator, unit type and unit code references are checked against the rest of the

@@ -10,8 +10,9 @@ from bot.domain.errors import InvalidMethodology
 from bot.domain.methodology import Methodology, methodology_from_dict
 
 
-def load_methodologies(directory: Path, known_topics: set[str] | None,
-                       problems: list[Located]) -> dict[str, Methodology]:
+def load_methodologies(
+    directory: Path, known_topics: set[str] | None, problems: list[Located]
+) -> dict[str, Methodology]:
     """Load every edition; `extends` resolves against the other files of the folder.
 
     A problem inside an extending file whose location is a key the file does not write itself is
@@ -29,8 +30,13 @@ def load_methodologies(directory: Path, known_topics: set[str] | None,
             continue
         edition = str(data.get("id", file.stem))
         if edition != file.stem:
-            problems.append(Located(file, line_of(data, ("id",)),
-                                    f"id {edition!r} must equal the file name {file.stem!r}"))
+            problems.append(
+                Located(
+                    file,
+                    line_of(data, ("id",)),
+                    f"id {edition!r} must equal the file name {file.stem!r}",
+                )
+            )
         docs[edition] = (file, data)
     if not docs:
         problems.append(Located(directory, 1, "no methodology editions found"))
@@ -46,8 +52,9 @@ def load_methodologies(directory: Path, known_topics: set[str] | None,
     return result
 
 
-def _owner(file: Path, data: Any, path: tuple[str | int, ...],
-           docs: dict[str, tuple[Path, Any]]) -> tuple[Path, Any]:
+def _owner(
+    file: Path, data: Any, path: tuple[str | int, ...], docs: dict[str, tuple[Path, Any]]
+) -> tuple[Path, Any]:
     """The file that actually holds `path` (follows `extends` for inherited top-level keys)."""
     seen = set()
     while path and isinstance(data, LineDict) and path[0] not in data and "extends" in data:

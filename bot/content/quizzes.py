@@ -9,12 +9,22 @@ from bot.content.source import ContentInvalid, LineDict, LineList, Located, line
 from bot.domain.quiz import ROLES, QuizQuestion
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-KEYS = {"id", "question", "options", "answer", "explanation", "topic", "roles", "difficulty",
-        "sources"}
+KEYS = {
+    "id",
+    "question",
+    "options",
+    "answer",
+    "explanation",
+    "topic",
+    "roles",
+    "difficulty",
+    "sources",
+}
 
 
-def load_quizzes(directory: Path, known_topics: set[str] | None,
-                 problems: list[Located]) -> tuple[QuizQuestion, ...]:
+def load_quizzes(
+    directory: Path, known_topics: set[str] | None, problems: list[Located]
+) -> tuple[QuizQuestion, ...]:
     """Every question of every theme file; ids unique across files, answer keys that exist."""
     questions: list[QuizQuestion] = []
     seen: dict[str, Path] = {}
@@ -33,17 +43,23 @@ def load_quizzes(directory: Path, known_topics: set[str] | None,
             if question is None:
                 continue
             if question.id in seen:
-                problems.append(Located(file, line_of(data, ("questions", index, "id")),
-                                        f"duplicate question id {question.id!r} "
-                                        f"(also in {seen[question.id].name})"))
+                problems.append(
+                    Located(
+                        file,
+                        line_of(data, ("questions", index, "id")),
+                        f"duplicate question id {question.id!r} "
+                        f"(also in {seen[question.id].name})",
+                    )
+                )
                 continue
             seen[question.id] = file
             questions.append(question)
     return tuple(questions)
 
 
-def _question(file: Path, item: object, index: int, known_topics: set[str] | None,
-              problems: list[Located]) -> QuizQuestion | None:
+def _question(
+    file: Path, item: object, index: int, known_topics: set[str] | None, problems: list[Located]
+) -> QuizQuestion | None:
     if not isinstance(item, LineDict):
         problems.append(Located(file, 1, f"question {index + 1} must be a mapping"))
         return None
@@ -69,8 +85,10 @@ def _question(file: Path, item: object, index: int, known_topics: set[str] | Non
         pairs = [(str(k), str(v)) for k, v in options.items()]
     answer = str(item.get("answer", ""))
     if pairs and answer not in {k for k, _ in pairs}:
-        at("answer", f"answer key {answer!r} is not one of the options "
-           f"({', '.join(k for k, _ in pairs)})")
+        at(
+            "answer",
+            f"answer key {answer!r} is not one of the options ({', '.join(k for k, _ in pairs)})",
+        )
     topic = str(item.get("topic", ""))
     if known_topics is not None and topic not in known_topics:
         at("topic", f"topic {topic!r} does not exist")
@@ -85,7 +103,14 @@ def _question(file: Path, item: object, index: int, known_topics: set[str] | Non
     if len(problems) > before:
         return None
     return QuizQuestion(
-        id=qid, question=str(item["question"]).strip(), options=tuple(pairs), answer=answer,
-        explanation=str(item["explanation"]).strip(), topic=topic, roles=roles,
-        difficulty=int(difficulty), sources=tuple(str(s) for s in item.get("sources") or ()),
-        theme=file.stem)
+        id=qid,
+        question=str(item["question"]).strip(),
+        options=tuple(pairs),
+        answer=answer,
+        explanation=str(item["explanation"]).strip(),
+        topic=topic,
+        roles=roles,
+        difficulty=int(difficulty),
+        sources=tuple(str(s) for s in item.get("sources") or ()),
+        theme=file.stem,
+    )

@@ -20,8 +20,17 @@ DETAIL_HEADING = "## Selengkapnya"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SHORT = 900  # one phone screen; editors aim for 700 (content/README.md)
 CERTAINTIES = {"pasti", "sebagian", "belum-pasti"}
-TOPIC_KEYS = {"id", "title", "editions", "questions", "keywords", "related", "sources",
-              "certainty", "updated"}
+TOPIC_KEYS = {
+    "id",
+    "title",
+    "editions",
+    "questions",
+    "keywords",
+    "related",
+    "sources",
+    "certainty",
+    "updated",
+}
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -45,7 +54,9 @@ def _parse(text: str, file: Path, problems: list[Located]) -> tuple[Topic | None
     """Parse one topic file, appending problems; return the topic and its front matter."""
     lines = text.lstrip("\ufeff").splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
-        problems.append(Located(file, 1, "missing YAML front matter (the file must start with ---)"))
+        problems.append(
+            Located(file, 1, "missing YAML front matter (the file must start with ---)")
+        )
         return None, LineDict()
     end = next((i for i, line in enumerate(lines[1:], start=1) if line.strip() == "---"), None)
     if end is None:
@@ -86,15 +97,28 @@ def _parse(text: str, file: Path, problems: list[Located]) -> tuple[Topic | None
     if certainty not in CERTAINTIES:
         at("certainty", f"certainty must be one of {', '.join(sorted(CERTAINTIES))}")
     if not short:
-        problems.append(Located(file, end + 2, "the short answer (text after the front matter) is empty"))
+        problems.append(
+            Located(file, end + 2, "the short answer (text after the front matter) is empty")
+        )
     elif len(short) > MAX_SHORT:
-        problems.append(Located(file, end + 2,
-                             f"short answer has {len(short)} characters; keep it under {MAX_SHORT}"))
+        problems.append(
+            Located(
+                file,
+                end + 2,
+                f"short answer has {len(short)} characters; keep it under {MAX_SHORT}",
+            )
+        )
     topic = Topic(
-        id=topic_id, title=str(meta.get("title", "")).strip(), short=short, detail=detail,
-        questions=_strings(meta.get("questions")), keywords=_strings(meta.get("keywords")),
-        related=_strings(meta.get("related")), sources=_strings(meta.get("sources")),
-        editions=_strings(meta.get("editions")), certainty=certainty,
+        id=topic_id,
+        title=str(meta.get("title", "")).strip(),
+        short=short,
+        detail=detail,
+        questions=_strings(meta.get("questions")),
+        keywords=_strings(meta.get("keywords")),
+        related=_strings(meta.get("related")),
+        sources=_strings(meta.get("sources")),
+        editions=_strings(meta.get("editions")),
+        certainty=certainty,
     )
     return topic, meta
 
@@ -136,7 +160,13 @@ def check_topic_links(sources: list[TopicSource], editions: set[str] | None) -> 
     ids = {t.id for t, _, _ in sources}
     for topic, file, meta in sources:
 
-        def at(key: str, reason: str, index: int | None = None) -> None:
+        def at(
+            key: str,
+            reason: str,
+            index: int | None = None,
+            file: Path = file,
+            meta: LineDict = meta,
+        ) -> None:
             path: tuple[str | int, ...] = (key,) if index is None else (key, index)
             problems.append(Located(file, line_of(meta, path), reason))
 
@@ -151,8 +181,11 @@ def check_topic_links(sources: list[TopicSource], editions: set[str] | None) -> 
         if editions is not None:
             for index, edition in enumerate(topic.editions):
                 if edition not in editions:
-                    at("editions", f"unknown edition {edition!r}; known: "
-                       f"{', '.join(sorted(editions))}", index)
+                    at(
+                        "editions",
+                        f"unknown edition {edition!r}; known: {', '.join(sorted(editions))}",
+                        index,
+                    )
     return problems
 
 
@@ -167,7 +200,7 @@ def _mapping(value: Any) -> dict[str, str]:
 
 
 def load_lexicon(path: Path | str) -> Lexicon:
-    """Load lexicon.yaml (abbreviations, acronyms, stem_exceptions, stopwords, english, off_topic)."""
+    """Load lexicon.yaml (abbreviations, acronyms, stemming, stopwords, English, off-topic)."""
     file = Path(path)
     data = read_yaml(file) or LineDict()
     problems = []
@@ -182,9 +215,13 @@ def load_lexicon(path: Path | str) -> Lexicon:
             problems.append(Located(file, line_of(data, (key,)), f"{key} must be a mapping"))
     for index, cue in enumerate(data.get("off_topic") or ()):
         if not isinstance(cue, str) or not cue.split() or len(cue.split()) > 4:
-            problems.append(Located(file, line_of(data, ("off_topic", index)),
-                                    f"off_topic entries are words or phrases of up to 4 words, "
-                                    f"not {cue!r}"))
+            problems.append(
+                Located(
+                    file,
+                    line_of(data, ("off_topic", index)),
+                    f"off_topic entries are words or phrases of up to 4 words, not {cue!r}",
+                )
+            )
     if problems:
         raise ContentInvalid(problems)
     return Lexicon(

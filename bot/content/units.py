@@ -82,20 +82,29 @@ def check_units(doc: UnitsFile) -> list[Problem]:
     seen_gov: set[str] = set()
     for i, gov in enumerate(doc.governments):
         if not CODE.match(gov.code):
-            problems.append(Problem(("governments", i, "code"), f"code {gov.code!r} must be a lowercase slug"))
+            problems.append(
+                Problem(("governments", i, "code"), f"code {gov.code!r} must be a lowercase slug")
+            )
         if gov.code in seen_gov:
-            problems.append(Problem(("governments", i, "code"), f"duplicate government code {gov.code!r}"))
+            problems.append(
+                Problem(("governments", i, "code"), f"duplicate government code {gov.code!r}")
+            )
         seen_gov.add(gov.code)
     seen: set[str] = set()
     for i, unit in enumerate(doc.units):
         if not CODE.match(unit.code):
-            problems.append(Problem(("units", i, "code"), f"code {unit.code!r} must be a lowercase slug"))
+            problems.append(
+                Problem(("units", i, "code"), f"code {unit.code!r} must be a lowercase slug")
+            )
         if unit.code in seen:
             problems.append(Problem(("units", i, "code"), f"duplicate unit code {unit.code!r}"))
         seen.add(unit.code)
         if unit.type not in doc.types:
             problems.append(
-                Problem(("units", i, "type"), f"unknown type {unit.type!r}; known: {', '.join(doc.types)}")
+                Problem(
+                    ("units", i, "type"),
+                    f"unknown type {unit.type!r}; known: {', '.join(doc.types)}",
+                )
             )
         if unit.government not in seen_gov:
             problems.append(

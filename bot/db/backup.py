@@ -27,9 +27,11 @@ def backup_sqlite(source: Path, out: Path) -> tuple[int, int]:
             if check is None or check[0] != "ok":
                 raise sqlite3.DatabaseError(f"backup failed its integrity check: {check}")
             tables = dst.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+            ).fetchone()[0]
             has_users = dst.execute(
-                "SELECT count(*) FROM sqlite_master WHERE name = 'users'").fetchone()[0]
+                "SELECT count(*) FROM sqlite_master WHERE name = 'users'"
+            ).fetchone()[0]
             users = dst.execute("SELECT count(*) FROM users").fetchone()[0] if has_users else 0
         finally:
             dst.close()

@@ -36,8 +36,9 @@ async def startup_lock(engine: AsyncEngine) -> AsyncIterator[None]:
             try:
                 yield
             finally:
-                await conn.execute(text("SELECT pg_advisory_unlock(:key)"),
-                                   {"key": STARTUP_LOCK_KEY})
+                await conn.execute(
+                    text("SELECT pg_advisory_unlock(:key)"), {"key": STARTUP_LOCK_KEY}
+                )
                 await conn.commit()
     elif engine.dialect.name == "sqlite" and database and database != ":memory:":
         handle = await asyncio.to_thread(_lock_file, database)

@@ -45,7 +45,9 @@ class UserRow(Base):
     telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     chat_id: Mapped[int | None] = mapped_column(BigInteger)
     display_name: Mapped[str] = mapped_column(String(200), default="")
-    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("units.id", ondelete="SET NULL"), index=True
+    )
     role: Mapped[str] = mapped_column(String(16), default="member")
     language: Mapped[str | None] = mapped_column(String(8))
     timezone: Mapped[str | None] = mapped_column(String(64))
@@ -76,11 +78,13 @@ class AuditRow(Base):
 
 
 class FlowStateRow(Base):
-    """The step a user is at in a multi-step flow; lives here so restarts and other processes see it."""
+    """The step a user is at in a multi-step flow, kept here for restarts and other processes."""
 
     __tablename__ = "flow_states"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     flow: Mapped[str] = mapped_column(String(32))
     step: Mapped[str] = mapped_column(String(32))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -113,6 +117,8 @@ class QaGapRow(Base):
     candidates: Mapped[list[Any]] = mapped_column(JSON, default=list)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
 # --- admin: evidence files ---
 
 
@@ -140,6 +146,8 @@ class EvidenceRow(Base):
     size: Mapped[int] = mapped_column(Integer)
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 # --- selfcheck and quiz (scoring store) ---
 
 
@@ -176,7 +184,8 @@ class SelfCheckAnswerRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     session_id: Mapped[int] = mapped_column(
-        ForeignKey("selfcheck_sessions.id", ondelete="CASCADE"), index=True)
+        ForeignKey("selfcheck_sessions.id", ondelete="CASCADE"), index=True
+    )
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     edition: Mapped[str] = mapped_column(String(8))
@@ -212,13 +221,16 @@ class QuizAnswerRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     attempt_id: Mapped[int] = mapped_column(
-        ForeignKey("quiz_attempts.id", ondelete="CASCADE"), index=True)
+        ForeignKey("quiz_attempts.id", ondelete="CASCADE"), index=True
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     question_id: Mapped[str] = mapped_column(String(64))
     topic: Mapped[str] = mapped_column(String(64))
     choice: Mapped[str] = mapped_column(String(8))
     correct: Mapped[bool] = mapped_column(Boolean)
     answered_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 # --- reminders ---
 
 
@@ -259,9 +271,11 @@ class CompletionRow(Base):
     __tablename__ = "completions"
 
     deadline_id: Mapped[int] = mapped_column(
-        ForeignKey("deadlines.id", ondelete="CASCADE"), primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"),
-                                         primary_key=True)
+        ForeignKey("deadlines.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("units.id", ondelete="CASCADE"), primary_key=True
+    )
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     done_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
@@ -298,8 +312,16 @@ class ReminderDeliveryRow(Base):
     """
 
     __tablename__ = "reminder_deliveries"
-    __table_args__ = (UniqueConstraint("deadline_id", "generation", "user_id", "offset", "kind",
-                                       name="uq_reminder_deliveries_key"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "deadline_id",
+            "generation",
+            "user_id",
+            "offset",
+            "kind",
+            name="uq_reminder_deliveries_key",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id", ondelete="CASCADE"))
@@ -315,27 +337,33 @@ class ReminderDeliveryRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     outbox_id: Mapped[int | None] = mapped_column(
-        ForeignKey("reminder_outbox.id", ondelete="SET NULL"), index=True)
+        ForeignKey("reminder_outbox.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class SnoozeRow(Base):
-    """"Ingatkan besok": one person's next reminder of one deadline waits until `until`."""
+    """ "Ingatkan besok": one person's next reminder of one deadline waits until `until`."""
 
     __tablename__ = "snoozes"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                         primary_key=True)
-    deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id", ondelete="CASCADE"),
-                                             primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    deadline_id: Mapped[int] = mapped_column(
+        ForeignKey("deadlines.id", ondelete="CASCADE"), primary_key=True
+    )
     until: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 # --- broadcasts ---
 
 
 class BroadcastRow(Base):
     """An admin's announcement: a draft while the flow runs, then queued into the outbox.
 
-    status: draft -> cancelled, or draft -> queued (the confirm, a compare-and-set, so a double press queues once)
+    status: draft -> cancelled, or draft -> queued (the confirm, a compare-and-set, so a double
+    press queues once)
     -> done (every outbox row final and the summary reported to the admin).
     audience: {"all": true} | {"types": [...]} | {"unit_ids": [...]}.
     """
@@ -360,8 +388,11 @@ class BroadcastRecipientRow(Base):
     __tablename__ = "broadcast_recipients"
 
     broadcast_id: Mapped[int] = mapped_column(
-        ForeignKey("broadcasts.id", ondelete="CASCADE"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                         primary_key=True)
+        ForeignKey("broadcasts.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     outbox_id: Mapped[int | None] = mapped_column(
-        ForeignKey("reminder_outbox.id", ondelete="SET NULL"), index=True)
+        ForeignKey("reminder_outbox.id", ondelete="SET NULL"), index=True
+    )

@@ -1,4 +1,4 @@
-"""Engine and session factory; one session per use case (SQLAlchemy forbids sharing across tasks)."""
+"""Engine and session factory; one session per use case (never shared across tasks)."""
 
 from __future__ import annotations
 

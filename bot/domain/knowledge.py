@@ -14,9 +14,9 @@ Pipeline for both topics and questions (``Analyzer``):
 
 ``KnowledgeIndex`` ranks topics with BM25F (one saturation over field-weighted, length-normalised
 term frequencies of title, example questions, keywords, short answer and detail), corrects query
-words the domain vocabulary does not know with rapidfuzz (typo tolerance), and adds a character-level
-similarity to the closest example question. ``KnowledgeIndex.decide`` turns the ranking into an
-ANSWER, a CLARIFY with up to three candidates, or a DECLINE.
+words the domain vocabulary does not know with rapidfuzz (typo tolerance), and adds a
+character-level similarity to the closest example question. ``KnowledgeIndex.decide`` turns the
+ranking into an ANSWER, a CLARIFY with up to three candidates, or a DECLINE.
 
 Out-of-scope questions are detected mainly by coverage: the confidence of a topic is the share
 of the query's information (IDF mass) that the topic explains, so a question that is mostly about

@@ -185,13 +185,31 @@ class Methodology:
 
 
 _TOP_KEYS = {
-    "id", "name", "extends", "updated", "scale", "caveats", "sources", "dimensions_share",
-    "dimensions", "trust", "categories", "opinion_suffix",
+    "id",
+    "name",
+    "extends",
+    "updated",
+    "scale",
+    "caveats",
+    "sources",
+    "dimensions_share",
+    "dimensions",
+    "trust",
+    "categories",
+    "opinion_suffix",
 }
 _DIMENSION_KEYS = {"id", "name", "weight", "description", "variables"}
 _VARIABLE_KEYS = {"id", "name", "description", "indicators"}
 _INDICATOR_KEYS = {
-    "id", "name", "weight", "question", "options", "evidence", "topic", "certainty", "note",
+    "id",
+    "name",
+    "weight",
+    "question",
+    "options",
+    "evidence",
+    "topic",
+    "certainty",
+    "note",
 }
 _OPTION_KEYS = {"value", "label"}
 _CATEGORY_KEYS = {"code", "label", "min", "max", "zone"}
@@ -303,12 +321,15 @@ class _Reader:
             return None
         for key in value:
             if key not in allowed:
-                self.problem((*path, str(key)), f"unknown key {key!r}; allowed: "
-                             + ", ".join(sorted(allowed)))
+                self.problem(
+                    (*path, str(key)),
+                    f"unknown key {key!r}; allowed: " + ", ".join(sorted(allowed)),
+                )
         return value
 
-    def text(self, node: Mapping[str, Any], key: str, path: Path, *, required: bool = True
-             ) -> str | None:
+    def text(
+        self, node: Mapping[str, Any], key: str, path: Path, *, required: bool = True
+    ) -> str | None:
         value = node.get(key)
         if value is None:
             if required:
@@ -322,8 +343,9 @@ class _Reader:
     def slug(self, node: Mapping[str, Any], key: str, path: Path) -> str | None:
         value = node.get(key)
         if not isinstance(value, str) or not _SLUG.match(value):
-            self.problem((*path, key), f"{key} must be a slug like 'kompetensi-pelaksana', "
-                         f"got {value!r}")
+            self.problem(
+                (*path, key), f"{key} must be a slug like 'kompetensi-pelaksana', got {value!r}"
+            )
             return None
         return value
 
@@ -338,8 +360,9 @@ class _Reader:
             self._ids[ident] = (*path, "id")
         return ident
 
-    def items(self, node: Mapping[str, Any], key: str, path: Path, *, required: bool = True
-              ) -> list[Any]:
+    def items(
+        self, node: Mapping[str, Any], key: str, path: Path, *, required: bool = True
+    ) -> list[Any]:
         value = node.get(key)
         if value is None:
             if required:
@@ -357,13 +380,15 @@ class _Reader:
             return None
         number = _decimal(node["weight"])
         if number is None or number <= 0:
-            self.problem((*path, "weight"), f"weight must be a positive number, got "
-                         f"{node['weight']!r}")
+            self.problem(
+                (*path, "weight"), f"weight must be a positive number, got {node['weight']!r}"
+            )
             return Decimal(0)
         return number
 
-    def share_out(self, written: list[Decimal | None], path: Path, what: str
-                  ) -> list[tuple[Decimal, bool]]:
+    def share_out(
+        self, written: list[Decimal | None], path: Path, what: str
+    ) -> list[tuple[Decimal, bool]]:
         """Fill left-out weights with equal shares of what the written ones leave of 100."""
         given = [w for w in written if w is not None]
         total = sum(given, Decimal(0))
@@ -373,16 +398,20 @@ class _Reader:
                 self.problem(path, f"{what} weights add up to {_fmt(total)}, expected 100.00")
             return [(w, False) for w in given]
         if total >= HUNDRED:
-            self.problem(path, f"{what} weights written add up to {_fmt(total)}, leaving "
-                         f"nothing for the {blanks} without a weight")
+            self.problem(
+                path,
+                f"{what} weights written add up to {_fmt(total)}, leaving "
+                f"nothing for the {blanks} without a weight",
+            )
             return [(w if w is not None else Decimal(0), w is None) for w in written]
         default = (HUNDRED - total) / blanks
         return [(w, False) if w is not None else (default, True) for w in written]
 
     # -- document ------------------------------------------------------------------------
 
-    def read(self, data: Mapping[str, Any], bases: Mapping[str, Mapping[str, Any]]
-             ) -> Methodology | None:
+    def read(
+        self, data: Mapping[str, Any], bases: Mapping[str, Mapping[str, Any]]
+    ) -> Methodology | None:
         if not isinstance(data, Mapping):
             self.problem((), "a methodology document must be a mapping")
             return None
@@ -393,8 +422,9 @@ class _Reader:
             return None
         ident = doc.get("id")
         if not isinstance(ident, str) or not re.fullmatch(r"\d{4}", ident):
-            self.problem(("id",), f"id must be an edition year in quotes like \"2023\", "
-                         f"got {ident!r}")
+            self.problem(
+                ("id",), f'id must be an edition year in quotes like "2023", got {ident!r}'
+            )
         name = self.text(doc, "name", ())
         scale = self.scale(doc)
         caveats = self.texts(doc, "caveats")
@@ -408,9 +438,17 @@ class _Reader:
             return None
         extends = doc.get("extends")
         return Methodology(
-            id=ident, name=name, scale_min=scale[0], scale_max=scale[1],
-            categories=categories, dimensions=dimensions, dimensions_share=share, trust=trust,
-            caveats=caveats, sources=sources, opinion_suffix=suffix,
+            id=ident,
+            name=name,
+            scale_min=scale[0],
+            scale_max=scale[1],
+            categories=categories,
+            dimensions=dimensions,
+            dimensions_share=share,
+            trust=trust,
+            caveats=caveats,
+            sources=sources,
+            opinion_suffix=suffix,
             extends=extends if isinstance(extends, str) else None,
         )
 
@@ -434,13 +472,15 @@ class _Reader:
             self.problem(("scale", "min"), f"scale min must be a whole number >= 0, got {low!r}")
             return None
         if not isinstance(high, int) or isinstance(high, bool) or high <= low:
-            self.problem(("scale", "max"), f"scale max must be a whole number above min, "
-                         f"got {high!r}")
+            self.problem(
+                ("scale", "max"), f"scale max must be a whole number above min, got {high!r}"
+            )
             return None
         return low, high
 
-    def dimensions(self, doc: Mapping[str, Any], scale: tuple[int, int] | None
-                   ) -> tuple[Dimension, ...]:
+    def dimensions(
+        self, doc: Mapping[str, Any], scale: tuple[int, int] | None
+    ) -> tuple[Dimension, ...]:
         raw = self.items(doc, "dimensions", (), required=False)
         nodes: list[tuple[Path, Mapping[str, Any]]] = []
         for index, item in enumerate(raw):
@@ -448,10 +488,12 @@ class _Reader:
             node = self.mapping(item, path, _DIMENSION_KEYS)
             if node is not None:
                 nodes.append((path, node))
-        weights = self.share_out([self.weight(node, path) for path, node in nodes],
-                                 ("dimensions",), "dimension")
+        weights = self.share_out(
+            [self.weight(node, path) for path, node in nodes], ("dimensions",), "dimension"
+        )
         return tuple(
-            dim for (path, node), (weight, _) in zip(nodes, weights, strict=True)
+            dim
+            for (path, node), (weight, _) in zip(nodes, weights, strict=True)
             if (dim := self.dimension(node, path, weight, scale)) is not None
         )
 
@@ -463,35 +505,43 @@ class _Reader:
             return None
         weight = self.weight(node, ("trust",))
         if weight is None:
-            self.problem(("trust", "weight"), "trust weight (percent of the unit score) is "
-                         "missing")
+            self.problem(
+                ("trust", "weight"), "trust weight (percent of the unit score) is missing"
+            )
             return None
         if weight >= HUNDRED:
             self.problem(("trust", "weight"), f"trust weight {_fmt(weight)} must be below 100")
         return self.dimension(node, ("trust",), weight, scale)
 
-    def dimensions_share(self, doc: Mapping[str, Any], trust: Dimension | None,
-                         has_dimensions: bool) -> Decimal:
+    def dimensions_share(
+        self, doc: Mapping[str, Any], trust: Dimension | None, has_dimensions: bool
+    ) -> Decimal:
         raw = doc.get("dimensions_share")
         trust_weight = trust.weight if trust is not None else Decimal(0)
         if raw is None:
             return HUNDRED - trust_weight
         share = _decimal(raw)
         if share is None or share <= 0:
-            self.problem(("dimensions_share",), f"dimensions_share must be a positive number, "
-                         f"got {raw!r}")
+            self.problem(
+                ("dimensions_share",), f"dimensions_share must be a positive number, got {raw!r}"
+            )
             return HUNDRED - trust_weight
         if share + trust_weight != HUNDRED:
-            self.problem(("dimensions_share",), f"dimensions_share {_fmt(share)} and trust "
-                         f"weight {_fmt(trust_weight)} add up to {_fmt(share + trust_weight)}, "
-                         "expected 100.00")
+            self.problem(
+                ("dimensions_share",),
+                f"dimensions_share {_fmt(share)} and trust "
+                f"weight {_fmt(trust_weight)} add up to {_fmt(share + trust_weight)}, "
+                "expected 100.00",
+            )
         if not has_dimensions:
-            self.problem(("dimensions_share",), "dimensions_share given but there are no "
-                         "dimensions")
+            self.problem(
+                ("dimensions_share",), "dimensions_share given but there are no dimensions"
+            )
         return share
 
-    def dimension(self, node: Mapping[str, Any], path: Path, weight: Decimal,
-                  scale: tuple[int, int] | None) -> Dimension | None:
+    def dimension(
+        self, node: Mapping[str, Any], path: Path, weight: Decimal, scale: tuple[int, int] | None
+    ) -> Dimension | None:
         ident = self.unique_id(node, path)
         name = self.text(node, "name", path)
         description = self.text(node, "description", path, required=False)
@@ -501,8 +551,11 @@ class _Reader:
             var = self.mapping(item, var_path, _VARIABLE_KEYS)
             if var is not None:
                 if "weight" in var:
-                    self.problem((*var_path, "weight"), "variables have no weight of their "
-                                 "own; write indicator weights (percent of the dimension)")
+                    self.problem(
+                        (*var_path, "weight"),
+                        "variables have no weight of their "
+                        "own; write indicator weights (percent of the dimension)",
+                    )
                 variables.append((var_path, var))
         # Indicator weights are shares of the dimension, so they are filled in dimension-wide.
         indicator_nodes: list[tuple[Path, Mapping[str, Any]]] = []
@@ -517,8 +570,9 @@ class _Reader:
                     indicator_nodes.append((ind_path, ind))
             per_variable.append(slots)
         label = f"indicator (dimension {ident or path[-1]})"
-        weights = self.share_out([self.weight(ind, p) for p, ind in indicator_nodes],
-                                 (*path, "variables"), label)
+        weights = self.share_out(
+            [self.weight(ind, p) for p, ind in indicator_nodes], (*path, "variables"), label
+        )
         indicators = [
             self.indicator(ind, p, weight, default, scale)
             for (p, ind), (weight, default) in zip(indicator_nodes, weights, strict=True)
@@ -537,8 +591,14 @@ class _Reader:
             return None
         return Dimension(ident, name, weight, tuple(built_variables), description)
 
-    def indicator(self, node: Mapping[str, Any], path: Path, weight: Decimal, default: bool,
-                  scale: tuple[int, int] | None) -> Indicator | None:
+    def indicator(
+        self,
+        node: Mapping[str, Any],
+        path: Path,
+        weight: Decimal,
+        default: bool,
+        scale: tuple[int, int] | None,
+    ) -> Indicator | None:
         ident = self.unique_id(node, path)
         name = self.text(node, "name", path)
         question = self.text(node, "question", path)
@@ -546,23 +606,36 @@ class _Reader:
         note = self.text(node, "note", path, required=False)
         topic = self.slug(node, "topic", path)
         if topic is not None and self.known_topics is not None and topic not in self.known_topics:
-            self.problem((*path, "topic"), f"topic {topic!r} does not resolve to a known Q&A "
-                         "topic")
+            self.problem(
+                (*path, "topic"), f"topic {topic!r} does not resolve to a known Q&A topic"
+            )
         certainty: Certainty | None = None
         try:
             certainty = Certainty(node.get("certainty"))
         except ValueError:
-            self.problem((*path, "certainty"), "certainty must be one of pasti, sebagian, "
-                         f"belum-pasti, got {node.get('certainty')!r}")
+            self.problem(
+                (*path, "certainty"),
+                "certainty must be one of pasti, sebagian, "
+                f"belum-pasti, got {node.get('certainty')!r}",
+            )
         options = self.options(node, path, scale)
-        if (ident is None or name is None or question is None or evidence is None
-                or topic is None or certainty is None or options is None):
+        if (
+            ident is None
+            or name is None
+            or question is None
+            or evidence is None
+            or topic is None
+            or certainty is None
+            or options is None
+        ):
             return None
-        return Indicator(ident, name, weight, question, options, evidence, topic, certainty,
-                         note, default)
+        return Indicator(
+            ident, name, weight, question, options, evidence, topic, certainty, note, default
+        )
 
-    def options(self, node: Mapping[str, Any], path: Path, scale: tuple[int, int] | None
-                ) -> tuple[Option, ...] | None:
+    def options(
+        self, node: Mapping[str, Any], path: Path, scale: tuple[int, int] | None
+    ) -> tuple[Option, ...] | None:
         raw = self.items(node, "options", path)
         opt_path: Path = (*path, "options")
         if raw and not 2 <= len(raw) <= 4:
@@ -578,13 +651,16 @@ class _Reader:
             value = option.get("value")
             label = self.text(option, "label", item_path)
             if not isinstance(value, int) or isinstance(value, bool):
-                self.problem((*item_path, "value"), f"option value must be a whole number, "
-                             f"got {value!r}")
+                self.problem(
+                    (*item_path, "value"), f"option value must be a whole number, got {value!r}"
+                )
                 ok = False
                 continue
             if scale is not None and not scale[0] <= value <= scale[1]:
-                self.problem((*item_path, "value"), f"option value {value} is outside the "
-                             f"scale {scale[0]}..{scale[1]}")
+                self.problem(
+                    (*item_path, "value"),
+                    f"option value {value} is outside the scale {scale[0]}..{scale[1]}",
+                )
                 ok = False
             if any(existing.value == value for existing in options):
                 self.problem((*item_path, "value"), f"option value {value} appears twice")
@@ -620,13 +696,17 @@ class _Reader:
                 try:
                     zone = Zone(node["zone"])
                 except ValueError:
-                    self.problem((*path, "zone"), "zone must be hijau, kuning or merah, got "
-                                 f"{node['zone']!r}")
+                    self.problem(
+                        (*path, "zone"),
+                        f"zone must be hijau, kuning or merah, got {node['zone']!r}",
+                    )
             if label is None or low is None or high is None:
                 continue
             if low > high:
-                self.problem((*path, "min"), f"category {code} starts at {_fmt(low)}, above "
-                             f"its end {_fmt(high)}")
+                self.problem(
+                    (*path, "min"),
+                    f"category {code} starts at {_fmt(low)}, above its end {_fmt(high)}",
+                )
                 continue
             built.append((index, Category(code, label, low, high, zone)))
         self.contiguity(built)
@@ -635,8 +715,9 @@ class _Reader:
     def bound(self, node: Mapping[str, Any], key: str, path: Path) -> Decimal | None:
         number = _decimal(node.get(key))
         if number is None or not Decimal(0) <= number <= HUNDRED:
-            self.problem((*path, key), f"{key} must be a number from 0 to 100, got "
-                         f"{node.get(key)!r}")
+            self.problem(
+                (*path, key), f"{key} must be a number from 0 to 100, got {node.get(key)!r}"
+            )
             return None
         if number != number.quantize(CENT):
             self.problem((*path, key), f"{key} {number} has more than two decimals")
@@ -649,23 +730,33 @@ class _Reader:
         ordered = sorted(built, key=lambda pair: pair[1].min)
         first_index, first = ordered[0]
         if first.min != 0:
-            self.problem(("categories", first_index, "min"), f"categories start at "
-                         f"{_fmt(first.min)}, expected 0.00")
+            self.problem(
+                ("categories", first_index, "min"),
+                f"categories start at {_fmt(first.min)}, expected 0.00",
+            )
         last_index, last = ordered[-1]
         if last.max != HUNDRED:
-            self.problem(("categories", last_index, "max"), f"categories end at "
-                         f"{_fmt(last.max)}, expected 100.00")
+            self.problem(
+                ("categories", last_index, "max"),
+                f"categories end at {_fmt(last.max)}, expected 100.00",
+            )
         for (_, lower), (index, upper) in pairwise(ordered):
             expected = lower.max + CENT
             if upper.min > expected:
-                self.problem(("categories", index, "min"), f"gap between categories "
-                             f"{lower.code} and {upper.code}: {_fmt(lower.max)} is followed by "
-                             f"{_fmt(upper.min)}, expected {_fmt(expected)}")
+                self.problem(
+                    ("categories", index, "min"),
+                    f"gap between categories "
+                    f"{lower.code} and {upper.code}: {_fmt(lower.max)} is followed by "
+                    f"{_fmt(upper.min)}, expected {_fmt(expected)}",
+                )
             elif upper.min < expected:
-                self.problem(("categories", index, "min"), f"categories {lower.code} and "
-                             f"{upper.code} overlap: {lower.code} ends at {_fmt(lower.max)}, "
-                             f"{upper.code} starts at {_fmt(upper.min)}, expected "
-                             f"{_fmt(expected)}")
+                self.problem(
+                    ("categories", index, "min"),
+                    f"categories {lower.code} and "
+                    f"{upper.code} overlap: {lower.code} ends at {_fmt(lower.max)}, "
+                    f"{upper.code} starts at {_fmt(upper.min)}, expected "
+                    f"{_fmt(expected)}",
+                )
 
     def suffix(self, doc: Mapping[str, Any]) -> OpinionSuffix | None:
         if doc.get("opinion_suffix") is None:
@@ -678,4 +769,3 @@ class _Reader:
         if label is None or condition is None:
             return None
         return OpinionSuffix(label, condition)
-

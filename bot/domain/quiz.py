@@ -56,8 +56,13 @@ def questions_for(questions: Sequence[QuizQuestion], drill: str) -> list[QuizQue
     return [question for question in questions if drill in question.roles]
 
 
-def select_questions(questions: Sequence[QuizQuestion], history: Mapping[str, QuestionHistory],
-                     rng: Random, *, count: int = QUIZ_LENGTH) -> list[QuizQuestion]:
+def select_questions(
+    questions: Sequence[QuizQuestion],
+    history: Mapping[str, QuestionHistory],
+    rng: Random,
+    *,
+    count: int = QUIZ_LENGTH,
+) -> list[QuizQuestion]:
     """Draw `count` questions: missed ones come back sooner, recently seen ones later.
 
     Order of preference: questions whose latest answer was wrong (at most

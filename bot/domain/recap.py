@@ -120,8 +120,12 @@ def is_late(due_at: datetime, done_at: datetime | None, now: datetime) -> bool:
     return done_at > due_at
 
 
-def weakest_indicators(methodology: Methodology, unit_values: Sequence[Mapping[str, int]],
-                       shares: Mapping[str, Decimal], n: int = WEAKEST) -> list[WeakIndicator]:
+def weakest_indicators(
+    methodology: Methodology,
+    unit_values: Sequence[Mapping[str, int]],
+    shares: Mapping[str, Decimal],
+    n: int = WEAKEST,
+) -> list[WeakIndicator]:
     """The `n` indicators with the lowest mean latest value across units (see module docstring).
 
     `shares` maps an indicator id to its share of the unit score (for tie-breaks).
@@ -132,10 +136,12 @@ def weakest_indicators(methodology: Methodology, unit_values: Sequence[Mapping[s
         given = [values[indicator.id] for values in unit_values if indicator.id in values]
         if not given or span <= 0 or all(v >= indicator.best.value for v in given):
             continue
-        mean = sum((Fraction(v - methodology.scale_min, span) for v in given),
-                   Fraction(0)) / len(given)
+        mean = sum((Fraction(v - methodology.scale_min, span) for v in given), Fraction(0)) / len(
+            given
+        )
         percent = (Decimal(mean.numerator * 100) / Decimal(mean.denominator)).quantize(
-            _CENT, rounding=ROUND_HALF_UP)
+            _CENT, rounding=ROUND_HALF_UP
+        )
         weak = WeakIndicator(indicator.id, indicator.name, percent, len(given))
         ranked.append((mean, -shares.get(indicator.id, Decimal(0)), order, weak))
     ranked.sort(key=lambda item: (item[0], item[1], item[2]))

@@ -193,21 +193,22 @@ def score_unit(
     for dimension in methodology.all_dimensions:
         dim_weight = _sum(Fraction(ind.weight) for ind in dimension.indicators)
         variables = tuple(
-            _variable_result(methodology, variable.id, variable.name, variable.indicators,
-                             answers)
+            _variable_result(methodology, variable.id, variable.name, variable.indicators, answers)
             for variable in dimension.variables
         )
         dim_earned, dim_answered = _weighted(methodology, dimension.indicators, answers)
-        dimensions.append(DimensionResult(
-            id=dimension.id,
-            name=dimension.name,
-            unit_share=round_published(shares[dimension.id] * 100),
-            score=_ratio(dim_earned, dim_answered),
-            coverage=round_published(dim_answered / dim_weight * 100),
-            answered=_count(dimension.indicators, answers),
-            total=len(dimension.indicators),
-            variables=variables,
-        ))
+        dimensions.append(
+            DimensionResult(
+                id=dimension.id,
+                name=dimension.name,
+                unit_share=round_published(shares[dimension.id] * 100),
+                score=_ratio(dim_earned, dim_answered),
+                coverage=round_published(dim_answered / dim_weight * 100),
+                answered=_count(dimension.indicators, answers),
+                total=len(dimension.indicators),
+                variables=variables,
+            )
+        )
         scale = shares[dimension.id] / dim_weight
         earned += dim_earned * scale
         answered_share += dim_answered * scale
@@ -223,9 +224,13 @@ def score_unit(
         category=category,
         zone=category.zone if category is not None else None,
         opinion=(
-            opinion_label(methodology, category,
-                          ombudsman_products_followed_up=ombudsman_products_followed_up)
-            if category is not None else None
+            opinion_label(
+                methodology,
+                category,
+                ombudsman_products_followed_up=ombudsman_products_followed_up,
+            )
+            if category is not None
+            else None
         ),
         ignored_answers=tuple(sorted(set(answers) - known)),
     )
@@ -261,8 +266,14 @@ def top_gains(methodology: Methodology, answers: Mapping[str, int], n: int = 3) 
                 continue
             share = shares[dimension.id] * Fraction(indicator.weight) / dim_weight
             points = 100 * share * Fraction(best.value - start, span)
-            gain = Gain(indicator.id, dimension.id, current, best.value, best.label,
-                        round_published(points))
+            gain = Gain(
+                indicator.id,
+                dimension.id,
+                current,
+                best.value,
+                best.label,
+                round_published(points),
+            )
             gains.append((points, len(gains), gain))
     gains.sort(key=lambda item: (-item[0], item[1]))
     return [gain for _, _, gain in gains[: max(n, 0)]]
@@ -285,8 +296,11 @@ def indicator_share(methodology: Methodology, indicator_id: str) -> Decimal:
 
 
 def _check_value(methodology: Methodology, indicator_id: str, value: object) -> None:
-    if (not isinstance(value, int) or isinstance(value, bool)
-            or not methodology.scale_min <= value <= methodology.scale_max):
+    if (
+        not isinstance(value, int)
+        or isinstance(value, bool)
+        or not methodology.scale_min <= value <= methodology.scale_max
+    ):
         raise InvalidAnswer(indicator_id, value)
 
 
@@ -366,4 +380,3 @@ __all__ = [
     "score_unit",
     "top_gains",
 ]
-

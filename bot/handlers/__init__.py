@@ -1,1 +1,1 @@
-"""Telegram transport (handlers layer): thin callbacks that call one service and render the result."""
+"""Telegram transport (handlers layer): thin callbacks that call a service and render results."""

@@ -22,6 +22,7 @@ from bot.i18n import Translator
 # --- payloads (tags pg1. and bk1.) --------------------------------------------------------------
 # Defined here, next to the keyboards that use them; handlers import them from this module.
 
+
 @cd.callback("pg1.p")
 @dataclasses.dataclass(frozen=True, slots=True)
 class UsersPage:
@@ -130,8 +131,9 @@ def _day(_: Translator, moment: datetime | None, zone: str) -> str:
     return _.datetime(moment, zone, "d MMM y")
 
 
-def _nav(_: Translator, page: int, pages: int, make: type,
-         *head: int) -> list[InlineKeyboardButton]:
+def _nav(
+    _: Translator, page: int, pages: int, make: type, *head: int
+) -> list[InlineKeyboardButton]:
     nav = []
     if page > 0:
         nav.append(button("‹ " + _.pgettext("pager", "Previous"), make(*head, page - 1)))
@@ -149,37 +151,54 @@ def _user_name(_: Translator, user: UserSummary) -> str:
     return user.display_name or str(user.telegram_id)
 
 
-def user_page(_: Translator, users: Sequence[UserSummary], page: int,
-              zone: str) -> tuple[str, InlineKeyboardMarkup, int]:
+def user_page(
+    _: Translator, users: Sequence[UserSummary], page: int, zone: str
+) -> tuple[str, InlineKeyboardMarkup, int]:
     """The user list grouped by unit, one page at a time, with a button per user."""
     pages = _pages(len(users), USERS_PER_PAGE)
     page = _clamp(page, pages)
-    shown = list(users[page * USERS_PER_PAGE:(page + 1) * USERS_PER_PAGE])
-    lines = [_.ngettext("<b>Users</b>: {count} person", "<b>Users</b>: {count} people",
-                        len(users)).format(count=len(users))]
+    shown = list(users[page * USERS_PER_PAGE : (page + 1) * USERS_PER_PAGE])
+    lines = [
+        _.ngettext(
+            "<b>Users</b>: {count} person", "<b>Users</b>: {count} people", len(users)
+        ).format(count=len(users))
+    ]
     if pages > 1:
         lines.append(_.gettext("Page {page} of {pages}.").format(page=page + 1, pages=pages))
     for unit_name, group in groupby(shown, key=lambda u: u.unit_name):
         lines.append("")
-        lines.append("<b>{}</b>".format(escape(unit_name) if unit_name
-                                          else _.gettext("Not registered to a unit")))
+        lines.append(
+            "<b>{}</b>".format(
+                escape(unit_name) if unit_name else _.gettext("Not registered to a unit")
+            )
+        )
         for user in group:
-            state = (_.gettext("last active {date}").format(date=_day(_, user.last_seen_at, zone))
-                     if user.active else _.pgettext("user", "inactive"))
+            state = (
+                _.gettext("last active {date}").format(date=_day(_, user.last_seen_at, zone))
+                if user.active
+                else _.pgettext("user", "inactive")
+            )
             role = role_name(_, user.role.value)
             lines.append(f"• {escape(_user_name(_, user))} — {role} — {state}")
     lines.append("")
     lines.append(_.gettext("Pick a person to change their role or deactivate them."))
-    rows = [[button(f"{_user_name(_, u)} · {role_name(_, u.role.value)}"[:60],
-                    cd_user(u.user_id, page))] for u in shown]
+    rows = [
+        [
+            button(
+                f"{_user_name(_, u)} · {role_name(_, u.role.value)}"[:60], cd_user(u.user_id, page)
+            )
+        ]
+        for u in shown
+    ]
     nav = _nav(_, page, pages, UsersPage)
     if nav:
         rows.append(nav)
     return "\n".join(lines), InlineKeyboardMarkup(rows), page
 
 
-def user_detail(_: Translator, user: UserSummary, zone: str, page: int,
-                note: str | None = None) -> tuple[str, InlineKeyboardMarkup]:
+def user_detail(
+    _: Translator, user: UserSummary, zone: str, page: int, note: str | None = None
+) -> tuple[str, InlineKeyboardMarkup]:
     """One user's details with the actions an admin may take."""
     lines = []
     if note:
@@ -191,17 +210,30 @@ def user_detail(_: Translator, user: UserSummary, zone: str, page: int,
         _.gettext("Role: {role}").format(role=role_name(_, user.role.value)),
         _.gettext("Last active: {date}").format(date=_day(_, user.last_seen_at, zone)),
         _.gettext("Status: {status}").format(
-            status=(_.pgettext("user", "active") if user.active
-                    else _.pgettext("user", "inactive"))),
+            status=(
+                _.pgettext("user", "active") if user.active else _.pgettext("user", "inactive")
+            )
+        ),
     ]
     if user.settings_admin:
-        lines += ["", _.gettext("This admin is set in the server settings (BOT_ADMIN_IDS): "
-                                "they cannot be demoted or deactivated here.")]
+        lines += [
+            "",
+            _.gettext(
+                "This admin is set in the server settings (BOT_ADMIN_IDS): "
+                "they cannot be demoted or deactivated here."
+            ),
+        ]
     rows = []
     if not user.settings_admin and not user.forgotten:
         if user.role is not Role.COORDINATOR and user.unit_id is not None:
-            rows.append([button(_.gettext("Make coordinator of their unit"),
-                                UserRole(user.user_id, "c", page))])
+            rows.append(
+                [
+                    button(
+                        _.gettext("Make coordinator of their unit"),
+                        UserRole(user.user_id, "c", page),
+                    )
+                ]
+            )
         if user.role is not Role.ADMIN:
             rows.append([button(_.gettext("Make admin"), UserRole(user.user_id, "a", page))])
         if user.role is not Role.MEMBER:
@@ -229,9 +261,18 @@ def _file_label(_: Translator, item: Evidence) -> str:
     return _.gettext("photo") if item.kind == "photo" else _.gettext("document")
 
 
-def evidence_page(_: Translator, unit: Unit, methodology: Methodology,
-                  items: Sequence[Evidence], page: int, zone: str, *, can_fetch: bool,
-                  can_add: bool, other_units: bool) -> tuple[str, InlineKeyboardMarkup]:
+def evidence_page(
+    _: Translator,
+    unit: Unit,
+    methodology: Methodology,
+    items: Sequence[Evidence],
+    page: int,
+    zone: str,
+    *,
+    can_fetch: bool,
+    can_add: bool,
+    other_units: bool,
+) -> tuple[str, InlineKeyboardMarkup]:
     """A unit's evidence by indicator (numbered), fetch buttons for staff, add for members."""
     order = {ind.id: i for i, ind in enumerate(methodology.indicators)}
     names = {ind.id: ind.name for ind in methodology.indicators}
@@ -239,13 +280,15 @@ def evidence_page(_: Translator, unit: Unit, methodology: Methodology,
     pages = _pages(len(ordered), EVIDENCE_PER_PAGE)
     page = _clamp(page, pages)
     start = page * EVIDENCE_PER_PAGE
-    shown = ordered[start:start + EVIDENCE_PER_PAGE]
+    shown = ordered[start : start + EVIDENCE_PER_PAGE]
     covered = len({e.indicator_id for e in ordered if e.indicator_id in names})
     lines = [
         _.gettext("<b>Evidence of {unit}</b> (edition {edition})").format(
-            unit=escape(unit.name), edition=escape(methodology.id)),
+            unit=escape(unit.name), edition=escape(methodology.id)
+        ),
         _.gettext("{covered} of {total} indicators have evidence.").format(
-            covered=covered, total=len(names)),
+            covered=covered, total=len(names)
+        ),
     ]
     if not ordered:
         lines += ["", _.gettext("No evidence yet. Press “Add evidence” to send the first file.")]
@@ -261,9 +304,10 @@ def evidence_page(_: Translator, unit: Unit, methodology: Methodology,
             lines.append(f"{number}. {label} — {size} — {_day(_, item.created_at, zone)}")
     rows: list[list[InlineKeyboardButton]] = []
     if can_fetch and shown:
-        fetch = [button(f"📥 {start + i + 1}", EvidenceFetch(item.id))
-                 for i, item in enumerate(shown)]
-        rows += [fetch[i:i + FETCH_PER_ROW] for i in range(0, len(fetch), FETCH_PER_ROW)]
+        fetch = [
+            button(f"📥 {start + i + 1}", EvidenceFetch(item.id)) for i, item in enumerate(shown)
+        ]
+        rows += [fetch[i : i + FETCH_PER_ROW] for i in range(0, len(fetch), FETCH_PER_ROW)]
     nav = _nav(_, page, pages, EvidenceList, unit.id)
     if nav:
         rows.append(nav)
@@ -274,14 +318,16 @@ def evidence_page(_: Translator, unit: Unit, methodology: Methodology,
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
-def unit_picker(_: Translator, units: Sequence[Unit],
-                page: int) -> tuple[str, InlineKeyboardMarkup]:
+def unit_picker(
+    _: Translator, units: Sequence[Unit], page: int
+) -> tuple[str, InlineKeyboardMarkup]:
     """Admins: whose evidence to see."""
     size = 8
     pages = _pages(len(units), size)
     page = _clamp(page, pages)
-    rows: list[list[InlineKeyboardButton]] = [[button(u.name, EvidenceList(u.id, 0))]
-                                for u in units[page * size:(page + 1) * size]]
+    rows: list[list[InlineKeyboardButton]] = [
+        [button(u.name, EvidenceList(u.id, 0))] for u in units[page * size : (page + 1) * size]
+    ]
     nav = _nav(_, page, pages, EvidenceUnits)
     if nav:
         rows.append(nav)
@@ -291,8 +337,9 @@ def unit_picker(_: Translator, units: Sequence[Unit],
     return text, InlineKeyboardMarkup(rows)
 
 
-def dimension_picker(_: Translator,
-                     dimensions: Sequence[Dimension]) -> tuple[str, InlineKeyboardMarkup]:
+def dimension_picker(
+    _: Translator, dimensions: Sequence[Dimension]
+) -> tuple[str, InlineKeyboardMarkup]:
     """Step 1 of adding evidence: which dimension."""
     rows = [[button(d.name, EvidenceDimension(i))] for i, d in enumerate(dimensions)]
     return (_.gettext("Which dimension is the evidence for?"), InlineKeyboardMarkup(rows))
@@ -302,8 +349,10 @@ def indicator_picker(_: Translator, dimension: Dimension) -> tuple[str, InlineKe
     """Step 2: which indicator of the dimension."""
     rows = [[button(ind.name[:60], EvidenceIndicator(ind.id))] for ind in dimension.indicators]
     rows.append([button("‹ " + _.gettext("Other dimension"), EvidenceAdd())])
-    return (_.gettext("<b>{dimension}</b>: which indicator?").format(
-        dimension=escape(dimension.name)), InlineKeyboardMarkup(rows))
+    return (
+        _.gettext("<b>{dimension}</b>: which indicator?").format(dimension=escape(dimension.name)),
+        InlineKeyboardMarkup(rows),
+    )
 
 
 def ask_for_file(_: Translator, indicator: Indicator) -> str:
@@ -314,28 +363,39 @@ def ask_for_file(_: Translator, indicator: Indicator) -> str:
     ).format(indicator=escape(indicator.name), mb=MAX_BYTES // (1024 * 1024))
     if indicator.evidence:
         text += "\n\n" + _.gettext("Expected evidence: {evidence}").format(
-            evidence=escape(indicator.evidence))
+            evidence=escape(indicator.evidence)
+        )
     return text + "\n\n" + _.gettext("Type /batal to stop.")
 
 
-def stored(_: Translator, item: Evidence,
-           indicator: Indicator) -> tuple[str, InlineKeyboardMarkup]:
+def stored(
+    _: Translator, item: Evidence, indicator: Indicator
+) -> tuple[str, InlineKeyboardMarkup]:
     """The file is saved."""
     text = _.gettext("Saved: {name} ({size}) as evidence for <b>{indicator}</b>.").format(
-        name=escape(_file_label(_, item)), size=_size(_, item.size),
-        indicator=escape(indicator.name))
-    markup = InlineKeyboardMarkup([
-        [button("➕ " + _.gettext("Another file for this indicator"),
-                EvidenceIndicator(indicator.id))],
-        [button("📋 " + _.gettext("See the unit's evidence"), EvidenceList(item.unit_id, 0))],
-    ])
+        name=escape(_file_label(_, item)),
+        size=_size(_, item.size),
+        indicator=escape(indicator.name),
+    )
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                button(
+                    "➕ " + _.gettext("Another file for this indicator"),
+                    EvidenceIndicator(indicator.id),
+                )
+            ],
+            [button("📋 " + _.gettext("See the unit's evidence"), EvidenceList(item.unit_id, 0))],
+        ]
+    )
     return text, markup
 
 
 def fetched_caption(_: Translator, item: Evidence) -> str:
     """Caption of a file sent back into the chat."""
-    return _.gettext("Evidence #{id}: {name}").format(id=item.id,
-                                                      name=escape(_file_label(_, item)))
+    return _.gettext("Evidence #{id}: {name}").format(
+        id=item.id, name=escape(_file_label(_, item))
+    )
 
 
 def download_name(item: Evidence) -> str:
@@ -346,7 +406,11 @@ def download_name(item: Evidence) -> str:
 def refused_file(_: Translator, reason: str) -> str:
     """Why a file was not accepted."""
     if reason == "too_large":
-        return _.gettext("This file is too large. The limit is {mb} MB: compress it or split it, "
-                         "then send it again.").format(mb=MAX_BYTES // (1024 * 1024))
-    return _.gettext("This file type is not accepted. Send a photo, a PDF, or an office document "
-                     "(Word, Excel, PowerPoint, ODT or ODS).")
+        return _.gettext(
+            "This file is too large. The limit is {mb} MB: compress it or split it, "
+            "then send it again."
+        ).format(mb=MAX_BYTES // (1024 * 1024))
+    return _.gettext(
+        "This file type is not accepted. Send a photo, a PDF, or an office document "
+        "(Word, Excel, PowerPoint, ODT or ODS)."
+    )

@@ -22,8 +22,16 @@ from bot.jobs import reminders as reminder_jobs
 log = logging.getLogger(__name__)
 FLOW = "broadcast"
 SUMMARY_SECONDS = 30
-Buttons = (render.ToAll, render.ToType, render.ToUnits, render.ToggleUnit, render.ShowPreview,
-           render.ChangeAudience, render.Send, render.Cancel)
+Buttons = (
+    render.ToAll,
+    render.ToType,
+    render.ToUnits,
+    render.ToggleUnit,
+    render.ShowPreview,
+    render.ChangeAudience,
+    render.Send,
+    render.Cancel,
+)
 
 
 @registered
@@ -54,13 +62,19 @@ async def text_typed(update: Update, context: BotContext) -> None:
         await refuse(update, context)
         return
     except InvalidInput:
-        await message.reply_html(_.gettext("That message is empty or too long (at most 3500 "
-                                           "characters). Type it again, or /batal."))
+        await message.reply_html(
+            _.gettext(
+                "That message is empty or too long (at most 3500 "
+                "characters). Type it again, or /batal."
+            )
+        )
         return
-    await context.services.flows.put(member.user_id, FLOW, "audience",
-                                      {"broadcast_id": preview.broadcast_id})
-    await message.reply_html(render.audience_text(_, preview),
-                             reply_markup=render.audience_keyboard(_, preview))
+    await context.services.flows.put(
+        member.user_id, FLOW, "audience", {"broadcast_id": preview.broadcast_id}
+    )
+    await message.reply_html(
+        render.audience_text(_, preview), reply_markup=render.audience_keyboard(_, preview)
+    )
 
 
 async def pressed(update: Update, context: BotContext) -> None:
@@ -88,25 +102,25 @@ async def pressed(update: Update, context: BotContext) -> None:
         if isinstance(payload, render.ToAll):
             preview = await service.choose(member, payload.broadcast_id, {"all": True})
         elif isinstance(payload, render.ToType):
-            preview = await service.choose(member, payload.broadcast_id,
-                                           {"types": [payload.unit_type]})
+            preview = await service.choose(
+                member, payload.broadcast_id, {"types": [payload.unit_type]}
+            )
         elif isinstance(payload, render.ToUnits):
             preview = await service.choose(member, payload.broadcast_id, {"unit_ids": []})
             await query.answer()
-            await _edit(query, render.audience_text(_, preview),
-                        render.units_keyboard(_, preview))
+            await _edit(query, render.audience_text(_, preview), render.units_keyboard(_, preview))
             return
         elif isinstance(payload, render.ToggleUnit):
             preview = await service.toggle_unit(member, payload.broadcast_id, payload.unit_id)
             await query.answer()
-            await _edit(query, render.audience_text(_, preview),
-                        render.units_keyboard(_, preview))
+            await _edit(query, render.audience_text(_, preview), render.units_keyboard(_, preview))
             return
         elif isinstance(payload, render.ChangeAudience):
             preview = await service.preview(member, payload.broadcast_id)
             await query.answer()
-            await _edit(query, render.audience_text(_, preview),
-                        render.audience_keyboard(_, preview))
+            await _edit(
+                query, render.audience_text(_, preview), render.audience_keyboard(_, preview)
+            )
             return
         elif isinstance(payload, render.ShowPreview):
             preview = await service.preview(member, payload.broadcast_id)
@@ -119,8 +133,9 @@ async def pressed(update: Update, context: BotContext) -> None:
         await query.answer(_.gettext("This button has expired."), show_alert=True)
         return
     except InvalidInput:
-        await query.answer(_.gettext("Nobody would receive it. Choose other recipients."),
-                           show_alert=True)
+        await query.answer(
+            _.gettext("Nobody would receive it. Choose other recipients."), show_alert=True
+        )
         return
     await query.answer()
     await _edit(query, render.preview_text(_, preview), render.preview_keyboard(_, preview))
@@ -147,8 +162,9 @@ async def report_finished(app: Application[Any, Any, Any, Any, Any, Any]) -> int
             continue
         _ = catalogs.for_locale(result.language)
         try:
-            await app.bot.send_message(result.chat_id, render.summary(_, result),
-                                       parse_mode="HTML")
+            await app.bot.send_message(
+                result.chat_id, render.summary(_, result), parse_mode="HTML"
+            )
             sent += 1
         except Exception:  # the admin may have blocked the bot: nothing else to do
             log.exception("broadcast %s summary not delivered", result.broadcast_id)
@@ -161,6 +177,10 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     on_flow_text(app, FLOW, text_typed)
     app.add_handler(CallbackQueryHandler(registered(pressed), pattern=cd.pattern_for(*Buttons)))
     if app.job_queue is not None:
-        app.job_queue.run_repeating(report, interval=SUMMARY_SECONDS, first=SUMMARY_SECONDS,
-                                    name="broadcast-summaries",
-                                    job_kwargs={"max_instances": 1, "coalesce": True})
+        app.job_queue.run_repeating(
+            report,
+            interval=SUMMARY_SECONDS,
+            first=SUMMARY_SECONDS,
+            name="broadcast-summaries",
+            job_kwargs={"max_instances": 1, "coalesce": True},
+        )

@@ -81,8 +81,10 @@ class Cancel:
 
 def ask_text(_: Translator) -> str:
     """The first step."""
-    return _.gettext("📢 <b>Broadcast</b>\nType the message to send. It is sent as plain text. "
-                     "Type /batal to stop.")
+    return _.gettext(
+        "📢 <b>Broadcast</b>\nType the message to send. It is sent as plain text. "
+        "Type /batal to stop."
+    )
 
 
 def audience_label(_: Translator, preview: BroadcastPreview) -> str:
@@ -101,15 +103,17 @@ def audience_label(_: Translator, preview: BroadcastPreview) -> str:
 def audience_text(_: Translator, preview: BroadcastPreview) -> str:
     """The audience step."""
     return _.gettext("📢 <b>Broadcast</b>\nWho should receive it? Now: {audience}.").format(
-        audience=audience_label(_, preview))
+        audience=audience_label(_, preview)
+    )
 
 
 def audience_keyboard(_: Translator, preview: BroadcastPreview) -> InlineKeyboardMarkup:
     """Everyone / one unit type / chosen units / cancel."""
     bid = preview.broadcast_id
     rows = [[button(_.gettext("Everyone"), ToAll(bid))]]
-    rows += [[button(_.gettext("Type: {type}").format(type=t), ToType(bid, t))]
-             for t in preview.types]
+    rows += [
+        [button(_.gettext("Type: {type}").format(type=t), ToType(bid, t))] for t in preview.types
+    ]
     rows.append([button(_.gettext("Choose units…"), ToUnits(bid))])
     rows.append([button(_.gettext("Cancel"), Cancel(bid))])
     return InlineKeyboardMarkup(rows)
@@ -121,38 +125,52 @@ def units_keyboard(_: Translator, preview: BroadcastPreview) -> InlineKeyboardMa
     chosen = set(preview.audience.get("unit_ids", []))
     rows: list[list[InlineKeyboardButton]] = [
         [button(("✅ " if u.id in chosen else "▫️ ") + u.name, ToggleUnit(bid, u.id))]
-        for u in preview.units]
-    rows.append([button(_.gettext("Back"), ChangeAudience(bid)),
-                 button(_.gettext("Preview"), ShowPreview(bid))])
+        for u in preview.units
+    ]
+    rows.append(
+        [
+            button(_.gettext("Back"), ChangeAudience(bid)),
+            button(_.gettext("Preview"), ShowPreview(bid)),
+        ]
+    )
     return InlineKeyboardMarkup(rows)
 
 
 def preview_text(_: Translator, preview: BroadcastPreview) -> str:
     """The message exactly as recipients will read it, and how many will get it."""
-    return "\n\n".join([
-        _.gettext("📢 <b>Preview</b>"),
-        announcement(_, preview.text),
-        _.ngettext("To: {audience} — {n} person.", "To: {audience} — {n} people.",
-                   preview.recipients).format(audience=audience_label(_, preview),
-                                              n=preview.recipients),
-        _.gettext("Press <b>Send</b> to send it now."),
-    ])
+    return "\n\n".join(
+        [
+            _.gettext("📢 <b>Preview</b>"),
+            announcement(_, preview.text),
+            _.ngettext(
+                "To: {audience} — {n} person.", "To: {audience} — {n} people.", preview.recipients
+            ).format(audience=audience_label(_, preview), n=preview.recipients),
+            _.gettext("Press <b>Send</b> to send it now."),
+        ]
+    )
 
 
 def preview_keyboard(_: Translator, preview: BroadcastPreview) -> InlineKeyboardMarkup:
     """Send / change audience / cancel."""
     bid = preview.broadcast_id
-    return InlineKeyboardMarkup([
-        [button(_.gettext("✅ Send"), Send(bid))],
-        [button(_.gettext("Change recipients"), ChangeAudience(bid)),
-         button(_.gettext("Cancel"), Cancel(bid))]])
+    return InlineKeyboardMarkup(
+        [
+            [button(_.gettext("✅ Send"), Send(bid))],
+            [
+                button(_.gettext("Change recipients"), ChangeAudience(bid)),
+                button(_.gettext("Cancel"), Cancel(bid)),
+            ],
+        ]
+    )
 
 
 def queued(_: Translator, preview: BroadcastPreview) -> str:
     """After "Send"."""
-    return _.ngettext("📢 Sending to {n} person. I will report when it is done.",
-                      "📢 Sending to {n} people. I will report when it is done.",
-                      preview.recipients).format(n=preview.recipients)
+    return _.ngettext(
+        "📢 Sending to {n} person. I will report when it is done.",
+        "📢 Sending to {n} people. I will report when it is done.",
+        preview.recipients,
+    ).format(n=preview.recipients)
 
 
 def announcement(_: Translator, text: str) -> str:
@@ -162,8 +180,14 @@ def announcement(_: Translator, text: str) -> str:
 
 def summary(_: Translator, result: BroadcastSummary) -> str:
     """The delivery report to the admin."""
-    return _.gettext("📢 Broadcast finished: {sent} sent, {blocked} blocked the bot, "
-                     "{failed} failed, {skipped} skipped (deactivated meanwhile), "
-                     "of {total}.").format(sent=result.sent, blocked=result.blocked,
-                                           failed=result.failed, skipped=result.skipped,
-                                           total=result.recipients)
+    return _.gettext(
+        "📢 Broadcast finished: {sent} sent, {blocked} blocked the bot, "
+        "{failed} failed, {skipped} skipped (deactivated meanwhile), "
+        "of {total}."
+    ).format(
+        sent=result.sent,
+        blocked=result.blocked,
+        failed=result.failed,
+        skipped=result.skipped,
+        total=result.recipients,
+    )

@@ -1,9 +1,9 @@
 """Compact, versioned callback data, parsed in one place.
 
-Each button payload is `<tag>:<field>:<field>...` where the tag names a frozen dataclass and carries
-a version digit (e.g. "rg1.u" = registration v1, pick unit). Telegram allows 64 bytes. Anything that
-does not decode exactly (old version, forged, truncated) becomes None, and the caller answers
-"this button has expired".
+Each button payload is `<tag>:<field>:<field>...` where the tag names a frozen dataclass and
+carries a version digit (e.g. "rg1.u" = registration v1, pick unit). Telegram allows 64 bytes.
+Anything that does not decode exactly (old version, forged, truncated) becomes None, and the
+caller answers "this button has expired".
 """
 
 from __future__ import annotations

@@ -19,8 +19,11 @@ async def cancel(update: Update, context: BotContext) -> None:
         return
     _ = context.translator
     had_flow = await context.services.flows.clear(member.user_id)
-    text = (_.gettext("Cancelled. Type /bantuan to see what I can do.") if had_flow
-            else _.gettext("There is nothing to cancel."))
+    text = (
+        _.gettext("Cancelled. Type /bantuan to see what I can do.")
+        if had_flow
+        else _.gettext("There is nothing to cancel.")
+    )
     await message.reply_html(text, reply_markup=ReplyKeyboardRemove())
 
 

@@ -17,8 +17,12 @@ if TYPE_CHECKING:
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """Filled once per update by the group -1 pre-filter (PTB shares one context across groups)."""
 
-    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any],
-                 chat_id: int | None = None, user_id: int | None = None) -> None:
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
         self.member: Member | None = None
         self.flow: Flow | None = None

@@ -35,8 +35,10 @@ async def on_error(update: object, context: BotContext) -> None:
     if operators:
         try:
             await context.bot.send_message(
-                operators, f"⚠️ update {update_id}: <code>{html.escape(repr(error))[:500]}</code>",
-                parse_mode="HTML")
+                operators,
+                f"⚠️ update {update_id}: <code>{html.escape(repr(error))[:500]}</code>",
+                parse_mode="HTML",
+            )
         except TelegramError:
             log.warning("could not notify the operators' chat")
 

@@ -23,19 +23,25 @@ from bot.handlers.members import expired, refuse, registered
 FLOW = "evidence"
 
 
-async def _show_list(update: Update, context: BotContext, unit_id: int, page: int, *,
-                     edit: bool) -> None:
+async def _show_list(
+    update: Update, context: BotContext, unit_id: int, page: int, *, edit: bool
+) -> None:
     member = context.member
     assert member is not None  # callers check
     items = await context.services.evidence.list_for_unit(member, unit_id=unit_id)
     unit = await context.services.units.get(unit_id)
     text, markup = view.evidence_page(
-        context.translator, unit, context.services.evidence.methodology, items, page,
+        context.translator,
+        unit,
+        context.services.evidence.methodology,
+        items,
+        page,
         member.timezone,
         # Buttons follow the role table; the service checks again on every press.
         can_fetch=allowed(member, "evidence.fetch", unit_id),
         can_add=unit_id == member.unit_id,
-        other_units=member.role is Role.ADMIN)
+        other_units=member.role is Role.ADMIN,
+    )
     query = update.callback_query
     if edit and query is not None:
         await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
@@ -117,19 +123,26 @@ async def evidence_fetch(update: Update, context: BotContext) -> None:
         if item.kind == "photo":
             await context.bot.send_photo(chat.id, stored, caption=caption, parse_mode="HTML")
         else:
-            await context.bot.send_document(chat.id, stored, caption=caption, parse_mode="HTML",
-                                            filename=view.download_name(item))
+            await context.bot.send_document(
+                chat.id,
+                stored,
+                caption=caption,
+                parse_mode="HTML",
+                filename=view.download_name(item),
+            )
     elif item.kind == "photo":
-        await context.bot.send_photo(chat.id, found.telegram_file_id, caption=caption,
-                                     parse_mode="HTML")
+        await context.bot.send_photo(
+            chat.id, found.telegram_file_id, caption=caption, parse_mode="HTML"
+        )
     else:
-        await context.bot.send_document(chat.id, found.telegram_file_id, caption=caption,
-                                        parse_mode="HTML")
+        await context.bot.send_document(
+            chat.id, found.telegram_file_id, caption=caption, parse_mode="HTML"
+        )
 
 
 @registered
 async def evidence_add(update: Update, context: BotContext) -> None:
-    """"Add evidence": pick a dimension of the current edition."""
+    """ "Add evidence": pick a dimension of the current edition."""
     query = update.callback_query
     if query is None or context.member is None:
         return
@@ -174,22 +187,29 @@ async def evidence_indicator(update: Update, context: BotContext) -> None:
     if member.unit_id is None:
         await expired(update, context)
         return
-    await context.services.flows.put(member.user_id, FLOW, "file",
-                                     {"indicator_id": indicator.id})
+    await context.services.flows.put(member.user_id, FLOW, "file", {"indicator_id": indicator.id})
     await query.answer()
-    await query.edit_message_text(view.ask_for_file(context.translator, indicator),
-                                  parse_mode="HTML")
+    await query.edit_message_text(
+        view.ask_for_file(context.translator, indicator), parse_mode="HTML"
+    )
 
 
 def _incoming(message: Message) -> IncomingFile | None:
     if message.photo:
         largest = message.photo[-1]
-        return IncomingFile("photo", largest.file_id, largest.file_unique_id, None,
-                            largest.file_size)
+        return IncomingFile(
+            "photo", largest.file_id, largest.file_unique_id, None, largest.file_size
+        )
     document = message.document
     if document is not None:
-        return IncomingFile("document", document.file_id, document.file_unique_id,
-                            document.mime_type, document.file_size, document.file_name)
+        return IncomingFile(
+            "document",
+            document.file_id,
+            document.file_unique_id,
+            document.mime_type,
+            document.file_size,
+            document.file_name,
+        )
     return None
 
 
@@ -206,9 +226,12 @@ async def receive_file(update: Update, context: BotContext) -> None:
     _ = context.translator
     flow = context.flow
     if flow is None or flow.name != FLOW or "indicator_id" not in flow.data:
-        await message.reply_html(_.gettext(
-            "To keep this file as evidence, type /bukti, press “Add evidence” and pick the "
-            "indicator first; then send the file."))
+        await message.reply_html(
+            _.gettext(
+                "To keep this file as evidence, type /bukti, press “Add evidence” and pick the "
+                "indicator first; then send the file."
+            )
+        )
         return
 
     async def download() -> bytes:
@@ -223,15 +246,19 @@ async def receive_file(update: Update, context: BotContext) -> None:
 
     try:
         item = await context.services.evidence.attach(
-            member, indicator_id=str(flow.data["indicator_id"]), incoming=incoming,
-            download=download)
+            member,
+            indicator_id=str(flow.data["indicator_id"]),
+            incoming=incoming,
+            download=download,
+        )
     except InvalidInput as exc:
         await message.reply_html(view.refused_file(_, exc.reason))
         return
     except (NotFound, NotRegistered):
         await context.services.flows.clear(member.user_id)
-        await message.reply_html(_.gettext(
-            "That choice is no longer valid. Type /bukti to start again."))
+        await message.reply_html(
+            _.gettext("That choice is no longer valid. Type /bukti to start again.")
+        )
         return
     await context.services.flows.clear(member.user_id)
     indicator = context.services.evidence.indicator(str(flow.data["indicator_id"]))
@@ -244,23 +271,33 @@ async def text_during_flow(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    await message.reply_html(context.translator.gettext(
-        "I am waiting for a photo or document. Send the file, or type /batal to stop."))
+    await message.reply_html(
+        context.translator.gettext(
+            "I am waiting for a photo or document. Send the file, or type /batal to stop."
+        )
+    )
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """/bukti, its buttons (tag bk1.) and incoming photos/documents in private chats."""
     app.add_handler(CommandHandler([commands.EVIDENCE, "evidence"], evidence_command))
     app.add_handler(CallbackQueryHandler(evidence_list, pattern=cd.pattern_for(view.EvidenceList)))
-    app.add_handler(CallbackQueryHandler(evidence_units,
-                                         pattern=cd.pattern_for(view.EvidenceUnits)))
-    app.add_handler(CallbackQueryHandler(evidence_fetch,
-                                         pattern=cd.pattern_for(view.EvidenceFetch)))
+    app.add_handler(
+        CallbackQueryHandler(evidence_units, pattern=cd.pattern_for(view.EvidenceUnits))
+    )
+    app.add_handler(
+        CallbackQueryHandler(evidence_fetch, pattern=cd.pattern_for(view.EvidenceFetch))
+    )
     app.add_handler(CallbackQueryHandler(evidence_add, pattern=cd.pattern_for(view.EvidenceAdd)))
-    app.add_handler(CallbackQueryHandler(evidence_dimension,
-                                         pattern=cd.pattern_for(view.EvidenceDimension)))
-    app.add_handler(CallbackQueryHandler(evidence_indicator,
-                                         pattern=cd.pattern_for(view.EvidenceIndicator)))
-    app.add_handler(MessageHandler(
-        filters.ChatType.PRIVATE & (filters.PHOTO | filters.Document.ALL), receive_file))
+    app.add_handler(
+        CallbackQueryHandler(evidence_dimension, pattern=cd.pattern_for(view.EvidenceDimension))
+    )
+    app.add_handler(
+        CallbackQueryHandler(evidence_indicator, pattern=cd.pattern_for(view.EvidenceIndicator))
+    )
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & (filters.PHOTO | filters.Document.ALL), receive_file
+        )
+    )
     on_flow_text(app, FLOW, text_during_flow)

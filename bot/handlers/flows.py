@@ -14,7 +14,9 @@ TextStep = Callable[[Update, BotContext], Awaitable[None]]
 TEXT_FLOWS_KEY = "text_flows"
 
 
-def on_flow_text(app: Application[Any, Any, Any, Any, Any, Any], flow: str, step: TextStep) -> None:
+def on_flow_text(
+    app: Application[Any, Any, Any, Any, Any, Any], flow: str, step: TextStep
+) -> None:
     """Declare that typed text goes to `step` while a user is in `flow`."""
     app.bot_data.setdefault(TEXT_FLOWS_KEY, {})[flow] = step
 

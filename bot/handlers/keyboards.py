@@ -31,10 +31,16 @@ def unit_page(_: Translator, units: list[Unit], page: int, pages: int) -> Inline
 
 def confirm_unit(_: Translator, unit: Unit, revision: int) -> InlineKeyboardMarkup:
     """Yes / pick again."""
-    return InlineKeyboardMarkup([[
-        button("✅ " + _.gettext("Yes, that's right"), cd.RegisterConfirm(unit.id, revision)),
-        button("↩️ " + _.gettext("Pick again"), cd.RegisterBack(revision)),
-    ]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(
+                    "✅ " + _.gettext("Yes, that's right"), cd.RegisterConfirm(unit.id, revision)
+                ),
+                button("↩️ " + _.gettext("Pick again"), cd.RegisterBack(revision)),
+            ]
+        ]
+    )
 
 
 def change_unit(_: Translator) -> InlineKeyboardMarkup:
@@ -44,9 +50,16 @@ def change_unit(_: Translator) -> InlineKeyboardMarkup:
 
 def settings(_: Translator) -> InlineKeyboardMarkup:
     """Language and zone choices."""
-    return InlineKeyboardMarkup([
-        [button("🇮🇩 Bahasa Indonesia", cd.SettingsLanguage("id")),
-         button("🇬🇧 English", cd.SettingsLanguage("en"))],
-        [button("WIB", cd.SettingsZone("WIB")), button("WITA", cd.SettingsZone("WITA")),
-         button("WIT", cd.SettingsZone("WIT"))],
-    ])
+    return InlineKeyboardMarkup(
+        [
+            [
+                button("🇮🇩 Bahasa Indonesia", cd.SettingsLanguage("id")),
+                button("🇬🇧 English", cd.SettingsLanguage("en")),
+            ],
+            [
+                button("WIB", cd.SettingsZone("WIB")),
+                button("WITA", cd.SettingsZone("WITA")),
+                button("WIT", cd.SettingsZone("WIT")),
+            ],
+        ]
+    )

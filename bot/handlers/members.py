@@ -23,9 +23,12 @@ async def identify(update: Update, context: BotContext) -> None:
         return
     chat = update.effective_chat
     arrival = await context.services.members.arrive(
-        update_id=update.update_id, telegram_id=user.id,
+        update_id=update.update_id,
+        telegram_id=user.id,
         chat_id=chat.id if chat and chat.type == "private" else None,
-        display_name=user.full_name, language_code=user.language_code)
+        display_name=user.full_name,
+        language_code=user.language_code,
+    )
     if arrival.duplicate:
         log.info("dropping repeated update %s", update.update_id)
         raise ApplicationHandlerStop
@@ -63,7 +66,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 async def refuse(update: Update, context: BotContext) -> None:
     """Tell the user, politely, that their role does not allow this (the service audited it)."""
     text = context.translator.gettext(
-        "Sorry, this is only for coordinators or admins of the unit concerned.")
+        "Sorry, this is only for coordinators or admins of the unit concerned."
+    )
     if update.callback_query is not None:
         await update.callback_query.answer(text, show_alert=True)
     elif update.effective_message is not None:
@@ -74,5 +78,6 @@ async def expired(update: Update, context: BotContext, message: str | None = Non
     """Answer a stale, doubled or forged button press; every press gets an answer."""
     query = update.callback_query
     if query is not None:
-        await query.answer(message or context.translator.gettext("This button has expired."),
-                           show_alert=True)
+        await query.answer(
+            message or context.translator.gettext("This button has expired."), show_alert=True
+        )

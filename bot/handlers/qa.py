@@ -93,16 +93,20 @@ def _back(_: Translator, payload: object) -> list[InlineKeyboardButton]:
 
 
 def answer_keyboard(_: Translator, answer: Answer) -> InlineKeyboardMarkup | None:
-    """"Selengkapnya" and related topics under an answer; candidates under a "did you mean"."""
+    """ "Selengkapnya" and related topics under an answer; candidates under a "did you mean"."""
     rows: list[list[InlineKeyboardButton]] = []
     if answer.kind is DecisionKind.CLARIFY:
-        rows = [[button(qa_render.shorten(t.title, qa_render.LABEL_LIMIT), TopicShow(t.id))]
-                for t in answer.candidates]
+        rows = [
+            [button(qa_render.shorten(t.title, qa_render.LABEL_LIMIT), TopicShow(t.id))]
+            for t in answer.candidates
+        ]
     elif answer.topic is not None:
         if answer.topic.detail:
             rows.append([button("📖 " + _.gettext("More detail"), TopicDetail(answer.topic.id))])
-        rows += [[button("↪ " + qa_render.shorten(t.title, qa_render.LABEL_LIMIT),
-                         TopicShow(t.id))] for t in answer.related]
+        rows += [
+            [button("↪ " + qa_render.shorten(t.title, qa_render.LABEL_LIMIT), TopicShow(t.id))]
+            for t in answer.related
+        ]
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -114,15 +118,20 @@ async def _send_answer(message: Message, _: Translator, answer: Answer, question
     markup = answer_keyboard(_, answer)
     for i, chunk in enumerate(chunks):
         last = i == len(chunks) - 1
-        await message.reply_html(chunk, reply_markup=markup if last else None,
-                                 disable_web_page_preview=True)
+        await message.reply_html(
+            chunk, reply_markup=markup if last else None, disable_web_page_preview=True
+        )
 
 
 async def _stale(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is not None:
-        await query.answer(context.translator.gettext(
-            "This button has expired. Type /bantuan to see what I can do."), show_alert=True)
+        await query.answer(
+            context.translator.gettext(
+                "This button has expired. Type /bantuan to see what I can do."
+            ),
+            show_alert=True,
+        )
 
 
 @registered
@@ -152,7 +161,7 @@ async def topic_button(update: Update, context: BotContext) -> None:
 
 @registered
 async def detail_button(update: Update, context: BotContext) -> None:
-    """"Selengkapnya": send the topic's longer explanation."""
+    """ "Selengkapnya": send the topic's longer explanation."""
     query = update.callback_query
     if query is None:
         return
@@ -180,26 +189,34 @@ def _view(context: BotContext, payload: Browse) -> tuple[str, InlineKeyboardMark
     if methodology is None:
         return None
     if isinstance(payload, IndicatorEdition):
-        rows = [[button(qa_render.dimension_label(_, d), IndicatorDimension(methodology.id, i))]
-                for i, d in enumerate(methodology.all_dimensions)]
+        rows = [
+            [button(qa_render.dimension_label(_, d), IndicatorDimension(methodology.id, i))]
+            for i, d in enumerate(methodology.all_dimensions)
+        ]
         rows.append(_back(_, IndicatorRoot()))
         return qa_render.edition_text(_, methodology), InlineKeyboardMarkup(rows)
     dimension = _at(methodology.all_dimensions, payload.dim)
     if dimension is None:
         return None
     if isinstance(payload, IndicatorDimension):
-        rows = [[button(qa_render.shorten(ind.name, qa_render.LABEL_LIMIT),
-                        IndicatorShow(methodology.id, payload.dim, i))]
-                for i, ind in enumerate(dimension.indicators)]
+        rows = [
+            [
+                button(
+                    qa_render.shorten(ind.name, qa_render.LABEL_LIMIT),
+                    IndicatorShow(methodology.id, payload.dim, i),
+                )
+            ]
+            for i, ind in enumerate(dimension.indicators)
+        ]
         rows.append(_back(_, IndicatorEdition(methodology.id)))
-        return (qa_render.dimension_text(_, methodology, dimension),
-                InlineKeyboardMarkup(rows))
+        return (qa_render.dimension_text(_, methodology, dimension), InlineKeyboardMarkup(rows))
     indicator = _at(dimension.indicators, payload.ind)
     if indicator is None:
         return None
     if isinstance(payload, IndicatorShow):
-        return _indicator_view(context, methodology, payload.dim, payload.ind, dimension,
-                               indicator)
+        return _indicator_view(
+            context, methodology, payload.dim, payload.ind, dimension, indicator
+        )
     answer = qa.topic(indicator.topic)
     if answer is None or answer.topic is None:
         return None
@@ -211,7 +228,11 @@ def _view(context: BotContext, payload: Browse) -> tuple[str, InlineKeyboardMark
 
 
 def _indicator_view(
-    context: BotContext, methodology: Methodology, dim: int, ind: int, dimension: Dimension,
+    context: BotContext,
+    methodology: Methodology,
+    dim: int,
+    ind: int,
+    dimension: Dimension,
     indicator: Indicator,
 ) -> tuple[str, InlineKeyboardMarkup]:
     _ = context.translator
@@ -258,8 +279,12 @@ async def indicators_button(update: Update, context: BotContext) -> None:
         await _stale(update, context)
         return
     await query.answer()
-    await query.edit_message_text(_fit(view[0]), parse_mode=ParseMode.HTML,
-                                  reply_markup=view[1], disable_web_page_preview=True)
+    await query.edit_message_text(
+        _fit(view[0]),
+        parse_mode=ParseMode.HTML,
+        reply_markup=view[1],
+        disable_web_page_preview=True,
+    )
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -268,5 +293,11 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler(commands.INDICATORS, indicators))
     app.add_handler(CallbackQueryHandler(topic_button, pattern=cd.pattern_for(TopicShow)))
     app.add_handler(CallbackQueryHandler(detail_button, pattern=cd.pattern_for(TopicDetail)))
-    app.add_handler(CallbackQueryHandler(indicators_button, pattern=cd.pattern_for(
-        IndicatorRoot, IndicatorEdition, IndicatorDimension, IndicatorShow, IndicatorTopic)))
+    app.add_handler(
+        CallbackQueryHandler(
+            indicators_button,
+            pattern=cd.pattern_for(
+                IndicatorRoot, IndicatorEdition, IndicatorDimension, IndicatorShow, IndicatorTopic
+            ),
+        )
+    )

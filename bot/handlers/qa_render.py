@@ -32,11 +32,15 @@ def plain(html: str) -> str:
 def certainty_note(_: Translator, certainty: str) -> str | None:
     """A plain warning for content that is not certain; None when it is."""
     if certainty == "sebagian":
-        return _.gettext("Note: this is based on a single source so far. If it matters, check "
-                         "with your Bagian Organisasi.")
+        return _.gettext(
+            "Note: this is based on a single source so far. If it matters, check "
+            "with your Bagian Organisasi."
+        )
     if certainty == "belum-pasti":
-        return _.gettext("Note: this is not confirmed by an official source yet. Please confirm "
-                         "it with the Ombudsman RI representative office (Perwakilan Ombudsman).")
+        return _.gettext(
+            "Note: this is not confirmed by an official source yet. Please confirm "
+            "it with the Ombudsman RI representative office (Perwakilan Ombudsman)."
+        )
     return None
 
 
@@ -44,8 +48,11 @@ def topic_text(_: Translator, topic: Topic) -> str:
     """Title, short answer, source line and, if needed, a certainty note."""
     parts = [f"<b>{escape(topic.title)}</b>", escape(topic.short)]
     if topic.sources:
-        parts.append("<i>" + escape(_.gettext("Source: {sources}").format(
-            sources="; ".join(topic.sources))) + "</i>")
+        parts.append(
+            "<i>"
+            + escape(_.gettext("Source: {sources}").format(sources="; ".join(topic.sources)))
+            + "</i>"
+        )
     note = certainty_note(_, topic.certainty)
     if note:
         parts.append("⚠️ " + escape(note))
@@ -70,8 +77,10 @@ def answer_chunks(_: Translator, answer: Answer, question: str) -> list[str]:
 def decline_text(_: Translator, answer: Answer, question: str) -> str:
     """Say honestly that we have no reliable answer, and where to ask instead."""
     if not answer.query:
-        return _.gettext("Hello! Please type your question about the assessment in words, "
-                         "for example: <i>maklumat hrs ada apa aja?</i>")
+        return _.gettext(
+            "Hello! Please type your question about the assessment in words, "
+            "for example: <i>maklumat hrs ada apa aja?</i>"
+        )
     quote = escape(shorten(question, QUOTE_LIMIT))
     return _.gettext(
         "Sorry, I don't have a reliable answer to “{question}” yet. I only answer questions "
@@ -88,8 +97,11 @@ def plain_answer(_: Translator, answer: Answer, question: str) -> str:
     if answer.kind is DecisionKind.CLARIFY:
         lines += [f"- {topic.title} ({topic.id})" for topic in answer.candidates]
     elif answer.related:
-        lines.append(_.gettext("Related: {titles}").format(
-            titles="; ".join(t.title for t in answer.related)))
+        lines.append(
+            _.gettext("Related: {titles}").format(
+                titles="; ".join(t.title for t in answer.related)
+            )
+        )
     return "\n".join(lines)
 
 
@@ -123,9 +135,14 @@ def dimension_text(_: Translator, methodology: Methodology, dimension: Dimension
     lines.append("")
     for variable in dimension.variables:
         count = len(variable.indicators)
-        lines.append("• " + escape(_.ngettext("{variable}: {count} indicator",
-                                              "{variable}: {count} indicators", count)
-                                   .format(variable=variable.name, count=count)))
+        lines.append(
+            "• "
+            + escape(
+                _.ngettext(
+                    "{variable}: {count} indicator", "{variable}: {count} indicators", count
+                ).format(variable=variable.name, count=count)
+            )
+        )
     lines += ["", _.gettext("Pick an indicator:")]
     return "\n".join(lines)
 
@@ -135,15 +152,21 @@ def indicator_text(_: Translator, dimension: Dimension, indicator: Indicator) ->
     lines = [
         f"<b>{escape(indicator.name)}</b>",
         escape(_.gettext("Dimension: {dimension}").format(dimension=dimension.name)),
-        escape(_.gettext("Weight: {weight} % of the dimension").format(
-            weight=_.number(indicator.weight))),
+        escape(
+            _.gettext("Weight: {weight} % of the dimension").format(
+                weight=_.number(indicator.weight)
+            )
+        ),
         "",
         "<b>" + escape(_.gettext("Self-check question")) + "</b>",
         escape(indicator.question),
     ]
     if indicator.evidence:
-        lines += ["", "<b>" + escape(_.gettext("Evidence (bukti dukung)")) + "</b>",
-                  escape(indicator.evidence)]
+        lines += [
+            "",
+            "<b>" + escape(_.gettext("Evidence (bukti dukung)")) + "</b>",
+            escape(indicator.evidence),
+        ]
     if indicator.note:
         lines += ["", "<i>" + escape(indicator.note) + "</i>"]
     if indicator.certainty is not Certainty.PASTI:

@@ -43,7 +43,7 @@ class QuizAnswer:
 @cd.callback("kz1.n")
 @dataclasses.dataclass(frozen=True, slots=True)
 class QuizNext:
-    """"Lanjut" after the explanation of the question at `position`."""
+    """ "Lanjut" after the explanation of the question at `position`."""
 
     attempt_id: int
     position: int
@@ -54,9 +54,14 @@ def _drills(_: Translator) -> InlineKeyboardMarkup:
 
 
 def _options(step: QuizStep) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[button(key.upper(), QuizAnswer(step.attempt_id, step.position,
-                                                                 key))
-                                  for key, _label in step.question.options]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(key.upper(), QuizAnswer(step.attempt_id, step.position, key))
+                for key, _label in step.question.options
+            ]
+        ]
+    )
 
 
 def _after(context: BotContext, feedback: QuizFeedback) -> InlineKeyboardMarkup:
@@ -66,8 +71,14 @@ def _after(context: BotContext, feedback: QuizFeedback) -> InlineKeyboardMarkup:
     if topic is not None:
         rows.append([topic_button(topic.title, topic.id)])
     if feedback.summary is None:
-        rows.append([button(_.pgettext("quiz", "Next") + " ›",
-                            QuizNext(feedback.attempt_id, feedback.position))])
+        rows.append(
+            [
+                button(
+                    _.pgettext("quiz", "Next") + " ›",
+                    QuizNext(feedback.attempt_id, feedback.position),
+                )
+            ]
+        )
     return InlineKeyboardMarkup(rows)
 
 
@@ -95,8 +106,11 @@ async def pick_drill(update: Update, context: BotContext) -> None:
         await _expired(update, context)
         return
     await query.answer()
-    await query.edit_message_text(render.quiz_question(context.translator, step),
-                                  parse_mode="HTML", reply_markup=_options(step))
+    await query.edit_message_text(
+        render.quiz_question(context.translator, step),
+        parse_mode="HTML",
+        reply_markup=_options(step),
+    )
 
 
 @registered
@@ -110,24 +124,29 @@ async def answer(update: Update, context: BotContext) -> None:
     _ = context.translator
     try:
         feedback = await context.services.quizzes.answer(
-            member, attempt_id=payload.attempt_id, position=payload.position,
-            choice=payload.choice)
+            member, attempt_id=payload.attempt_id, position=payload.position, choice=payload.choice
+        )
     except EXPIRED:
         await _expired(update, context)
         return
     await query.answer(_.gettext("Correct!") if feedback.correct else _.gettext("Not quite."))
-    await query.edit_message_text(render.quiz_feedback(_, feedback), parse_mode="HTML",
-                                  reply_markup=_after(context, feedback))
+    await query.edit_message_text(
+        render.quiz_feedback(_, feedback),
+        parse_mode="HTML",
+        reply_markup=_after(context, feedback),
+    )
     if feedback.summary is not None and update.effective_chat is not None:
         titles = {t.id: t.title for t in context.services.content.topics}
-        await context.bot.send_message(update.effective_chat.id,
-                                       render.quiz_summary(_, feedback.summary, titles),
-                                       parse_mode="HTML")
+        await context.bot.send_message(
+            update.effective_chat.id,
+            render.quiz_summary(_, feedback.summary, titles),
+            parse_mode="HTML",
+        )
 
 
 @registered
 async def next_question(update: Update, context: BotContext) -> None:
-    """"Lanjut": the next question, as a new message so the explanation stays readable.
+    """ "Lanjut": the next question, as a new message so the explanation stays readable.
 
     The old "Lanjut" button stays under the explanation; pressing it again is answered as
     expired by the service's position check.
@@ -139,22 +158,28 @@ async def next_question(update: Update, context: BotContext) -> None:
         return
     try:
         step = await context.services.quizzes.next_question(
-            member, attempt_id=payload.attempt_id, position=payload.position)
+            member, attempt_id=payload.attempt_id, position=payload.position
+        )
     except EXPIRED:
         await _expired(update, context)
         return
     await query.answer()
     if update.effective_chat is not None:
-        await context.bot.send_message(update.effective_chat.id,
-                                       render.quiz_question(context.translator, step),
-                                       parse_mode="HTML", reply_markup=_options(step))
+        await context.bot.send_message(
+            update.effective_chat.id,
+            render.quiz_question(context.translator, step),
+            parse_mode="HTML",
+            reply_markup=_options(step),
+        )
 
 
 async def _expired(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is not None:
-        await query.answer(context.translator.gettext(
-            "This button has expired. Type /kuis to start a new quiz."), show_alert=True)
+        await query.answer(
+            context.translator.gettext("This button has expired. Type /kuis to start a new quiz."),
+            show_alert=True,
+        )
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

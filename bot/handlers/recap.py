@@ -37,8 +37,11 @@ async def recap(update: Update, context: BotContext) -> None:
     await context.bot.send_photo(chat.id, png, caption=estimate_label(_))
     workbook = await asyncio.to_thread(_workbook, result)
     await context.bot.send_document(
-        chat.id, InputFile(workbook, filename=render.file_name(result)),
-        caption=render.file_caption(_, result), parse_mode="HTML")
+        chat.id,
+        InputFile(workbook, filename=render.file_name(result)),
+        caption=render.file_caption(_, result),
+        parse_mode="HTML",
+    )
 
 
 def _chart(_: Translator, result: Recap) -> bytes:
@@ -47,9 +50,13 @@ def _chart(_: Translator, result: Recap) -> bytes:
 
     scored = [u for u in result.units if u.score is not None]
     return recap_export.score_chart(
-        [u.name for u in scored], [float(u.score or 0) for u in scored], result.categories,
-        title=render.chart_title(_, result), note=estimate_label(_),
-        empty=render.chart_empty(_))
+        [u.name for u in scored],
+        [float(u.score or 0) for u in scored],
+        result.categories,
+        title=render.chart_title(_, result),
+        note=estimate_label(_),
+        empty=render.chart_empty(_),
+    )
 
 
 def _workbook(result: Recap) -> bytes:

@@ -22,43 +22,73 @@ def unit_block(_: Translator, unit: UnitRecap, zone: str) -> str:
         score = _.gettext("no self-check yet")
     else:
         score = _.gettext("{score} {category} · {coverage}% filled · {date}").format(
-            score=_.number(unit.score), category=unit.category_code or "-",
+            score=_.number(unit.score),
+            category=unit.category_code or "-",
             coverage=_.number(unit.coverage or 0, 0),
-            date=_.datetime(unit.last_answer_at, zone, pattern="d/M") if unit.last_answer_at
-            else "-")
+            date=_.datetime(unit.last_answer_at, zone, pattern="d/M")
+            if unit.last_answer_at
+            else "-",
+        )
     deadlines = _.gettext("deadlines {done}/{total}").format(
-        done=unit.deadlines_done, total=unit.deadlines_total)
+        done=unit.deadlines_done, total=unit.deadlines_total
+    )
     if unit.deadlines_late:
         deadlines += " " + _.ngettext("({n} late)", "({n} late)", unit.deadlines_late).format(
-            n=unit.deadlines_late)
+            n=unit.deadlines_late
+        )
     quiz = _.gettext("quiz {mastery}").format(
-        mastery=f"{_.number(unit.mastery, 0)}%" if unit.mastery is not None else "-")
+        mastery=f"{_.number(unit.mastery, 0)}%" if unit.mastery is not None else "-"
+    )
     members = _.ngettext("{n} member", "{n} members", unit.active_members).format(
-        n=unit.active_members)
-    return (f"{_cut(unit.name, NAME_WIDTH)}\n  {score}\n  {deadlines} · {quiz} · {members}")
+        n=unit.active_members
+    )
+    return f"{_cut(unit.name, NAME_WIDTH)}\n  {score}\n  {deadlines} · {quiz} · {members}"
 
 
 def recap_text(_: Translator, recap: Recap) -> str:
     """The /rekap message (HTML); every name is escaped."""
-    lines = [_.gettext("<b>Readiness recap</b> — edition {edition}").format(
-        edition=escape(recap.edition))]
+    lines = [
+        _.gettext("<b>Readiness recap</b> — edition {edition}").format(
+            edition=escape(recap.edition)
+        )
+    ]
     blocks = "\n".join(unit_block(_, unit, recap.timezone) for unit in recap.units)
     lines.append(f"<pre>{escape(blocks)}</pre>")
     if recap.government_score is not None:
-        lines.append(_.gettext("Predicted score of {government}: <b>{score}</b> ({category}), "
-                               "the mean over units that finished a self-check.").format(
-            government=escape(recap.government_name), score=_.number(recap.government_score),
-            category=escape(recap.government_category or "-")))
+        lines.append(
+            _.gettext(
+                "Predicted score of {government}: <b>{score}</b> ({category}), "
+                "the mean over units that finished a self-check."
+            ).format(
+                government=escape(recap.government_name),
+                score=_.number(recap.government_score),
+                category=escape(recap.government_category or "-"),
+            )
+        )
     else:
-        lines.append(_.gettext("No unit has finished a self-check yet, so there is no predicted "
-                               "score for the government."))
+        lines.append(
+            _.gettext(
+                "No unit has finished a self-check yet, so there is no predicted "
+                "score for the government."
+            )
+        )
     if recap.weakest:
-        lines.append(_.gettext("<b>Weakest indicators</b> (mean of the latest answers, "
-                               "percent of the best answer):"))
+        lines.append(
+            _.gettext(
+                "<b>Weakest indicators</b> (mean of the latest answers, "
+                "percent of the best answer):"
+            )
+        )
         for number, weak in enumerate(recap.weakest, start=1):
-            lines.append(_.ngettext("{n}. {name} — {mean}% ({units} unit)",
-                                    "{n}. {name} — {mean}% ({units} units)", weak.units).format(
-                n=number, name=escape(weak.name), mean=_.number(weak.mean, 0), units=weak.units))
+            lines.append(
+                _.ngettext(
+                    "{n}. {name} — {mean}% ({units} unit)",
+                    "{n}. {name} — {mean}% ({units} units)",
+                    weak.units,
+                ).format(
+                    n=number, name=escape(weak.name), mean=_.number(weak.mean, 0), units=weak.units
+                )
+            )
     lines.append(f"<i>{escape(estimate_label(_))}</i>")
     return "\n\n".join(lines[:3]) + "\n\n" + "\n".join(lines[3:])
 
@@ -75,9 +105,11 @@ def chart_empty(_: Translator) -> str:
 
 def file_caption(_: Translator, recap: Recap) -> str:
     """Caption of the .xlsx document."""
-    return _.ngettext("Recap of {n} unit (Excel). Dates in {zone}.",
-                      "Recap of {n} units (Excel). Dates in {zone}.", len(recap.units)).format(
-        n=len(recap.units), zone=escape(recap.timezone))
+    return _.ngettext(
+        "Recap of {n} unit (Excel). Dates in {zone}.",
+        "Recap of {n} units (Excel). Dates in {zone}.",
+        len(recap.units),
+    ).format(n=len(recap.units), zone=escape(recap.timezone))
 
 
 def file_name(recap: Recap) -> str:

@@ -51,7 +51,7 @@ def _payload(update: Update, kind: type[Any]) -> Any:
 
 @registered
 async def done(update: Update, context: BotContext) -> None:
-    """"✅ Sudah siap": record the unit's evidence as ready."""
+    """ "✅ Sudah siap": record the unit's evidence as ready."""
     query, payload, member = update.callback_query, _payload(update, ReminderDone), context.member
     if query is None or payload is None or member is None:
         return
@@ -63,14 +63,21 @@ async def done(update: Update, context: BotContext) -> None:
         return
     await query.answer(_.gettext("Thank you!"))
     if update.effective_message is not None:
-        await update.effective_message.reply_html(render.done_note(
-            _, result.deadline.title, result.done_by, result.done_at, member.timezone,
-            result.already))
+        await update.effective_message.reply_html(
+            render.done_note(
+                _,
+                result.deadline.title,
+                result.done_by,
+                result.done_at,
+                member.timezone,
+                result.already,
+            )
+        )
 
 
 @registered
 async def snooze(update: Update, context: BotContext) -> None:
-    """"⏰ Ingatkan besok"."""
+    """ "⏰ Ingatkan besok"."""
     query, payload = update.callback_query, _payload(update, ReminderSnooze)
     member = context.member
     if query is None or payload is None or member is None:
@@ -86,7 +93,7 @@ async def snooze(update: Update, context: BotContext) -> None:
 
 @registered
 async def guide(update: Update, context: BotContext) -> None:
-    """"📘 Panduan": the linked topic's title, short answer and source."""
+    """ "📘 Panduan": the linked topic's title, short answer and source."""
     query, payload, member = update.callback_query, _payload(update, ReminderGuide), context.member
     if query is None or payload is None or member is None:
         return
@@ -97,8 +104,9 @@ async def guide(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     if update.effective_message is not None:
-        await update.effective_message.reply_html(render.guide_text(
-            context.translator, result.deadline.title, result.topic))
+        await update.effective_message.reply_html(
+            render.guide_text(context.translator, result.deadline.title, result.topic)
+        )
 
 
 # --- /tenggat ---------------------------------------------------------------------------------
@@ -113,13 +121,15 @@ async def list_deadlines(update: Update, context: BotContext) -> None:
     _ = context.translator
     statuses = await context.services.reminders.upcoming(member)
     staff = member.role is not Role.MEMBER
-    await message.reply_html(render.deadline_list(_, statuses, member.timezone, staff=staff),
-                             reply_markup=render.deadline_list_keyboard(_, statuses))
+    await message.reply_html(
+        render.deadline_list(_, statuses, member.timezone, staff=staff),
+        reply_markup=render.deadline_list_keyboard(_, statuses),
+    )
 
 
 @registered
 async def edit(update: Update, context: BotContext) -> None:
-    """"✏️ Ubah tanggal": ask for the new date (typed)."""
+    """ "✏️ Ubah tanggal": ask for the new date (typed)."""
     query, payload, member = update.callback_query, _payload(update, DeadlineEdit), context.member
     if query is None or payload is None or member is None:
         return
@@ -133,7 +143,8 @@ async def edit(update: Update, context: BotContext) -> None:
     await query.answer()
     if update.effective_message is not None:
         await update.effective_message.reply_html(
-            f"<b>{escape(info.title)}</b>\n" + render.date_help(_, EXAMPLES))
+            f"<b>{escape(info.title)}</b>\n" + render.date_help(_, EXAMPLES)
+        )
 
 
 async def edit_due_text(update: Update, context: BotContext) -> None:
@@ -147,8 +158,9 @@ async def edit_due_text(update: Update, context: BotContext) -> None:
         await message.reply_html(render.date_error(_, due, EXAMPLES))
         return
     try:
-        info = await context.services.reminders.edit_due(member, int(flow.data["deadline_id"]),
-                                                         due)
+        info = await context.services.reminders.edit_due(
+            member, int(flow.data["deadline_id"]), due
+        )
     except NotAllowed:
         await context.services.flows.clear(member.user_id)
         await refuse(update, context)
@@ -163,7 +175,7 @@ async def edit_due_text(update: Update, context: BotContext) -> None:
 
 @registered
 async def archive(update: Update, context: BotContext) -> None:
-    """"🗄 Arsipkan": ask to confirm."""
+    """ "🗄 Arsipkan": ask to confirm."""
     query, payload = update.callback_query, _payload(update, DeadlineArchive)
     if query is None or payload is None or context.member is None:
         return
@@ -172,7 +184,8 @@ async def archive(update: Update, context: BotContext) -> None:
     if update.effective_message is not None:
         await update.effective_message.reply_html(
             _.gettext("Archive this deadline? Nobody will be reminded about it any more."),
-            reply_markup=render.archive_confirm_keyboard(_, payload.deadline_id))
+            reply_markup=render.archive_confirm_keyboard(_, payload.deadline_id),
+        )
 
 
 @registered
@@ -192,8 +205,9 @@ async def archive_confirm(update: Update, context: BotContext) -> None:
         await expired(update, context)
         return
     await query.answer(_.gettext("Archived."))
-    await query.edit_message_text(_.gettext("Archived: <b>{title}</b>.").format(
-        title=escape(info.title)), parse_mode="HTML")
+    await query.edit_message_text(
+        _.gettext("Archived: <b>{title}</b>.").format(title=escape(info.title)), parse_mode="HTML"
+    )
 
 
 # --- /tenggat_baru ---------------------------------------------------------------------------
@@ -224,10 +238,13 @@ async def new_text(update: Update, context: BotContext) -> None:
         title = " ".join(message.text.split())[:MAX_TITLE]
         options = await context.services.reminders.creation_options(member)
         if options.topics:
-            flow = await context.services.flows.put(member.user_id, NEW_FLOW, "topic",
-                                                    {"title": title})
-            await message.reply_html(render.ask_topic(_), reply_markup=render.topic_keyboard(
-                _, list(options.topics), flow.revision))
+            flow = await context.services.flows.put(
+                member.user_id, NEW_FLOW, "topic", {"title": title}
+            )
+            await message.reply_html(
+                render.ask_topic(_),
+                reply_markup=render.topic_keyboard(_, list(options.topics), flow.revision),
+            )
         else:
             await _ask_scope(update, context, {"title": title, "topic": None})
     elif flow.step == "due":
@@ -237,8 +254,9 @@ async def new_text(update: Update, context: BotContext) -> None:
             return
         data = {**flow.data, "due": due.isoformat()}
         flow = await context.services.flows.put(member.user_id, NEW_FLOW, "confirm", data)
-        await message.reply_html(_confirm_text(context, flow),
-                                 reply_markup=render.confirm_keyboard(_, flow.revision))
+        await message.reply_html(
+            _confirm_text(context, flow), reply_markup=render.confirm_keyboard(_, flow.revision)
+        )
     else:
         await message.reply_html(_.gettext("Please use the buttons above, or /batal to stop."))
 
@@ -257,9 +275,13 @@ def _confirm_text(context: BotContext, flow: Flow) -> str:
     member = context.member
     assert member is not None
     return render.confirm_new(
-        context.translator, title=flow.data["title"], topic=flow.data.get("topic_title"),
-        scope=flow.data["scope_label"], due=datetime.fromisoformat(flow.data["due"]),
-        zone=member.timezone)
+        context.translator,
+        title=flow.data["title"],
+        topic=flow.data.get("topic_title"),
+        scope=flow.data["scope_label"],
+        due=datetime.fromisoformat(flow.data["due"]),
+        zone=member.timezone,
+    )
 
 
 async def _ask_scope(update: Update, context: BotContext, data: dict[str, Any]) -> None:
@@ -268,13 +290,17 @@ async def _ask_scope(update: Update, context: BotContext, data: dict[str, Any]) 
     _ = context.translator
     options = await context.services.reminders.creation_options(member)
     if options.own_unit is not None:  # coordinators: only their own unit, no question
-        data = {**data, "scope": {"unit_ids": [options.own_unit.id]},
-                "scope_label": options.own_unit.name}
+        data = {
+            **data,
+            "scope": {"unit_ids": [options.own_unit.id]},
+            "scope_label": options.own_unit.name,
+        }
         await _ask_due(update, context, data)
         return
     flow = await context.services.flows.put(member.user_id, NEW_FLOW, "scope", data)
-    await _reply(update, render.ask_scope(_),
-                 render.scope_keyboard(_, list(options.types), flow.revision))
+    await _reply(
+        update, render.ask_scope(_), render.scope_keyboard(_, list(options.types), flow.revision)
+    )
 
 
 async def _ask_due(update: Update, context: BotContext, data: dict[str, Any]) -> None:
@@ -286,8 +312,7 @@ async def _ask_due(update: Update, context: BotContext, data: dict[str, Any]) ->
 
 async def _reply(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
     if update.callback_query is not None and update.callback_query.message is not None:
-        await update.callback_query.edit_message_text(text, parse_mode="HTML",
-                                                      reply_markup=markup)
+        await update.callback_query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
     elif update.effective_message is not None:
         await update.effective_message.reply_html(text, reply_markup=markup)
 
@@ -312,8 +337,15 @@ async def new_topic(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     topic = options.topics[payload.index] if payload.index >= 0 else None
-    await _ask_scope(update, context, {**flow.data, "topic": topic.id if topic else None,
-                                       "topic_title": topic.title if topic else None})
+    await _ask_scope(
+        update,
+        context,
+        {
+            **flow.data,
+            "topic": topic.id if topic else None,
+            "topic_title": topic.title if topic else None,
+        },
+    )
 
 
 @registered
@@ -330,18 +362,31 @@ async def new_scope(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     if payload.kind == "all":
-        await _ask_due(update, context, {**flow.data, "scope": {"all": True},
-                                         "scope_label": _.gettext("All units")})
+        await _ask_due(
+            update,
+            context,
+            {**flow.data, "scope": {"all": True}, "scope_label": _.gettext("All units")},
+        )
     elif payload.kind.startswith("t-") and payload.kind[2:] in options.types:
         kind = payload.kind[2:]
-        await _ask_due(update, context, {**flow.data, "scope": {"types": [kind]},
-                                         "scope_label": _.gettext("All of type {type}")
-                                         .format(type=kind)})
+        await _ask_due(
+            update,
+            context,
+            {
+                **flow.data,
+                "scope": {"types": [kind]},
+                "scope_label": _.gettext("All of type {type}").format(type=kind),
+            },
+        )
     elif payload.kind == "pick":
-        flow = await context.services.flows.put(member.user_id, NEW_FLOW, "units",
-                                                {**flow.data, "chosen": []})
-        await _reply(update, render.ask_units(_, 0),
-                     render.units_keyboard(_, list(options.units), set(), flow.revision))
+        flow = await context.services.flows.put(
+            member.user_id, NEW_FLOW, "units", {**flow.data, "chosen": []}
+        )
+        await _reply(
+            update,
+            render.ask_units(_, 0),
+            render.units_keyboard(_, list(options.units), set(), flow.revision),
+        )
     else:
         await expired(update, context)
 
@@ -358,12 +403,16 @@ async def new_unit(update: Update, context: BotContext) -> None:
         await expired(update, context)
         return
     chosen = set(flow.data.get("chosen", [])) ^ {payload.unit_id}
-    flow = await context.services.flows.put(member.user_id, NEW_FLOW, "units",
-                                            {**flow.data, "chosen": sorted(chosen)})
+    flow = await context.services.flows.put(
+        member.user_id, NEW_FLOW, "units", {**flow.data, "chosen": sorted(chosen)}
+    )
     await query.answer()
     _ = context.translator
-    await _reply(update, render.ask_units(_, len(chosen)),
-                 render.units_keyboard(_, list(options.units), chosen, flow.revision))
+    await _reply(
+        update,
+        render.ask_units(_, len(chosen)),
+        render.units_keyboard(_, list(options.units), chosen, flow.revision),
+    )
 
 
 @registered
@@ -384,8 +433,9 @@ async def new_units_done(update: Update, context: BotContext) -> None:
     await query.answer()
     options = await context.services.reminders.creation_options(member)
     names = ", ".join(u.name for u in options.units if u.id in chosen)
-    await _ask_due(update, context, {**flow.data, "scope": {"unit_ids": chosen},
-                                     "scope_label": names})
+    await _ask_due(
+        update, context, {**flow.data, "scope": {"unit_ids": chosen}, "scope_label": names}
+    )
 
 
 @registered
@@ -400,9 +450,12 @@ async def new_confirm(update: Update, context: BotContext) -> None:
         await expired(update, context)
         return
     data = flow.data
-    draft = DeadlineDraft(title=data["title"], due_at=datetime.fromisoformat(data["due"]),
-                          scope=data["scope"],
-                          topics=(data["topic"],) if data.get("topic") else ())
+    draft = DeadlineDraft(
+        title=data["title"],
+        due_at=datetime.fromisoformat(data["due"]),
+        scope=data["scope"],
+        topics=(data["topic"],) if data.get("topic") else (),
+    )
     try:
         info = await context.services.reminders.create_deadline(member, draft)
     except NotAllowed:
@@ -434,12 +487,20 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """/tenggat, /tenggat_baru, reminder buttons; typed text of both flows."""
     app.add_handler(CommandHandler(commands.DEADLINES, list_deadlines))
     app.add_handler(CommandHandler(commands.NEW_DEADLINE, new))
-    for handler, kind in ((done, ReminderDone), (snooze, ReminderSnooze), (guide, ReminderGuide),
-                          (edit, DeadlineEdit), (archive, DeadlineArchive),
-                          (archive_confirm, DeadlineArchiveConfirm), (new_topic, NewTopic),
-                          (new_scope, NewScope), (new_unit, NewUnit),
-                          (new_units_done, NewUnitsDone), (new_confirm, NewConfirm),
-                          (new_cancel, NewCancel)):
+    for handler, kind in (
+        (done, ReminderDone),
+        (snooze, ReminderSnooze),
+        (guide, ReminderGuide),
+        (edit, DeadlineEdit),
+        (archive, DeadlineArchive),
+        (archive_confirm, DeadlineArchiveConfirm),
+        (new_topic, NewTopic),
+        (new_scope, NewScope),
+        (new_unit, NewUnit),
+        (new_units_done, NewUnitsDone),
+        (new_confirm, NewConfirm),
+        (new_cancel, NewCancel),
+    ):
         app.add_handler(CallbackQueryHandler(handler, pattern=cd.pattern_for(kind)))
     on_flow_text(app, NEW_FLOW, new_text)
     on_flow_text(app, EDIT_FLOW, edit_due_text)

@@ -10,7 +10,7 @@ from bot.handlers.callback_data import callback
 @callback("rm1.d")
 @dataclass(frozen=True, slots=True)
 class ReminderDone:
-    """"Sudah siap": the member's unit has the evidence for this deadline."""
+    """ "Sudah siap": the member's unit has the evidence for this deadline."""
 
     deadline_id: int
 
@@ -18,7 +18,7 @@ class ReminderDone:
 @callback("rm1.z")
 @dataclass(frozen=True, slots=True)
 class ReminderSnooze:
-    """"Ingatkan besok" for the deadlines of one reminder message (outbox row)."""
+    """ "Ingatkan besok" for the deadlines of one reminder message (outbox row)."""
 
     outbox_id: int
 
@@ -26,7 +26,7 @@ class ReminderSnooze:
 @callback("rm1.g")
 @dataclass(frozen=True, slots=True)
 class ReminderGuide:
-    """"Panduan": the Q&A topic linked to the deadline."""
+    """ "Panduan": the Q&A topic linked to the deadline."""
 
     deadline_id: int
 

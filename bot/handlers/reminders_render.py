@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -50,9 +51,10 @@ def when(_: Translator, days: int) -> str:
     return _.ngettext("in {n} day", "in {n} days", days).format(n=days)
 
 
-def _due(_: Translator, due_at: object, zone: str, days: int) -> str:
+def _due(_: Translator, due_at: datetime, zone: str, days: int) -> str:
     return _.gettext("Due {date} ({when})").format(
-        date=_.datetime(due_at, zone), when=when(_, days))  # type: ignore[arg-type]
+        date=_.datetime(due_at, zone), when=when(_, days)
+    )
 
 
 def _reminder_lines(_: Translator, message: OutgoingMessage) -> list[str]:
@@ -66,22 +68,31 @@ def _reminder_lines(_: Translator, message: OutgoingMessage) -> list[str]:
         prefix = f"{number}. " if len(items) > 1 else ""
         lines.append(f"{prefix}<b>{escape(item.title)}</b>")
         lines.append(_due(_, item.due_at, message.timezone, item.days_left))
-    lines += ["", _.gettext("Is your unit's evidence ready? Press ✅ once it is, and I will stop "
-                            "reminding your unit.")]
+    lines += [
+        "",
+        _.gettext(
+            "Is your unit's evidence ready? Press ✅ once it is, and I will stop "
+            "reminding your unit."
+        ),
+    ]
     return lines
 
 
-def _escalation_lines(_: Translator, message: OutgoingMessage,
-                      item: EscalationItem) -> list[str]:
+def _escalation_lines(_: Translator, message: OutgoingMessage, item: EscalationItem) -> list[str]:
     pending = len(item.pending_units)
     header = _.gettext("📋 <b>Units not ready yet</b>")
     if item.late:
         header += " " + _.gettext("(late)")
-    lines = [header, f"<b>{escape(item.title)}</b>",
-             _due(_, item.due_at, message.timezone, item.days_left),
-             _.ngettext("{pending} of {total} unit is not ready:",
-                        "{pending} of {total} units are not ready:", item.total_units)
-             .format(pending=pending, total=item.total_units)]
+    lines = [
+        header,
+        f"<b>{escape(item.title)}</b>",
+        _due(_, item.due_at, message.timezone, item.days_left),
+        _.ngettext(
+            "{pending} of {total} unit is not ready:",
+            "{pending} of {total} units are not ready:",
+            item.total_units,
+        ).format(pending=pending, total=item.total_units),
+    ]
     lines += [f"• {escape(name)}" for name in item.pending_units[:60]]
     if pending > 60:
         lines.append(_.gettext("… and {n} more").format(n=pending - 60))
@@ -108,11 +119,13 @@ def reminder_keyboard(_: Translator, message: OutgoingMessage) -> InlineKeyboard
         prefix = f"{number}. " if len(items) > 1 else ""
         row = [button("✅ " + prefix + _.gettext("Ready"), ReminderDone(item.deadline_id))]
         if item.has_guide:
-            row.append(button("📘 " + prefix + _.gettext("Guide"),
-                              ReminderGuide(item.deadline_id)))
+            row.append(
+                button("📘 " + prefix + _.gettext("Guide"), ReminderGuide(item.deadline_id))
+            )
         rows.append(row)
-    rows.append([button("⏰ " + _.gettext("Remind me tomorrow"),
-                        ReminderSnooze(message.outbox_id))])
+    rows.append(
+        [button("⏰ " + _.gettext("Remind me tomorrow"), ReminderSnooze(message.outbox_id))]
+    )
     return InlineKeyboardMarkup(rows)
 
 
@@ -121,23 +134,26 @@ def done_note(_: Translator, title: str, by: str, at: object, zone: str, already
     if already:
         text = _.gettext("Already marked ready by {name} on {date}.")
     else:
-        text = _.gettext("Noted: <b>{title}</b> is ready for your unit (by {name}, {date}). "
-                         "Your unit will not be reminded about it again.")
-    return text.format(title=escape(title), name=escape(by),
-                       date=_.datetime(at, zone))  # type: ignore[arg-type]
+        text = _.gettext(
+            "Noted: <b>{title}</b> is ready for your unit (by {name}, {date}). "
+            "Your unit will not be reminded about it again."
+        )
+    return text.format(title=escape(title), name=escape(by), date=_.datetime(at, zone))  # type: ignore[arg-type]
 
 
-def snooze_note(_: Translator, until: object, zone: str) -> str:
+def snooze_note(_: Translator, until: datetime, zone: str) -> str:
     """After "Ingatkan besok"."""
     return _.gettext("All right, I will remind you again on {date}.").format(
-        date=_.datetime(until, zone))  # type: ignore[arg-type]
+        date=_.datetime(until, zone)
+    )
 
 
 def guide_text(_: Translator, title: str, topic: Topic | None) -> str:
-    """"Panduan": the linked topic's title, short answer and source."""
+    """ "Panduan": the linked topic's title, short answer and source."""
     if topic is None:
         return _.gettext("There is no guide linked to <b>{title}</b> yet.").format(
-            title=escape(title))
+            title=escape(title)
+        )
     lines = [f"📘 <b>{escape(topic.title)}</b>", "", escape(topic.short)]
     if topic.sources:
         lines += ["", _.gettext("Source: {source}").format(source=escape(topic.sources[0]))]
@@ -147,40 +163,54 @@ def guide_text(_: Translator, title: str, topic: Topic | None) -> str:
 # --- /tenggat --------------------------------------------------------------------------------
 
 
-def deadline_list(_: Translator, statuses: list[DeadlineStatus], zone: str,
-                  *, staff: bool) -> str:
+def deadline_list(_: Translator, statuses: list[DeadlineStatus], zone: str, *, staff: bool) -> str:
     """/tenggat: upcoming deadlines, days left and state."""
     if not statuses:
         return _.gettext("There are no upcoming deadlines for your unit.")
     lines = [_.gettext("<b>Evidence deadlines</b>")]
     for number, status in enumerate(statuses, start=1):
         deadline = status.deadline
-        lines += ["", f"{number}. <b>{escape(deadline.title)}</b>",
-                  _due(_, deadline.due_at, zone, status.days_left)]
+        lines += [
+            "",
+            f"{number}. <b>{escape(deadline.title)}</b>",
+            _due(_, deadline.due_at, zone, status.days_left),
+        ]
         if status.done_at is not None:
-            lines.append(_.gettext("✅ Ready (marked by {name}, {date})").format(
-                name=escape(status.done_by or "?"), date=_.datetime(status.done_at, zone)))
+            lines.append(
+                _.gettext("✅ Ready (marked by {name}, {date})").format(
+                    name=escape(status.done_by or "?"), date=_.datetime(status.done_at, zone)
+                )
+            )
         elif status.total_units and not staff:
             lines.append(_.gettext("⏳ Not ready yet"))
         if staff and status.total_units:
-            lines.append(_.ngettext("{done} of {total} unit ready",
-                                    "{done} of {total} units ready", status.total_units)
-                         .format(done=status.done_units, total=status.total_units))
+            lines.append(
+                _.ngettext(
+                    "{done} of {total} unit ready",
+                    "{done} of {total} units ready",
+                    status.total_units,
+                ).format(done=status.done_units, total=status.total_units)
+            )
     return "\n".join(lines)
 
 
-def deadline_list_keyboard(_: Translator,
-                           statuses: list[DeadlineStatus]) -> InlineKeyboardMarkup | None:
+def deadline_list_keyboard(
+    _: Translator, statuses: list[DeadlineStatus]
+) -> InlineKeyboardMarkup | None:
     """Edit / archive buttons for the deadlines the member may manage."""
     rows = []
     for number, status in enumerate(statuses, start=1):
         row = []
         if status.can_edit:
-            row.append(button(f"✏️ {number}. " + _.gettext("Change date"),
-                              DeadlineEdit(status.deadline.id)))
+            row.append(
+                button(
+                    f"✏️ {number}. " + _.gettext("Change date"), DeadlineEdit(status.deadline.id)
+                )
+            )
         if status.can_archive:
-            row.append(button(f"🗄 {number}. " + _.gettext("Archive"),
-                              DeadlineArchive(status.deadline.id)))
+            row.append(
+                button(f"🗄 {number}. " + _.gettext("Archive"), DeadlineArchive(status.deadline.id))
+            )
         if row:
             rows.append(row)
     return InlineKeyboardMarkup(rows) if rows else None
@@ -188,14 +218,16 @@ def deadline_list_keyboard(_: Translator,
 
 def archive_confirm_keyboard(_: Translator, deadline_id: int) -> InlineKeyboardMarkup:
     """Confirm archiving."""
-    return InlineKeyboardMarkup([[button("🗄 " + _.gettext("Yes, archive"),
-                                         DeadlineArchiveConfirm(deadline_id))]])
+    return InlineKeyboardMarkup(
+        [[button("🗄 " + _.gettext("Yes, archive"), DeadlineArchiveConfirm(deadline_id))]]
+    )
 
 
 def date_help(_: Translator, examples: tuple[str, ...]) -> str:
     """How to type a date, with examples that always parse."""
-    shown = ", ".join(f"<i>{escape(e)}</i>" for e in ("15 Juni 2025", "15/6/2025 14.00",
-                                                       *examples[:2]))
+    shown = ", ".join(
+        f"<i>{escape(e)}</i>" for e in ("15 Juni 2025", "15/6/2025 14.00", *examples[:2])
+    )
     return _.gettext("Type the due date, for example: {examples}.").format(examples=shown)
 
 
@@ -217,8 +249,10 @@ def date_error(_: Translator, reason: str, examples: tuple[str, ...]) -> str:
 
 def ask_title(_: Translator) -> str:
     """Step 1."""
-    return _.gettext("<b>New deadline</b>\nWhat must be ready? Type a short title, e.g. "
-                     "<i>Maklumat pelayanan dipajang</i>. (/batal to stop)")
+    return _.gettext(
+        "<b>New deadline</b>\nWhat must be ready? Type a short title, e.g. "
+        "<i>Maklumat pelayanan dipajang</i>. (/batal to stop)"
+    )
 
 
 def ask_topic(_: Translator) -> str:
@@ -228,10 +262,16 @@ def ask_topic(_: Translator) -> str:
 
 def topic_keyboard(_: Translator, topics: list[Topic], revision: int) -> InlineKeyboardMarkup:
     """Topic buttons and skip."""
-    rows = [[button(topic.title[:60], NewTopic(revision, index))]
-            for index, topic in enumerate(topics[:8])]
-    rows.append([button(_.gettext("Skip"), NewTopic(revision, -1)),
-                 button(_.gettext("Cancel"), NewCancel(revision))])
+    rows = [
+        [button(topic.title[:60], NewTopic(revision, index))]
+        for index, topic in enumerate(topics[:8])
+    ]
+    rows.append(
+        [
+            button(_.gettext("Skip"), NewTopic(revision, -1)),
+            button(_.gettext("Cancel"), NewCancel(revision)),
+        ]
+    )
     return InlineKeyboardMarkup(rows)
 
 
@@ -243,51 +283,69 @@ def ask_scope(_: Translator) -> str:
 def scope_keyboard(_: Translator, types: list[str], revision: int) -> InlineKeyboardMarkup:
     """All units, a unit type, or chosen units."""
     rows = [[button(_.gettext("All units"), NewScope(revision, "all"))]]
-    rows += [[button(_.gettext("All of type {type}").format(type=t), NewScope(revision, f"t-{t}"))]
-             for t in types[:8]]
+    rows += [
+        [button(_.gettext("All of type {type}").format(type=t), NewScope(revision, f"t-{t}"))]
+        for t in types[:8]
+    ]
     rows.append([button(_.gettext("Choose units"), NewScope(revision, "pick"))])
     return InlineKeyboardMarkup(rows)
 
 
 def ask_units(_: Translator, count: int) -> str:
     """Step 3b."""
-    return _.ngettext("Tap units to choose them ({count} chosen), then press Done.",
-                      "Tap units to choose them ({count} chosen), then press Done.",
-                      count).format(count=count)
+    return _.ngettext(
+        "Tap units to choose them ({count} chosen), then press Done.",
+        "Tap units to choose them ({count} chosen), then press Done.",
+        count,
+    ).format(count=count)
 
 
-def units_keyboard(_: Translator, units: list[Unit], chosen: set[int],
-                   revision: int) -> InlineKeyboardMarkup:
+def units_keyboard(
+    _: Translator, units: list[Unit], chosen: set[int], revision: int
+) -> InlineKeyboardMarkup:
     """Toggle buttons, then Done."""
-    rows = [[button(("☑️ " if u.id in chosen else "▫️ ") + u.name[:50], NewUnit(revision, u.id))]
-            for u in units[:40]]
+    rows = [
+        [button(("☑️ " if u.id in chosen else "▫️ ") + u.name[:50], NewUnit(revision, u.id))]
+        for u in units[:40]
+    ]
     rows.append([button("✅ " + _.gettext("Done"), NewUnitsDone(revision))])
     return InlineKeyboardMarkup(rows)
 
 
-def confirm_new(_: Translator, *, title: str, topic: str | None, scope: str, due: object,
-                zone: str) -> str:
+def confirm_new(
+    _: Translator, *, title: str, topic: str | None, scope: str, due: object, zone: str
+) -> str:
     """Step 5: show everything back, the date in Indonesian."""
-    lines = [_.gettext("<b>Save this deadline?</b>"),
-             _.gettext("Title: {title}").format(title=escape(title)),
-             _.gettext("Guide topic: {topic}").format(topic=escape(topic or "—")),
-             _.gettext("Units: {units}").format(units=escape(scope)),
-             _.gettext("Due: {date}").format(date=_.datetime(due, zone)),  # type: ignore[arg-type]
-             _.gettext("Reminders: 14, 7, 3 and 1 day before and on the day, at each person's "
-                       "reminder hour.")]
+    lines = [
+        _.gettext("<b>Save this deadline?</b>"),
+        _.gettext("Title: {title}").format(title=escape(title)),
+        _.gettext("Guide topic: {topic}").format(topic=escape(topic or "—")),
+        _.gettext("Units: {units}").format(units=escape(scope)),
+        _.gettext("Due: {date}").format(date=_.datetime(due, zone)),  # type: ignore[arg-type]
+        _.gettext(
+            "Reminders: 14, 7, 3 and 1 day before and on the day, at each person's reminder hour."
+        ),
+    ]
     return "\n".join(lines)
 
 
 def confirm_keyboard(_: Translator, revision: int) -> InlineKeyboardMarkup:
     """Save / cancel."""
-    return InlineKeyboardMarkup([[button("✅ " + _.gettext("Save"), NewConfirm(revision)),
-                                  button(_.gettext("Cancel"), NewCancel(revision))]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                button("✅ " + _.gettext("Save"), NewConfirm(revision)),
+                button(_.gettext("Cancel"), NewCancel(revision)),
+            ]
+        ]
+    )
 
 
 def saved(_: Translator, title: str, due: object, zone: str) -> str:
     """After saving."""
-    return _.gettext("Saved: <b>{title}</b>, due {date}. Reminders will go out automatically."
-                     ).format(title=escape(title), date=_.datetime(due, zone))  # type: ignore[arg-type]
+    return _.gettext(
+        "Saved: <b>{title}</b>, due {date}. Reminders will go out automatically."
+    ).format(title=escape(title), date=_.datetime(due, zone))  # type: ignore[arg-type]
 
 
 # --- /pengaturan ------------------------------------------------------------------------------
@@ -296,19 +354,32 @@ def saved(_: Translator, title: str, due: object, zone: str) -> str:
 def prefs_text(_: Translator, prefs: ReminderPrefs) -> str:
     """The reminder part of /pengaturan."""
     yes, no = _.gettext("on"), _.gettext("off")
-    return _.gettext("Reminder hour: {hour}\nQuiet weekends: {weekends}\nReminders muted: "
-                     "{muted}").format(hour=f"{prefs.reminder_hour:02d}.00",
-                                       weekends=yes if prefs.quiet_weekends else no,
-                                       muted=yes if prefs.muted else no)
+    return _.gettext(
+        "Reminder hour: {hour}\nQuiet weekends: {weekends}\nReminders muted: {muted}"
+    ).format(
+        hour=f"{prefs.reminder_hour:02d}.00",
+        weekends=yes if prefs.quiet_weekends else no,
+        muted=yes if prefs.muted else no,
+    )
 
 
 def prefs_rows(_: Translator, prefs: ReminderPrefs) -> list[list[InlineKeyboardButton]]:
     """Rows of buttons for reminder hour, quiet weekends and mute."""
-    hours = [button(("• " if h == prefs.reminder_hour else "") + f"{h:02d}.00", ReminderHour(h))
-             for h in REMINDER_HOURS]
-    weekends = (_.gettext("Quiet weekends: on") if prefs.quiet_weekends
-                else _.gettext("Quiet weekends: off"))
+    hours = [
+        button(("• " if h == prefs.reminder_hour else "") + f"{h:02d}.00", ReminderHour(h))
+        for h in REMINDER_HOURS
+    ]
+    weekends = (
+        _.gettext("Quiet weekends: on")
+        if prefs.quiet_weekends
+        else _.gettext("Quiet weekends: off")
+    )
     muted = _.gettext("Unmute reminders") if prefs.muted else _.gettext("Mute reminders")
-    return [hours[:4], hours[4:],
-            [button("🗓 " + weekends, ReminderWeekends(not prefs.quiet_weekends)),
-             button(("🔔 " if prefs.muted else "🔕 ") + muted, ReminderMute(not prefs.muted))]]
+    return [
+        hours[:4],
+        hours[4:],
+        [
+            button("🗓 " + weekends, ReminderWeekends(not prefs.quiet_weekends)),
+            button(("🔔 " if prefs.muted else "🔕 ") + muted, ReminderMute(not prefs.muted)),
+        ],
+    ]

@@ -28,7 +28,9 @@ def split_message(text: str, limit: int = SAFE_CHUNK) -> list[str]:
                 break
         if cut <= 0:
             cut = limit
-            while cut > 0 and "&" in rest[max(0, cut - 8) : cut] and ";" not in rest[cut - 8 : cut]:
+            while (
+                cut > 0 and "&" in rest[max(0, cut - 8) : cut] and ";" not in rest[cut - 8 : cut]
+            ):
                 cut -= 1
         chunks.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
@@ -53,8 +55,9 @@ def unit_list(_: Translator, *, query: str | None, count: int, page: int, pages:
             "No unit matches <b>{query}</b>. Try another word, or pick from the full list."
         ).format(query=escape(query))
     if query:
-        text = _.ngettext("{count} unit matches <b>{query}</b>.",
-                          "{count} units match <b>{query}</b>.", count)
+        text = _.ngettext(
+            "{count} unit matches <b>{query}</b>.", "{count} units match <b>{query}</b>.", count
+        )
         header = text.format(count=count, query=escape(query))
     else:
         header = _.gettext("Pick your service unit (or type part of its name to search).")
@@ -96,8 +99,10 @@ def role_name(_: Translator, role: str) -> str:
 def help_text(_: Translator, *, is_staff: bool) -> str:
     """/bantuan: what the bot does and the commands."""
     lines = [
-        _.gettext("<b>Pendamping Kepatuhan</b> helps your unit prepare for the Ombudsman RI "
-                  "compliance assessment (Penilaian Kepatuhan Penyelenggaraan Pelayanan Publik)."),
+        _.gettext(
+            "<b>Pendamping Kepatuhan</b> helps your unit prepare for the Ombudsman RI "
+            "compliance assessment (Penilaian Kepatuhan Penyelenggaraan Pelayanan Publik)."
+        ),
         "",
         _.gettext("What you can do:"),
         _.gettext("• Type a question in your own words, e.g. <i>maklumat hrs ada apa aja?</i>"),
@@ -105,8 +110,9 @@ def help_text(_: Translator, *, is_staff: bool) -> str:
     lines += [f"/{name} — {_.gettext(description)}" for name, description in commands.MENU]
     if is_staff:
         lines += ["", _.gettext("You are a coordinator or admin of this bot.")]
-        lines += [f"/{name} — {_.gettext(description)}"
-                  for name, description in commands.STAFF_MENU]
+        lines += [
+            f"/{name} — {_.gettext(description)}" for name, description in commands.STAFF_MENU
+        ]
     lines += ["", _.gettext("Answers are guidance, not an official Ombudsman decision.")]
     return "\n".join(lines)
 

@@ -73,7 +73,7 @@ class Answer:
 @cd.callback("ck1.k")
 @dataclasses.dataclass(frozen=True, slots=True)
 class Back:
-    """"Kembali"."""
+    """ "Kembali"."""
 
     session_id: int
     step: int
@@ -82,7 +82,7 @@ class Back:
 @cd.callback("ck1.s")
 @dataclasses.dataclass(frozen=True, slots=True)
 class Skip:
-    """"Lewati"."""
+    """ "Lewati"."""
 
     session_id: int
     step: int
@@ -91,7 +91,7 @@ class Skip:
 @cd.callback("ck1.j")
 @dataclasses.dataclass(frozen=True, slots=True)
 class Pause:
-    """"Jeda"."""
+    """ "Jeda"."""
 
     session_id: int
     step: int
@@ -115,17 +115,28 @@ def topic_button(title: str, topic: str) -> InlineKeyboardButton:
 
 def _edition_keyboard(_: Translator, editions: list[str], current: str) -> InlineKeyboardMarkup:
     labels = [e + (" " + _.gettext("(current)") if e == current else "") for e in editions]
-    return InlineKeyboardMarkup([[button(label, PickEdition(e))]
-                                 for label, e in zip(labels, editions, strict=True)])
+    return InlineKeyboardMarkup(
+        [[button(label, PickEdition(e))] for label, e in zip(labels, editions, strict=True)]
+    )
 
 
 def _question_keyboard(_: Translator, q: Question) -> InlineKeyboardMarkup:
-    rows = [[button(("✓ " if option.value == q.current_value else "") + option.label,
-                    Answer(q.session_id, q.step, option.value))]
-            for option in q.indicator.options]
-    rows.append([button("‹ " + _.pgettext("selfcheck", "Back"), Back(q.session_id, q.step)),
-                 button(_.pgettext("selfcheck", "Skip") + " ›", Skip(q.session_id, q.step)),
-                 button("⏸ " + _.pgettext("selfcheck", "Pause"), Pause(q.session_id, q.step))])
+    rows = [
+        [
+            button(
+                ("✓ " if option.value == q.current_value else "") + option.label,
+                Answer(q.session_id, q.step, option.value),
+            )
+        ]
+        for option in q.indicator.options
+    ]
+    rows.append(
+        [
+            button("‹ " + _.pgettext("selfcheck", "Back"), Back(q.session_id, q.step)),
+            button(_.pgettext("selfcheck", "Skip") + " ›", Skip(q.session_id, q.step)),
+            button("⏸ " + _.pgettext("selfcheck", "Pause"), Pause(q.session_id, q.step)),
+        ]
+    )
     return InlineKeyboardMarkup(rows)
 
 
@@ -159,8 +170,10 @@ async def selfcheck(update: Update, context: BotContext) -> None:
     if wanted in editions and member.role is Role.MEMBER:
         await _start(update, context, wanted, None, edit=False)
         return
-    await message.reply_html(render.edition_picker(_, service.current_edition),
-                             reply_markup=_edition_keyboard(_, editions, service.current_edition))
+    await message.reply_html(
+        render.edition_picker(_, service.current_edition),
+        reply_markup=_edition_keyboard(_, editions, service.current_edition),
+    )
 
 
 @registered
@@ -207,8 +220,9 @@ async def _unit_page(update: Update, context: BotContext, edition: str, page: in
     if nav:
         rows.append(nav)
     await query.answer()
-    await query.edit_message_text(render.unit_picker(_, edition), parse_mode="HTML",
-                                  reply_markup=InlineKeyboardMarkup(rows))
+    await query.edit_message_text(
+        render.unit_picker(_, edition), parse_mode="HTML", reply_markup=InlineKeyboardMarkup(rows)
+    )
 
 
 @registered
@@ -221,8 +235,9 @@ async def pick_unit(update: Update, context: BotContext) -> None:
     await _start(update, context, payload.edition, payload.unit_id, edit=True)
 
 
-async def _start(update: Update, context: BotContext, edition: str, unit_id: int | None, *,
-                 edit: bool) -> None:
+async def _start(
+    update: Update, context: BotContext, edition: str, unit_id: int | None, *, edit: bool
+) -> None:
     member = context.member
     assert member is not None  # guaranteed by the callers
     try:
@@ -250,8 +265,9 @@ async def act(update: Update, context: BotContext) -> None:
     step: Question | SelfCheckResult | Paused
     try:
         if isinstance(payload, Answer):
-            step = await service.answer(member, session_id=payload.session_id,
-                                        step=payload.step, value=payload.value)
+            step = await service.answer(
+                member, session_id=payload.session_id, step=payload.step, value=payload.value
+            )
         elif isinstance(payload, Skip):
             step = await service.skip(member, session_id=payload.session_id, step=payload.step)
         elif isinstance(payload, Back):
@@ -267,8 +283,9 @@ async def act(update: Update, context: BotContext) -> None:
     await _show(update, context, step, edit=True)
 
 
-async def _show(update: Update, context: BotContext,
-                step: Question | SelfCheckResult | Paused, *, edit: bool) -> None:
+async def _show(
+    update: Update, context: BotContext, step: Question | SelfCheckResult | Paused, *, edit: bool
+) -> None:
     _ = context.translator
     if isinstance(step, Question):
         text, markup = render.question(_, step), _question_keyboard(_, step)
@@ -283,9 +300,12 @@ async def _show(update: Update, context: BotContext,
         await update.effective_message.reply_html(text, reply_markup=markup)
     if isinstance(step, SelfCheckResult) and update.effective_chat is not None:
         png = await asyncio.to_thread(_dimension_png, _, step)
-        await context.bot.send_photo(update.effective_chat.id, png,
-                                     caption=render.chart_caption(_, step.unit_name, step.edition),
-                                     parse_mode="HTML")
+        await context.bot.send_photo(
+            update.effective_chat.id,
+            png,
+            caption=render.chart_caption(_, step.unit_name, step.edition),
+            parse_mode="HTML",
+        )
 
 
 def _dimension_png(_: Translator, result: SelfCheckResult) -> bytes:
@@ -298,10 +318,13 @@ def _dimension_png(_: Translator, result: SelfCheckResult) -> bytes:
         [d.name for d in dims],
         [render.points(d.unit_share * (d.score or 0) / 100) for d in dims],
         [render.points(d.unit_share) for d in dims],
-        title=_.gettext("{unit}, edition {edition}").format(unit=result.unit_name,
-                                                            edition=result.edition),
-        note=render.estimate_label(_), earned_label=_.gettext("points earned"),
-        maximum_label=_.gettext("maximum"))
+        title=_.gettext("{unit}, edition {edition}").format(
+            unit=result.unit_name, edition=result.edition
+        ),
+        note=render.estimate_label(_),
+        earned_label=_.gettext("points earned"),
+        maximum_label=_.gettext("maximum"),
+    )
 
 
 @registered
@@ -317,9 +340,11 @@ async def show_topic(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     if update.effective_chat is not None:
-        await context.bot.send_message(update.effective_chat.id,
-                                       render.topic_card(context.translator, topic),
-                                       parse_mode="HTML")
+        await context.bot.send_message(
+            update.effective_chat.id,
+            render.topic_card(context.translator, topic),
+            parse_mode="HTML",
+        )
 
 
 @registered
@@ -333,22 +358,29 @@ async def score(update: Update, context: BotContext) -> None:
     service = context.services.selfcheck
     edition = context.args[0] if context.args else None
     if edition is not None and edition not in service.editions():
-        await message.reply_html(_.gettext("Unknown edition. Editions with a self-check: "
-                                           "{editions}.").format(
-                                               editions=", ".join(service.editions())))
+        await message.reply_html(
+            _.gettext("Unknown edition. Editions with a self-check: {editions}.").format(
+                editions=", ".join(service.editions())
+            )
+        )
         return
     try:
         board = await service.scoreboard(member, edition=edition)
     except (NotRegistered, NotFound):
-        await message.reply_html(_.gettext(
-            "You are not registered yet. Type /start and pick your unit first."))
+        await message.reply_html(
+            _.gettext("You are not registered yet. Type /start and pick your unit first.")
+        )
         return
     await message.reply_html(render.scoreboard(_, board, member.timezone))
     if len(board.trend) >= 2:
         labels = [_.datetime(p.at, member.timezone, pattern="d MMM") for p in board.trend]
-        png = await asyncio.to_thread(_trend_png, labels,
-                                      [render.points(p.score) for p in board.trend],
-                                      board.unit_name, render.estimate_label(_))
+        png = await asyncio.to_thread(
+            _trend_png,
+            labels,
+            [render.points(p.score) for p in board.trend],
+            board.unit_name,
+            render.estimate_label(_),
+        )
         await message.reply_photo(png, caption=render.estimate_label(_))
 
 
@@ -361,7 +393,8 @@ def _trend_png(labels: list[str], scores: list[float], title: str, note: str) ->
 async def _expired(update: Update, context: BotContext) -> None:
     query = update.callback_query
     text = context.translator.gettext(
-        "This button has expired. Type /cek to continue your self-check.")
+        "This button has expired. Type /cek to continue your self-check."
+    )
     if query is not None:
         await query.answer(text, show_alert=True)
     elif update.effective_message is not None:

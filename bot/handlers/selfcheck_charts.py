@@ -16,8 +16,16 @@ EARNED = "#1f7a4d"
 MAXIMUM = "#d9d9d9"
 
 
-def dimension_chart(labels: list[str], earned: list[float], maxima: list[float], *,
-                    title: str, note: str, earned_label: str, maximum_label: str) -> bytes:
+def dimension_chart(
+    labels: list[str],
+    earned: list[float],
+    maxima: list[float],
+    *,
+    title: str,
+    note: str,
+    earned_label: str,
+    maximum_label: str,
+) -> bytes:
     """Horizontal bars: points earned per dimension over the dimension's maximum points."""
     figure = Figure(figsize=(7, 0.7 * len(labels) + 1.8), dpi=100)
     FigureCanvasAgg(figure)
@@ -26,8 +34,13 @@ def dimension_chart(labels: list[str], earned: list[float], maxima: list[float],
     axes.barh(rows, maxima, color=MAXIMUM, label=maximum_label)
     axes.barh(rows, earned, color=EARNED, height=0.5, label=earned_label)
     for row, value, top in zip(rows, earned, maxima, strict=True):
-        axes.text(top + 0.3, row, f"{value:.2f}".replace(".", ",") + " / "
-                  + f"{top:.2f}".replace(".", ","), va="center", fontsize=9)
+        axes.text(
+            top + 0.3,
+            row,
+            f"{value:.2f}".replace(".", ",") + " / " + f"{top:.2f}".replace(".", ","),
+            va="center",
+            fontsize=9,
+        )
     axes.set_yticks(rows, labels)
     axes.set_xlim(0, max(maxima, default=1) * 1.35)
     axes.set_title(title, fontsize=11)

@@ -35,19 +35,24 @@ async def show_settings(update: Update, context: BotContext) -> None:
     await message.reply_html(text, reply_markup=markup)
 
 
-async def _view(context: BotContext, member: Member,
-                _: Translator) -> tuple[str, InlineKeyboardMarkup]:
+async def _view(
+    context: BotContext, member: Member, _: Translator
+) -> tuple[str, InlineKeyboardMarkup]:
     """Settings text and keyboard: language and zone, then the reminder preferences."""
     prefs = await context.services.reminders.prefs(member.user_id)
-    text = (render.settings_text(_, member, _zone_label(member)) + "\n\n"
-            + reminders_render.prefs_text(_, prefs))
+    text = (
+        render.settings_text(_, member, _zone_label(member))
+        + "\n\n"
+        + reminders_render.prefs_text(_, prefs)
+    )
     rows = [list(row) for row in keyboards.settings(_).inline_keyboard]
     rows += reminders_render.prefs_rows(_, prefs)
     return text, InlineKeyboardMarkup(rows)
 
 
-async def _refresh(update: Update, context: BotContext, member: Member, _: Translator,
-                   note: str) -> None:
+async def _refresh(
+    update: Update, context: BotContext, member: Member, _: Translator, note: str
+) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer(note)
@@ -112,7 +117,12 @@ async def set_reminders(update: Update, context: BotContext) -> None:
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """/pengaturan (and /settings) and its buttons."""
     app.add_handler(CommandHandler([commands.SETTINGS, "settings"], show_settings))
-    app.add_handler(CallbackQueryHandler(set_language, pattern=cd.pattern_for(cd.SettingsLanguage)))
+    app.add_handler(
+        CallbackQueryHandler(set_language, pattern=cd.pattern_for(cd.SettingsLanguage))
+    )
     app.add_handler(CallbackQueryHandler(set_zone, pattern=cd.pattern_for(cd.SettingsZone)))
-    app.add_handler(CallbackQueryHandler(set_reminders, pattern=cd.pattern_for(
-        ReminderHour, ReminderWeekends, ReminderMute)))
+    app.add_handler(
+        CallbackQueryHandler(
+            set_reminders, pattern=cd.pattern_for(ReminderHour, ReminderWeekends, ReminderMute)
+        )
+    )

@@ -32,15 +32,17 @@ async def start(update: Update, context: BotContext) -> None:
             unit = None
         if unit is not None:
             await context.services.flows.clear(member.user_id)
-            await message.reply_html(render.current_registration(_, member, unit),
-                                     reply_markup=keyboards.change_unit(_))
+            await message.reply_html(
+                render.current_registration(_, member, unit), reply_markup=keyboards.change_unit(_)
+            )
             return
     await message.reply_html(render.welcome_pick_unit(_, member.display_name))
     await _show_units(update, context, page=0, query=None, edit=False)
 
 
-async def _show_units(update: Update, context: BotContext, *, page: int, query: str | None,
-                      edit: bool) -> None:
+async def _show_units(
+    update: Update, context: BotContext, *, page: int, query: str | None, edit: bool
+) -> None:
     member = context.member
     assert member is not None  # guaranteed by the caller
     _ = context.translator
@@ -96,29 +98,39 @@ async def pick(update: Update, context: BotContext) -> None:
     except NotFound:
         await _expired(update, context)
         return
-    flow = await context.services.flows.put(member.user_id, FLOW, "confirm",
-                                            {**context.flow.data, "unit_id": unit.id})
+    flow = await context.services.flows.put(
+        member.user_id, FLOW, "confirm", {**context.flow.data, "unit_id": unit.id}
+    )
     await query.answer()
-    await query.edit_message_text(render.confirm_unit(_, unit), parse_mode="HTML",
-                                  reply_markup=keyboards.confirm_unit(_, unit, flow.revision))
+    await query.edit_message_text(
+        render.confirm_unit(_, unit),
+        parse_mode="HTML",
+        reply_markup=keyboards.confirm_unit(_, unit, flow.revision),
+    )
 
 
 async def confirm(update: Update, context: BotContext) -> None:
-    """"Yes": register the member; only valid for the step that showed the button."""
+    """ "Yes": register the member; only valid for the step that showed the button."""
     query = update.callback_query
     payload = cd.decode(query.data if query else None)
     member = context.member
     if query is None or not isinstance(payload, cd.RegisterConfirm) or member is None:
         return
     flow = context.flow
-    if (flow is None or flow.name != FLOW or flow.step != "confirm"
-            or flow.revision != payload.revision or flow.data.get("unit_id") != payload.unit_id):
+    if (
+        flow is None
+        or flow.name != FLOW
+        or flow.step != "confirm"
+        or flow.revision != payload.revision
+        or flow.data.get("unit_id") != payload.unit_id
+    ):
         await _expired(update, context)
         return
     _ = context.translator
     try:
         unit = await context.services.units.register(
-            user_id=member.user_id, unit_id=payload.unit_id, flow=(FLOW, payload.revision))
+            user_id=member.user_id, unit_id=payload.unit_id, flow=(FLOW, payload.revision)
+        )
     except (NotFound, StaleAction):
         await _expired(update, context)
         return
@@ -127,7 +139,7 @@ async def confirm(update: Update, context: BotContext) -> None:
 
 
 async def back(update: Update, context: BotContext) -> None:
-    """"Pick again": back to the list."""
+    """ "Pick again": back to the list."""
     query = update.callback_query
     payload = cd.decode(query.data if query else None)
     if query is None or not isinstance(payload, cd.RegisterBack) or context.member is None:
@@ -137,12 +149,17 @@ async def back(update: Update, context: BotContext) -> None:
         await _expired(update, context)
         return
     await query.answer()
-    await _show_units(update, context, page=int(flow.data.get("page", 0)),
-                      query=flow.data.get("query"), edit=True)
+    await _show_units(
+        update,
+        context,
+        page=int(flow.data.get("page", 0)),
+        query=flow.data.get("query"),
+        edit=True,
+    )
 
 
 async def change(update: Update, context: BotContext) -> None:
-    """"Change unit": start the picking flow again."""
+    """ "Change unit": start the picking flow again."""
     query = update.callback_query
     if query is None or context.member is None:
         return
@@ -153,8 +170,10 @@ async def change(update: Update, context: BotContext) -> None:
 async def _expired(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is not None:
-        await query.answer(context.translator.gettext(
-            "This button has expired. Type /start to begin again."), show_alert=True)
+        await query.answer(
+            context.translator.gettext("This button has expired. Type /start to begin again."),
+            show_alert=True,
+        )
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -97,7 +97,8 @@ async def user_role(update: Update, context: BotContext) -> None:
         await query.answer(_refusal(_, exc.reason), show_alert=True)
         return
     note = _.gettext("Done: {name} is now {role}.").format(
-        name=escape(user.display_name), role=role_name(_, user.role.value))
+        name=escape(user.display_name), role=role_name(_, user.role.value)
+    )
     await query.answer(_.gettext("Role changed."))
     text, markup = view.user_detail(_, user, member.timezone, payload.page, note)
     await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
@@ -122,9 +123,11 @@ async def user_active(update: Update, context: BotContext) -> None:
     except InvalidInput as exc:
         await query.answer(_refusal(_, exc.reason), show_alert=True)
         return
-    note = (_.gettext("{name} is active again.") if user.active else
-            _.gettext("{name} is deactivated and will get no more messages.")).format(
-        name=escape(user.display_name))
+    note = (
+        _.gettext("{name} is active again.")
+        if user.active
+        else _.gettext("{name} is deactivated and will get no more messages.")
+    ).format(name=escape(user.display_name))
     await query.answer()
     text, markup = view.user_detail(_, user, member.timezone, payload.page, note)
     await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
@@ -132,11 +135,14 @@ async def user_active(update: Update, context: BotContext) -> None:
 
 def _refusal(_: Translator, reason: str) -> str:
     if reason == "settings_admin":
-        return _.gettext("This admin is set in the server settings (BOT_ADMIN_IDS) and cannot be "
-                         "demoted or deactivated from Telegram.")
+        return _.gettext(
+            "This admin is set in the server settings (BOT_ADMIN_IDS) and cannot be "
+            "demoted or deactivated from Telegram."
+        )
     if reason == "no_unit":
-        return _.gettext("This person has not registered to a unit yet, so they cannot "
-                         "coordinate one.")
+        return _.gettext(
+            "This person has not registered to a unit yet, so they cannot coordinate one."
+        )
     return _.gettext("This person's data was erased; their role cannot change.")
 
 

@@ -49,11 +49,16 @@ class Translator:
         local = value.astimezone(ZoneInfo(zone))
         if pattern is None:
             day = format_date(local.date(), format="EEEE, d MMMM y", locale=self.locale)
-            clock = format_datetime(local, format="HH.mm" if self.locale == "id" else "HH:mm",
-                                    tzinfo=ZoneInfo(zone), locale=self.locale)
+            clock = format_datetime(
+                local,
+                format="HH.mm" if self.locale == "id" else "HH:mm",
+                tzinfo=ZoneInfo(zone),
+                locale=self.locale,
+            )
             # TRANSLATORS: {day} is a full date, {time} a clock time, {zone} e.g. WITA.
             return self.gettext("{day} at {time} {zone}").format(
-                day=day, time=clock, zone=zone_abbreviation(zone, local))
+                day=day, time=clock, zone=zone_abbreviation(zone, local)
+            )
         return format_datetime(local, format=pattern, tzinfo=ZoneInfo(zone), locale=self.locale)
 
     def date(self, value: date) -> str:
@@ -63,8 +68,12 @@ class Translator:
 
 def zone_abbreviation(zone: str, moment: datetime) -> str:
     """WIB/WITA/WIT for Indonesian zones, else the zone's own abbreviation."""
-    names = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA",
-             "Asia/Jayapura": "WIT"}
+    names = {
+        "Asia/Jakarta": "WIB",
+        "Asia/Pontianak": "WIB",
+        "Asia/Makassar": "WITA",
+        "Asia/Jayapura": "WIT",
+    }
     return names.get(zone) or moment.tzname() or zone
 
 

@@ -25,10 +25,13 @@ SOURCE_DIR = LOCALES_DIR.parent
 
 def extract(source: Path = SOURCE_DIR) -> Catalog:
     """Extract every marked string under `source` (python method, TRANSLATORS comments)."""
-    catalog = Catalog(project="pendamping-kepatuhan", copyright_holder="Pendamping Kepatuhan",
-                      charset="utf-8")
+    catalog = Catalog(
+        project="pendamping-kepatuhan", copyright_holder="Pendamping Kepatuhan", charset="utf-8"
+    )
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(source), method_map=[("**.py", "python")], comment_tags=("TRANSLATORS:",),
+        str(source),
+        method_map=[("**.py", "python")],
+        comment_tags=("TRANSLATORS:",),
         strip_comment_tags=True,
     ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)

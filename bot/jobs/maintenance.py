@@ -24,5 +24,6 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     if app.job_queue is None:
         log.warning("no job queue (install python-telegram-bot[job-queue]); updates not pruned")
         return
-    app.job_queue.run_repeating(prune_updates, interval=PRUNE_EVERY, first=timedelta(minutes=1),
-                                name=PRUNE_JOB)
+    app.job_queue.run_repeating(
+        prune_updates, interval=PRUNE_EVERY, first=timedelta(minutes=1), name=PRUNE_JOB
+    )

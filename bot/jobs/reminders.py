@@ -42,9 +42,20 @@ BULK = -1  # rate_limit_args marking a bulk send: never retried (nor stalling ot
 DISPATCHER_KEY = "reminder_dispatcher"
 # Requests that put a new message in a chat (what Telegram's 30/s counts); edits and
 # answerCallbackQuery are left to AIORateLimiter alone.
-SENDING_ENDPOINTS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "sendMediaGroup",
-                               "sendVideo", "sendAudio", "sendVoice", "sendLocation",
-                               "forwardMessage", "copyMessage"})
+SENDING_ENDPOINTS = frozenset(
+    {
+        "sendMessage",
+        "sendPhoto",
+        "sendDocument",
+        "sendMediaGroup",
+        "sendVideo",
+        "sendAudio",
+        "sendVoice",
+        "sendLocation",
+        "forwardMessage",
+        "copyMessage",
+    }
+)
 
 
 class SlidingWindow:
@@ -54,8 +65,12 @@ class SlidingWindow:
     slot while an urgent one is waiting for it.
     """
 
-    def __init__(self, period: float = 1.0, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        period: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
         self.period = period
         self._clock = clock
         self._sleep = sleep
@@ -77,8 +92,9 @@ class SlidingWindow:
                 if len(self._times) < limit:  # yield the free slot to the urgent waiter
                     await self._sleep(0.005)
                     continue
-                await self._sleep(self._times[len(self._times) - limit] + self.period - now
-                                  + 0.001)
+                await self._sleep(
+                    self._times[len(self._times) - limit] + self.period - now + 0.001
+                )
         finally:
             if urgent:
                 self._urgent_waiting -= 1
@@ -103,9 +119,15 @@ class BulkAwareRateLimiter(AIORateLimiter):
         self.window = SlidingWindow()
         self.bulk_window = SlidingWindow()
 
-    async def process_request(self, callback: Callable[..., Any], args: Any,
-                              kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
-                              rate_limit_args: int | None) -> Any:
+    async def process_request(
+        self,
+        callback: Callable[..., Any],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Any:
         bulk = rate_limit_args == BULK
         if bulk or (data.get("chat_id") is not None and endpoint in SENDING_ENDPOINTS):
             # Taken last, right before the HTTP request, so waiting in AIORateLimiter's own
@@ -119,10 +141,17 @@ class BulkAwareRateLimiter(AIORateLimiter):
                 return await inner(*call_args, **call_kwargs)
 
         if bulk:
-            return await self._run_request(chat=True, group=False, allow_paid_broadcast=False,
-                                           callback=callback, args=args, kwargs=kwargs)
-        return await super().process_request(callback, args, kwargs, endpoint, data,
-                                              rate_limit_args)
+            return await self._run_request(
+                chat=True,
+                group=False,
+                allow_paid_broadcast=False,
+                callback=callback,
+                args=args,
+                kwargs=kwargs,
+            )
+        return await super().process_request(
+            callback, args, kwargs, endpoint, data, rate_limit_args
+        )
 
 
 class TelegramNotifier:
@@ -144,8 +173,9 @@ class TelegramNotifier:
             text = render.reminder_text(_, message)
             markup = render.reminder_keyboard(_, message)
         try:
-            sent = await self._bot.send_message(message.chat_id, text, parse_mode="HTML",
-                                                reply_markup=markup, **extra)
+            sent = await self._bot.send_message(
+                message.chat_id, text, parse_mode="HTML", reply_markup=markup, **extra
+            )
         except RetryAfter as exc:
             seconds = exc._retry_after.total_seconds()  # noqa: SLF001 - avoids a deprecation
             return SendResult(SendStatus.RETRY_AFTER, retry_after=seconds, error=str(exc))
@@ -169,9 +199,15 @@ class Pacer:
     sleeping, so concurrent waiters for one chat queue up one interval apart.
     """
 
-    def __init__(self, rate: float, *, per_chat: float = 1.1, burst: float = 1.0,
-                 clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        rate: float,
+        *,
+        per_chat: float = 1.1,
+        burst: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
         self.rate = rate
         self.per_chat = per_chat
         self._burst = max(1.0, burst)
@@ -199,8 +235,15 @@ class Pacer:
 class Dispatcher:
     """Drains the outbox in the background: claim small batches, send paced and bounded."""
 
-    def __init__(self, service: ReminderService, notifier: Notifier, pacer: Pacer, *,
-                 batch: int = 10, concurrency: int = 16) -> None:
+    def __init__(
+        self,
+        service: ReminderService,
+        notifier: Notifier,
+        pacer: Pacer,
+        *,
+        batch: int = 10,
+        concurrency: int = 16,
+    ) -> None:
         self.service = service
         self.notifier = notifier
         self.pacer = pacer
@@ -218,16 +261,20 @@ class Dispatcher:
         self._recovered = True
         count = await self.service.recover()
         if count:
-            log.warning("%d reminder message(s) were in flight at the last stop; recorded as "
-                        "unknown and not resent", count)
+            log.warning(
+                "%d reminder message(s) were in flight at the last stop; recorded as "
+                "unknown and not resent",
+                count,
+            )
         return count
 
     def wake(self) -> None:
         """Start draining in the background unless a drain is already running."""
         if self._stopping or (self._task is not None and not self._task.done()):
             return
-        self._task = asyncio.create_task(self.drain(wait_for_retries=True),
-                                         name="reminder-dispatch")
+        self._task = asyncio.create_task(
+            self.drain(wait_for_retries=True), name="reminder-dispatch"
+        )
 
     async def drain(self, *, wait_for_retries: bool = False) -> int:
         """Send every due outbox row; return how many rows were handled.
@@ -298,9 +345,15 @@ async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     await sender.start_up()
     result = await sender.service.tick()
     if result.messages or result.skipped or result.abandoned:
-        log.info("reminder sweep: %d reminder(s), %d escalation(s) in %d message(s); "
-                 "%d skipped; %d abandoned", result.reminders, result.escalations,
-                 result.messages, result.skipped, result.abandoned)
+        log.info(
+            "reminder sweep: %d reminder(s), %d escalation(s) in %d message(s); "
+            "%d skipped; %d abandoned",
+            result.reminders,
+            result.escalations,
+            result.messages,
+            result.skipped,
+            result.abandoned,
+        )
     sender.wake()
 
 
@@ -308,10 +361,16 @@ def register(app: Application[Any, Any, Any, Any, Any, Any], *, rate: float = 26
     """Create the dispatcher and the repeating sweep (first run right after start-up)."""
     services = app.bot_data["services"]
     app.bot_data[DISPATCHER_KEY] = Dispatcher(
-        services.reminders, TelegramNotifier(app.bot, app.bot_data["catalogs"]), Pacer(rate))
+        services.reminders, TelegramNotifier(app.bot, app.bot_data["catalogs"]), Pacer(rate)
+    )
     if app.job_queue is not None:
-        app.job_queue.run_repeating(tick, interval=TICK_SECONDS, first=0.5, name="reminders",
-                                    job_kwargs={"max_instances": 1, "coalesce": True})
+        app.job_queue.run_repeating(
+            tick,
+            interval=TICK_SECONDS,
+            first=0.5,
+            name="reminders",
+            job_kwargs={"max_instances": 1, "coalesce": True},
+        )
 
 
 async def stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -20,18 +20,36 @@ class AccessService:
         self._sessions = sessions
         self._clock = clock
 
-    async def require(self, member: Member, action: str, *, unit_id: int | None = None,
-                      detail: dict[str, Any] | None = None) -> None:
+    async def require(
+        self,
+        member: Member,
+        action: str,
+        *,
+        unit_id: int | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
         """Raise NotAllowed (after auditing the refusal) unless `member` may do `action`."""
         if allowed(member, action, unit_id):
             return
         await self.audit(member, action, unit_id=unit_id, outcome="refused", detail=detail)
         raise NotAllowed(action, member.role.value)
 
-    async def audit(self, member: Member | None, action: str, *, unit_id: int | None = None,
-                    outcome: str = "ok", detail: dict[str, Any] | None = None) -> None:
+    async def audit(
+        self,
+        member: Member | None,
+        action: str,
+        *,
+        unit_id: int | None = None,
+        outcome: str = "ok",
+        detail: dict[str, Any] | None = None,
+    ) -> None:
         """Append one audit entry in its own transaction."""
         async with self._sessions.begin() as session:
             await AuditRepository(session).add(
-                at=self._clock(), actor_user_id=member.user_id if member else None,
-                action=action, unit_id=unit_id, outcome=outcome, detail=detail or {})
+                at=self._clock(),
+                actor_user_id=member.user_id if member else None,
+                action=action,
+                unit_id=unit_id,
+                outcome=outcome,
+                detail=detail or {},
+            )

@@ -55,8 +55,14 @@ class BroadcastSummary:
 
 
 def _unit(row: Any) -> Unit:
-    return Unit(id=row.id, code=row.code, name=row.name, type=row.type, government_code="",
-                timezone=row.timezone)
+    return Unit(
+        id=row.id,
+        code=row.code,
+        name=row.name,
+        type=row.type,
+        government_code="",
+        timezone=row.timezone,
+    )
 
 
 def audience_units(audience: dict[str, Any], units: tuple[Unit, ...]) -> set[int] | None:
@@ -72,8 +78,9 @@ def audience_units(audience: dict[str, Any], units: tuple[Unit, ...]) -> set[int
 class BroadcastService:
     """Use cases of /siaran (admins only: every method checks "broadcast.send")."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock,
-                 access: AccessService) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], clock: Clock, access: AccessService
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._access = access
@@ -95,8 +102,9 @@ class BroadcastService:
         if len(text) > MAX_TEXT:
             raise InvalidInput("text", "too_long")
         async with self._sessions.begin() as session:
-            row = await BroadcastRepository(session).add(created_by=member.user_id, text=text,
-                                                         now=self._clock())
+            row = await BroadcastRepository(session).add(
+                created_by=member.user_id, text=text, now=self._clock()
+            )
             row.audience = {"all": True}
             return await self._preview(session, row)
 
@@ -104,11 +112,11 @@ class BroadcastService:
         """The draft again (raises StaleAction unless it is this admin's open draft)."""
         await self._access.require(member, ACTION)
         async with self._sessions() as session:
-            return await self._preview(session, await self._draft(session, member,
-                                                                  broadcast_id))
+            return await self._preview(session, await self._draft(session, member, broadcast_id))
 
-    async def choose(self, member: Member, broadcast_id: int,
-                     audience: dict[str, Any]) -> BroadcastPreview:
+    async def choose(
+        self, member: Member, broadcast_id: int, audience: dict[str, Any]
+    ) -> BroadcastPreview:
         """Address the draft to {"all": True}, {"types": [t]} or {"unit_ids": []}."""
         await self._access.require(member, ACTION)
         async with self._sessions.begin() as session:
@@ -124,8 +132,9 @@ class BroadcastService:
             row.audience = audience
             return await self._preview(session, row)
 
-    async def toggle_unit(self, member: Member, broadcast_id: int,
-                          unit_id: int) -> BroadcastPreview:
+    async def toggle_unit(
+        self, member: Member, broadcast_id: int, unit_id: int
+    ) -> BroadcastPreview:
         """Add or remove one unit of a chosen-units audience."""
         await self._access.require(member, ACTION)
         async with self._sessions.begin() as session:
@@ -157,9 +166,15 @@ class BroadcastService:
             row.recipients = await repo.enqueue(broadcast_id, users, now)
             row.status = "queued"
             preview = await self._preview(session, row)
-        await self._access.audit(member, ACTION, detail={"broadcast": broadcast_id,
-                                                         "recipients": preview.recipients,
-                                                         "audience": preview.audience})
+        await self._access.audit(
+            member,
+            ACTION,
+            detail={
+                "broadcast": broadcast_id,
+                "recipients": preview.recipients,
+                "audience": preview.audience,
+            },
+        )
         return preview
 
     async def cancel(self, member: Member, broadcast_id: int) -> None:
@@ -179,22 +194,35 @@ class BroadcastService:
                 counts = await repo.statuses(row.id)
                 if any(counts.get(status) for status in PENDING):
                     continue
-                summary = {"sent": counts.get("sent", 0), "blocked": counts.get("blocked", 0),
-                           "failed": counts.get("failed", 0) + counts.get("unknown", 0),
-                           "skipped": counts.get("skipped", 0)}
+                summary = {
+                    "sent": counts.get("sent", 0),
+                    "blocked": counts.get("blocked", 0),
+                    "failed": counts.get("failed", 0) + counts.get("unknown", 0),
+                    "skipped": counts.get("skipped", 0),
+                }
                 if not await repo.finish(row.id, summary=summary, now=now):
                     continue
-                admin = (await session.get(UserRow, row.created_by)
-                         if row.created_by is not None else None)
-                summaries.append(BroadcastSummary(
-                    row.id, int(admin.chat_id or admin.telegram_id) if admin else None,
-                    (admin.language if admin else None) or "id", row.recipients, **summary))
+                admin = (
+                    await session.get(UserRow, row.created_by)
+                    if row.created_by is not None
+                    else None
+                )
+                summaries.append(
+                    BroadcastSummary(
+                        row.id,
+                        int(admin.chat_id or admin.telegram_id) if admin else None,
+                        (admin.language if admin else None) or "id",
+                        row.recipients,
+                        **summary,
+                    )
+                )
         return summaries
 
     # --- helpers --------------------------------------------------------------------------
 
-    async def _draft(self, session: AsyncSession, member: Member,
-                     broadcast_id: int) -> BroadcastRow:
+    async def _draft(
+        self, session: AsyncSession, member: Member, broadcast_id: int
+    ) -> BroadcastRow:
         row = await BroadcastRepository(session).get(broadcast_id)
         if row is None or row.status != "draft" or row.created_by != member.user_id:
             raise StaleAction()
@@ -205,12 +233,23 @@ class BroadcastService:
 
     async def _recipients(self, session: AsyncSession, row: BroadcastRow) -> list[UserRow]:
         wanted = audience_units(row.audience, await self._units(session))
-        return [u for u in await BroadcastRepository(session).reachable()
-                if wanted is None or u.unit_id in wanted]
+        return [
+            u
+            for u in await BroadcastRepository(session).reachable()
+            if wanted is None or u.unit_id in wanted
+        ]
 
     async def _preview(self, session: AsyncSession, row: BroadcastRow) -> BroadcastPreview:
         units = await self._units(session)
-        count = (row.recipients if row.status != "draft"
-                 else len(await self._recipients(session, row)))
-        return BroadcastPreview(row.id, row.text, dict(row.audience), count,
-                                tuple(sorted({u.type for u in units})), units, row.status)
+        count = (
+            row.recipients if row.status != "draft" else len(await self._recipients(session, row))
+        )
+        return BroadcastPreview(
+            row.id,
+            row.text,
+            dict(row.audience),
+            count,
+            tuple(sorted({u.type for u in units})),
+            units,
+            row.status,
+        )

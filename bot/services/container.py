@@ -14,10 +14,10 @@ from bot.services.evidence import EvidenceService
 from bot.services.flows import FlowService
 from bot.services.members import MemberService
 from bot.services.qa import QAService
-from bot.services.recap import RecapService
 from bot.services.quizzes import QuizService
-from bot.services.selfcheck import SelfCheckService
+from bot.services.recap import RecapService
 from bot.services.reminders import ReminderService
+from bot.services.selfcheck import SelfCheckService
 from bot.services.units import UnitService
 from bot.services.users import UserAdminService
 

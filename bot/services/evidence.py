@@ -25,18 +25,35 @@ Download = Callable[[], Awaitable[bytes]]
 
 
 def _evidence(row: EvidenceRow) -> Evidence:
-    return Evidence(id=row.id, unit_id=row.unit_id, edition=row.edition,
-                    indicator_id=row.indicator_id, deadline_id=row.deadline_id, kind=row.kind,
-                    display_name=row.original_name, mime_type=row.mime_type, size=row.size,
-                    uploaded_by=row.uploaded_by, created_at=row.created_at)
+    return Evidence(
+        id=row.id,
+        unit_id=row.unit_id,
+        edition=row.edition,
+        indicator_id=row.indicator_id,
+        deadline_id=row.deadline_id,
+        kind=row.kind,
+        display_name=row.original_name,
+        mime_type=row.mime_type,
+        size=row.size,
+        uploaded_by=row.uploaded_by,
+        created_at=row.created_at,
+    )
 
 
 class EvidenceService:
     """Evidence use cases; a unit's files are reachable only from that unit or allowed staff."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock,
-                 access: AccessService, content: ContentBundle, *, edition: str,
-                 store: FileStore, max_bytes: int = MAX_BYTES) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        access: AccessService,
+        content: ContentBundle,
+        *,
+        edition: str,
+        store: FileStore,
+        max_bytes: int = MAX_BYTES,
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._access = access
@@ -57,8 +74,9 @@ class EvidenceService:
             raise NotFound("indicator", indicator_id)
         return indicator
 
-    async def attach(self, member: Member, *, indicator_id: str, incoming: IncomingFile,
-                     download: Download) -> Evidence:
+    async def attach(
+        self, member: Member, *, indicator_id: str, incoming: IncomingFile, download: Download
+    ) -> Evidence:
         """Check, download, store and record a file for an indicator of the member's unit.
 
         Raises:
@@ -76,10 +94,13 @@ class EvidenceService:
             if len(data) > self._max_bytes:
                 raise InvalidInput("file", "too_large")
         except InvalidInput as exc:
-            await self._access.audit(member, "evidence.upload", unit_id=unit_id,
-                                     outcome="refused",
-                                     detail={"reason": exc.reason, "mime": incoming.mime_type,
-                                             "size": incoming.size})
+            await self._access.audit(
+                member,
+                "evidence.upload",
+                unit_id=unit_id,
+                outcome="refused",
+                detail={"reason": exc.reason, "mime": incoming.mime_type, "size": incoming.size},
+            )
             raise
         async with self._sessions() as session:
             unit = await UnitRepository(session).get(unit_id)
@@ -91,14 +112,27 @@ class EvidenceService:
             async with self._sessions.begin() as session:
                 now = self._clock()
                 row = await EvidenceRepository(session).add(
-                    unit_id=unit_id, edition=self._edition, indicator_id=indicator_id,
-                    deadline_id=None, kind=incoming.kind, telegram_file_id=incoming.file_id,
-                    telegram_file_unique_id=incoming.file_unique_id, storage_key=key,
-                    original_name=accepted.display_name, mime_type=accepted.mime_type,
-                    size=len(data), uploaded_by=member.user_id, now=now)
+                    unit_id=unit_id,
+                    edition=self._edition,
+                    indicator_id=indicator_id,
+                    deadline_id=None,
+                    kind=incoming.kind,
+                    telegram_file_id=incoming.file_id,
+                    telegram_file_unique_id=incoming.file_unique_id,
+                    storage_key=key,
+                    original_name=accepted.display_name,
+                    mime_type=accepted.mime_type,
+                    size=len(data),
+                    uploaded_by=member.user_id,
+                    now=now,
+                )
                 await AuditRepository(session).add(
-                    at=now, actor_user_id=member.user_id, action="evidence.upload",
-                    unit_id=unit_id, detail={"evidence_id": row.id, "indicator_id": indicator_id})
+                    at=now,
+                    actor_user_id=member.user_id,
+                    action="evidence.upload",
+                    unit_id=unit_id,
+                    detail={"evidence_id": row.id, "indicator_id": indicator_id},
+                )
                 return _evidence(row)
         except BaseException:
             await self._store.delete(key)  # no row, no orphan file
@@ -107,11 +141,13 @@ class EvidenceService:
     async def list_for_unit(self, member: Member, *, unit_id: int) -> list[Evidence]:
         """A unit's files of the current edition; another unit's only for staff allowed there."""
         if unit_id != member.unit_id:
-            await self._access.require(member, "evidence.fetch", unit_id=unit_id,
-                                       detail={"what": "list"})
+            await self._access.require(
+                member, "evidence.fetch", unit_id=unit_id, detail={"what": "list"}
+            )
         async with self._sessions() as session:
-            rows = await EvidenceRepository(session).list_for_unit(unit_id=unit_id,
-                                                                   edition=self._edition)
+            rows = await EvidenceRepository(session).list_for_unit(
+                unit_id=unit_id, edition=self._edition
+            )
             return [_evidence(row) for row in rows]
 
     async def fetch(self, member: Member, evidence_id: int) -> EvidenceFile:
@@ -124,15 +160,21 @@ class EvidenceService:
             unit_id = await EvidenceRepository(session).unit_of(evidence_id)
         if unit_id is None:
             raise NotFound("evidence", evidence_id)
-        await self._access.require(member, "evidence.fetch", unit_id=unit_id,
-                                   detail={"evidence_id": evidence_id})
+        await self._access.require(
+            member, "evidence.fetch", unit_id=unit_id, detail={"evidence_id": evidence_id}
+        )
         async with self._sessions.begin() as session:
             row = await EvidenceRepository(session).get(evidence_id, unit_id=unit_id)
             if row is None:
                 raise NotFound("evidence", evidence_id)
             await AuditRepository(session).add(
-                at=self._clock(), actor_user_id=member.user_id, action="evidence.fetch",
-                unit_id=unit_id, detail={"evidence_id": evidence_id})
+                at=self._clock(),
+                actor_user_id=member.user_id,
+                action="evidence.fetch",
+                unit_id=unit_id,
+                detail={"evidence_id": evidence_id},
+            )
             path = self._store.path(row.storage_key)
-            return EvidenceFile(_evidence(row), str(path) if path.is_file() else None,
-                                row.telegram_file_id)
+            return EvidenceFile(
+                _evidence(row), str(path) if path.is_file() else None, row.telegram_file_id
+            )

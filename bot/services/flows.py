@@ -34,11 +34,14 @@ class FlowService:
             row = await FlowRepository(session).get(user_id)
             return None if row is None else Flow(row.flow, row.step, dict(row.data), row.revision)
 
-    async def put(self, user_id: int, name: str, step: str, data: dict[str, Any] | None = None) -> Flow:
+    async def put(
+        self, user_id: int, name: str, step: str, data: dict[str, Any] | None = None
+    ) -> Flow:
         """Start a flow or move it to `step` with `data`."""
         async with self._sessions.begin() as session:
             row = await FlowRepository(session).put(
-                user_id, flow=name, step=step, data=data or {}, now=self._clock())
+                user_id, flow=name, step=step, data=data or {}, now=self._clock()
+            )
             return Flow(row.flow, row.step, dict(row.data), row.revision)
 
     async def clear(self, user_id: int) -> bool:

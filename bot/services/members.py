@@ -32,20 +32,35 @@ class Arrival:
     duplicate: bool
 
 
-def to_member(row: UserRow, *, admin_ids: frozenset[int], default_tz: str,
-              default_locale: str) -> Member:
+def to_member(
+    row: UserRow, *, admin_ids: frozenset[int], default_tz: str, default_locale: str
+) -> Member:
     """Turn a user row into the domain Member; settings' admins are always admins."""
     role = Role.ADMIN if row.telegram_id in admin_ids else Role(row.role)
-    return Member(user_id=row.id, telegram_id=row.telegram_id, display_name=row.display_name,
-                  role=role, unit_id=row.unit_id, language=row.language or default_locale,
-                  timezone=row.timezone or default_tz, active=row.active)
+    return Member(
+        user_id=row.id,
+        telegram_id=row.telegram_id,
+        display_name=row.display_name,
+        role=role,
+        unit_id=row.unit_id,
+        language=row.language or default_locale,
+        timezone=row.timezone or default_tz,
+        active=row.active,
+    )
 
 
 class MemberService:
     """Identifies the person behind each update in one short transaction."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock, *,
-                 admin_ids: frozenset[int], default_tz: str, default_locale: str) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        *,
+        admin_ids: frozenset[int],
+        default_tz: str,
+        default_locale: str,
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._admin_ids = admin_ids
@@ -53,11 +68,22 @@ class MemberService:
         self._default_locale = default_locale
 
     def _member(self, row: UserRow) -> Member:
-        return to_member(row, admin_ids=self._admin_ids, default_tz=self._default_tz,
-                         default_locale=self._default_locale)
+        return to_member(
+            row,
+            admin_ids=self._admin_ids,
+            default_tz=self._default_tz,
+            default_locale=self._default_locale,
+        )
 
-    async def arrive(self, *, update_id: int | None, telegram_id: int, chat_id: int | None,
-                     display_name: str, language_code: str | None) -> Arrival:
+    async def arrive(
+        self,
+        *,
+        update_id: int | None,
+        telegram_id: int,
+        chat_id: int | None,
+        display_name: str,
+        language_code: str | None,
+    ) -> Arrival:
         """Claim the update id, create or refresh the user, and load their flow.
 
         A user who wrote to the bot again is active again (they may have unblocked it), unless an
@@ -74,8 +100,13 @@ class MemberService:
             language = language_code if language_code in LANGUAGES else None
             flow_row: FlowStateRow | None = None
             if found is None:
-                row = await users.add(telegram_id=telegram_id, chat_id=chat_id,
-                                      display_name=display_name[:200], language=language, now=now)
+                row = await users.add(
+                    telegram_id=telegram_id,
+                    chat_id=chat_id,
+                    display_name=display_name[:200],
+                    language=language,
+                    now=now,
+                )
             else:
                 row, flow_row = found
             if found is not None and not duplicate:
@@ -88,8 +119,11 @@ class MemberService:
                     row.last_seen_at = now
                 # Unblocking the bot reactivates; an admin's deactivation stays until undone.
                 row.active, row.blocked = row.deactivated_at is None, False
-            flow = None if flow_row is None else Flow(
-                flow_row.flow, flow_row.step, dict(flow_row.data), flow_row.revision)
+            flow = (
+                None
+                if flow_row is None
+                else Flow(flow_row.flow, flow_row.step, dict(flow_row.data), flow_row.revision)
+            )
             return Arrival(self._member(row), flow, duplicate)
 
     async def get(self, user_id: int) -> Member:
@@ -119,8 +153,12 @@ class MemberService:
                 setattr(row, key, value)
             row.updated_at = self._clock()
             await AuditRepository(session).add(
-                at=self._clock(), actor_user_id=user_id, action="settings.update",
-                unit_id=row.unit_id, detail={k: str(v) for k, v in values.items()})
+                at=self._clock(),
+                actor_user_id=user_id,
+                action="settings.update",
+                unit_id=row.unit_id,
+                detail={k: str(v) for k, v in values.items()},
+            )
             return self._member(row)
 
     async def prune_updates(self) -> int:

@@ -43,8 +43,14 @@ class Gap:
 class QAService:
     """Answers questions; the index is built once, when the service is created."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession] | None, clock: Clock,
-                 content: ContentBundle, *, config: RankingConfig | None = None) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession] | None,
+        clock: Clock,
+        content: ContentBundle,
+        *,
+        config: RankingConfig | None = None,
+    ) -> None:
         """Build the knowledge index from the content bundle (well under a second)."""
         self._sessions = sessions
         self._clock = clock
@@ -67,14 +73,20 @@ class QAService:
         """Answer a question; a DECLINE or CLARIFY with any words in it is recorded as a gap."""
         answer = self.decide(text)
         if answer.kind is not DecisionKind.ANSWER and answer.query and self._sessions is not None:
-            candidates = [[hit.topic_id, round(hit.score, 4), round(hit.confidence, 4)]
-                          for hit in answer.hits[:GAP_CANDIDATES]]
+            candidates = [
+                [hit.topic_id, round(hit.score, 4), round(hit.confidence, 4)]
+                for hit in answer.hits[:GAP_CANDIDATES]
+            ]
             async with self._sessions.begin() as session:
                 await QaGapRepository(session).add(
-                    asked_at=self._clock(), text=text, normalized=answer.query,
-                    kind=answer.kind.value, candidates=candidates,
+                    asked_at=self._clock(),
+                    text=text,
+                    normalized=answer.query,
+                    kind=answer.kind.value,
+                    candidates=candidates,
                     unit_id=member.unit_id if member else None,
-                    user_id=member.user_id if member else None)
+                    user_id=member.user_id if member else None,
+                )
         return answer
 
     async def gaps(self, limit: int = 20) -> list[Gap]:
@@ -88,8 +100,11 @@ class QAService:
                 row = await repository.latest(normalized)
                 if row is None:
                     continue
-                candidates = tuple((str(c[0]), float(c[1])) for c in row.candidates
-                                   if isinstance(c, list) and len(c) >= 2)
+                candidates = tuple(
+                    (str(c[0]), float(c[1]))
+                    for c in row.candidates
+                    if isinstance(c, list) and len(c) >= 2
+                )
                 result.append(Gap(normalized, count, last, row.text, candidates, row.kind))
         return result
 
@@ -107,8 +122,10 @@ class QAService:
 
     def editions(self) -> list[Methodology]:
         """The methodology editions, newest first."""
-        return [self._content.methodologies[k] for k in sorted(self._content.methodologies,
-                                                                reverse=True)]
+        return [
+            self._content.methodologies[k]
+            for k in sorted(self._content.methodologies, reverse=True)
+        ]
 
     def edition(self, edition: str) -> Methodology | None:
         """One methodology edition, or None."""

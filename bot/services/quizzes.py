@@ -34,8 +34,14 @@ from bot.services.clock import Clock
 class QuizService:
     """Use cases of the quick quiz."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock,
-                 content: ContentBundle, *, seed: str = "") -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        content: ContentBundle,
+        *,
+        seed: str = "",
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._content = content
@@ -62,19 +68,28 @@ class QuizService:
             for given in await repo.answers_for_user(member.user_id):
                 seen = history.get(given.question_id)
                 history[given.question_id] = QuestionHistory(
-                    given.question_id, (seen.times_seen if seen else 0) + 1, given.id,
-                    given.correct)
+                    given.question_id,
+                    (seen.times_seen if seen else 0) + 1,
+                    given.id,
+                    given.correct,
+                )
             count = await repo.count_for_user(member.user_id)
             rng = Random(f"{self._seed}:{member.user_id}:{count}")
             chosen = select_questions(pool, history, rng)
             await repo.abandon_open(member.user_id, now)
-            attempt = await repo.add(user_id=member.user_id, unit_id=member.unit_id,
-                                     drill=drill, question_ids=[q.id for q in chosen],
-                                     content_version=self._content.version, now=now)
+            attempt = await repo.add(
+                user_id=member.user_id,
+                unit_id=member.unit_id,
+                drill=drill,
+                question_ids=[q.id for q in chosen],
+                content_version=self._content.version,
+                now=now,
+            )
             return QuizStep(attempt.id, 0, len(chosen), chosen[0])
 
-    async def answer(self, member: Member, *, attempt_id: int, position: int,
-                     choice: str) -> QuizFeedback:
+    async def answer(
+        self, member: Member, *, attempt_id: int, position: int, choice: str
+    ) -> QuizFeedback:
         """Record the answer to the question on screen; the last one closes the round.
 
         Raises:
@@ -94,21 +109,32 @@ class QuizService:
             values: dict[str, object] = {"answered": True, "correct": row.correct + int(correct)}
             if last:
                 values.update(status="done", finished_at=now)
-            if not await repo.claim(attempt_id, user_id=member.user_id, position=position,
-                                    answered=False, values=values):
+            if not await repo.claim(
+                attempt_id,
+                user_id=member.user_id,
+                position=position,
+                answered=False,
+                values=values,
+            ):
                 raise StaleAction()
-            await repo.add_answer(attempt_id=attempt_id, user_id=member.user_id,
-                                  question_id=question.id, topic=question.topic, choice=choice,
-                                  correct=correct, now=now)
+            await repo.add_answer(
+                attempt_id=attempt_id,
+                user_id=member.user_id,
+                question_id=question.id,
+                topic=question.topic,
+                choice=choice,
+                correct=correct,
+                now=now,
+            )
             summary = None
             if last:
                 summary = await self._summary(repo, member, row)
-            return QuizFeedback(attempt_id, position, len(row.question_ids), question, choice,
-                                correct, summary)
+            return QuizFeedback(
+                attempt_id, position, len(row.question_ids), question, choice, correct, summary
+            )
 
-    async def next_question(self, member: Member, *, attempt_id: int, position: int
-                            ) -> QuizStep:
-        """"Lanjut": show the question after `position` (only once it was answered)."""
+    async def next_question(self, member: Member, *, attempt_id: int, position: int) -> QuizStep:
+        """ "Lanjut": show the question after `position` (only once it was answered)."""
         async with self._sessions.begin() as session:
             repo = QuizRepository(session)
             row = await self._row(repo, member, attempt_id, position, answered=True)
@@ -118,28 +144,49 @@ class QuizService:
             question = self._by_id.get(row.question_ids[following])
             if question is None:
                 raise StaleAction()
-            if not await repo.claim(attempt_id, user_id=member.user_id, position=position,
-                                    answered=True,
-                                    values={"position": following, "answered": False}):
+            if not await repo.claim(
+                attempt_id,
+                user_id=member.user_id,
+                position=position,
+                answered=True,
+                values={"position": following, "answered": False},
+            ):
                 raise StaleAction()
             return QuizStep(attempt_id, following, len(row.question_ids), question)
 
-    async def _row(self, repo: QuizRepository, member: Member, attempt_id: int, position: int,
-                   *, answered: bool) -> QuizAttemptRow:
+    async def _row(
+        self,
+        repo: QuizRepository,
+        member: Member,
+        attempt_id: int,
+        position: int,
+        *,
+        answered: bool,
+    ) -> QuizAttemptRow:
         row = await repo.get(attempt_id, user_id=member.user_id)
-        if (row is None or row.status != "open" or row.position != position
-                or row.answered != answered or not 0 <= position < len(row.question_ids)):
+        if (
+            row is None
+            or row.status != "open"
+            or row.position != position
+            or row.answered != answered
+            or not 0 <= position < len(row.question_ids)
+        ):
             raise StaleAction()
         return row
 
-    async def _summary(self, repo: QuizRepository, member: Member,
-                       row: QuizAttemptRow) -> QuizSummary:
+    async def _summary(
+        self, repo: QuizRepository, member: Member, row: QuizAttemptRow
+    ) -> QuizSummary:
         answers = await repo.answers_for_user(member.user_id)
         mine = [a for a in answers if a.attempt_id == row.id]
         mastery = mastery_by_topic([(a.topic, a.correct) for a in answers])
         topics = list(dict.fromkeys(a.topic for a in mine))
-        return QuizSummary(row.id, sum(1 for a in mine if a.correct), len(row.question_ids),
-                           tuple(mastery[t] for t in topics))
+        return QuizSummary(
+            row.id,
+            sum(1 for a in mine if a.correct),
+            len(row.question_ids),
+            tuple(mastery[t] for t in topics),
+        )
 
     def question(self, question_id: str) -> QuizQuestion | None:
         """A question by id (for rendering)."""

@@ -203,7 +203,7 @@ class ReminderPrefs:
 
 @dataclass(frozen=True, slots=True)
 class DoneResult:
-    """"Sudah siap": who marked the unit done and when (maybe someone earlier)."""
+    """ "Sudah siap": who marked the unit done and when (maybe someone earlier)."""
 
     deadline: DeadlineInfo
     done_by: str
@@ -213,7 +213,7 @@ class DoneResult:
 
 @dataclass(frozen=True, slots=True)
 class SnoozeResult:
-    """"Ingatkan besok": until when, in which zone, for how many deadlines."""
+    """ "Ingatkan besok": until when, in which zone, for how many deadlines."""
 
     until: datetime
     timezone: str
@@ -261,9 +261,17 @@ class _Planned:
 
 
 def _info(row: DeadlineRow) -> DeadlineInfo:
-    return DeadlineInfo(id=row.id, slug=row.slug, title=row.title, description=row.description,
-                        due_at=row.due_at, offsets=tuple(row.offsets), topics=tuple(row.topics),
-                        source=row.source, archived=row.archived)
+    return DeadlineInfo(
+        id=row.id,
+        slug=row.slug,
+        title=row.title,
+        description=row.description,
+        due_at=row.due_at,
+        offsets=tuple(row.offsets),
+        topics=tuple(row.topics),
+        source=row.source,
+        archived=row.archived,
+    )
 
 
 def domain_id(row: DeadlineRow) -> str:
@@ -306,8 +314,15 @@ def own_unit(selector: dict[str, Any]) -> int | None:
 
 
 def _entry_hash(entry: TimelineEntry) -> str:
-    data = [entry.title, entry.description, entry.due_at.isoformat(), list(entry.offsets),
-            _selector(entry.units), list(entry.topics), list(entry.indicators)]
+    data = [
+        entry.title,
+        entry.description,
+        entry.due_at.isoformat(),
+        list(entry.offsets),
+        _selector(entry.units),
+        list(entry.topics),
+        list(entry.indicators),
+    ]
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:32]
 
 
@@ -321,11 +336,20 @@ def _scope_units(scope: UnitScope, units: Sequence[Unit]) -> list[Unit]:
 class ReminderService:
     """Use cases of deadlines and reminders."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock, *,
-                 access: AccessService, content: ContentBundle, admin_ids: frozenset[int],
-                 default_tz: str, grace: timedelta = DEFAULT_GRACE,
-                 lease: timedelta = timedelta(minutes=2), worker: str | None = None,
-                 single_sender: bool = True) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        *,
+        access: AccessService,
+        content: ContentBundle,
+        admin_ids: frozenset[int],
+        default_tz: str,
+        grace: timedelta = DEFAULT_GRACE,
+        lease: timedelta = timedelta(minutes=2),
+        worker: str | None = None,
+        single_sender: bool = True,
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._access = access
@@ -370,13 +394,26 @@ class ReminderService:
                 digest = _entry_hash(entry)
                 row = existing.get(entry.id)
                 if row is None:
-                    repo.add_deadline(DeadlineRow(
-                        slug=entry.id, source="content", title=entry.title,
-                        description=entry.description, due_at=entry.due_at,
-                        offsets=list(entry.offsets), units=_selector(entry.units),
-                        indicators=list(entry.indicators), topics=list(entry.topics),
-                        content_hash=digest, generation=1, planned_from=now, archived=False,
-                        created_by=None, created_at=now, updated_at=now))
+                    repo.add_deadline(
+                        DeadlineRow(
+                            slug=entry.id,
+                            source="content",
+                            title=entry.title,
+                            description=entry.description,
+                            due_at=entry.due_at,
+                            offsets=list(entry.offsets),
+                            units=_selector(entry.units),
+                            indicators=list(entry.indicators),
+                            topics=list(entry.topics),
+                            content_hash=digest,
+                            generation=1,
+                            planned_from=now,
+                            archived=False,
+                            created_by=None,
+                            created_at=now,
+                            updated_at=now,
+                        )
+                    )
                     added += 1
                     continue
                 if row.content_hash == digest and row.source == "content":
@@ -403,22 +440,38 @@ class ReminderService:
     async def _units(self, session: AsyncSession) -> list[Unit]:
         repo = UnitRepository(session)
         governments = {g.id: g.code for g in await repo.governments()}
-        return [Unit(id=r.id, code=r.code, name=r.name, type=r.type,
-                     government_code=governments.get(r.government_id, ""), timezone=r.timezone)
-                for r in await repo.list_active()]
+        return [
+            Unit(
+                id=r.id,
+                code=r.code,
+                name=r.name,
+                type=r.type,
+                government_code=governments.get(r.government_id, ""),
+                timezone=r.timezone,
+            )
+            for r in await repo.list_active()
+        ]
 
     def _is_admin(self, user: UserRow) -> bool:
         return user.role == Role.ADMIN.value or user.telegram_id in self._admin_ids
 
-    async def _plan(self, session: AsyncSession, now: datetime, *,
-                    from_creation: bool = True) -> _Planned:
+    async def _plan(
+        self, session: AsyncSession, now: datetime, *, from_creation: bool = True
+    ) -> _Planned:
         repo = ReminderRepository(session)
         units = await self._units(session)
         rows = await repo.deadlines()
-        deadlines = [Deadline(id=domain_id(r), title=r.title, due_at=r.due_at,
-                              offsets=tuple(r.offsets), unit_ids=resolve_scope(r.units, units),
-                              created_at=r.planned_from if from_creation else None)
-                     for r in rows]
+        deadlines = [
+            Deadline(
+                id=domain_id(r),
+                title=r.title,
+                due_at=r.due_at,
+                offsets=tuple(r.offsets),
+                unit_ids=resolve_scope(r.units, units),
+                created_at=r.planned_from if from_creation else None,
+            )
+            for r in rows
+        ]
         by_id = {r.id: r for r in rows}
         current = {r.id: domain_id(r) for r in rows}
         snoozes: dict[int, dict[str, datetime]] = {}
@@ -431,37 +484,63 @@ class ReminderService:
             if user.unit_id is None or user.chat_id is None:
                 continue
             try:
-                recipients.append(Recipient(
-                    user_id=user.id, chat_id=user.chat_id, unit_id=user.unit_id,
-                    tz=user.timezone or self._default_tz, reminder_hour=user.reminder_hour,
-                    quiet_weekends=user.quiet_weekends, muted=user.muted,
-                    snoozed_until=snoozes.get(user.id, {})))
+                recipients.append(
+                    Recipient(
+                        user_id=user.id,
+                        chat_id=user.chat_id,
+                        unit_id=user.unit_id,
+                        tz=user.timezone or self._default_tz,
+                        reminder_hour=user.reminder_hour,
+                        quiet_weekends=user.quiet_weekends,
+                        muted=user.muted,
+                        snoozed_until=snoozes.get(user.id, {}),
+                    )
+                )
             except (ValueError, UnknownZoneError):
                 continue  # a broken zone or hour must not stop everyone else's reminders
-        completions = [Completion(current[c.deadline_id], c.unit_id)
-                       for c in await repo.completions(by_id) if c.deadline_id in current]
+        completions = [
+            Completion(current[c.deadline_id], c.unit_id)
+            for c in await repo.completions(by_id)
+            if c.deadline_id in current
+        ]
         pairs = [(r.id, r.generation) for r in rows]
         keys = {(f"{d}.{g}", u, o) for d, g, u, o in await repo.recorded_keys(pairs, "reminder")}
-        esc_keys = {(f"{d}.{g}", "esc", o)
-                    for d, g, _, o in await repo.recorded_keys(pairs, "esc")}
+        esc_keys = {
+            (f"{d}.{g}", "esc", o) for d, g, _, o in await repo.recorded_keys(pairs, "esc")
+        }
 
         def decide() -> tuple[Plan, EscalationPlan]:
-            return (due_reminders(now, deadlines, recipients, completions, keys,
-                                  grace=self.grace),
-                    escalations(now, deadlines, units, completions, esc_keys,
-                                tz=ZoneInfo(self._default_tz), grace=self.grace))
+            return (
+                due_reminders(now, deadlines, recipients, completions, keys, grace=self.grace),
+                escalations(
+                    now,
+                    deadlines,
+                    units,
+                    completions,
+                    esc_keys,
+                    tz=ZoneInfo(self._default_tz),
+                    grace=self.grace,
+                ),
+            )
 
         # Pure but CPU-bound for thousands of people: off the event loop, so replies and the
         # paced sender keep their rhythm while a sweep decides.
         plan, esc_plan = await asyncio.to_thread(decide)
         planned = _Planned(reminders=list(plan.due), skipped=list(plan.skipped))
         admins = [u for u in users if self._is_admin(u)]
-        for target, items in ((planned.escalations, esc_plan.due),
-                              (planned.skipped_escalations, esc_plan.skipped)):
+        for target, items in (
+            (planned.escalations, esc_plan.due),
+            (planned.skipped_escalations, esc_plan.skipped),
+        ):
             for escalation in items:
                 pending = {unit.id for unit in escalation.pending_units}
-                coordinators = [u for u in users if u.role == Role.COORDINATOR.value
-                                and u.unit_id in pending and not self._is_admin(u)]
+                coordinators = [
+                    u
+                    for u in users
+                    if u.role == Role.COORDINATOR.value
+                    and u.unit_id in pending
+                    and not self._is_admin(u)
+                ]
                 target.append((escalation, admins + coordinators))
         return planned
 
@@ -490,8 +569,15 @@ class ReminderService:
                 entry = per_user.setdefault(batch.recipient.user_id, {"r": [], "e": []})
                 for reminder in batch.reminders:
                     deadline_id, generation = _parse_domain_id(reminder.deadline.id)
-                    entry["r"].append([deadline_id, generation, reminder.offset, reminder.late,
-                                       reminder.planned_at.isoformat()])
+                    entry["r"].append(
+                        [
+                            deadline_id,
+                            generation,
+                            reminder.offset,
+                            reminder.late,
+                            reminder.planned_at.isoformat(),
+                        ]
+                    )
             for escalation, recipients in planned.escalations:
                 deadline_id, generation = _parse_domain_id(escalation.deadline.id)
                 for user in recipients:
@@ -499,40 +585,99 @@ class ReminderService:
                         continue
                     chats[user.id] = user.chat_id
                     entry = per_user.setdefault(user.id, {"r": [], "e": []})
-                    entry["e"].append([deadline_id, generation, escalation.offset,
-                                       escalation.late, escalation.planned_at.isoformat()])
-            outbox_ids = await repo.add_outbox([
-                {"user_id": user_id, "chat_id": chats[user_id], "payload": payload,
-                 "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
-                for user_id, payload in per_user.items()])
+                    entry["e"].append(
+                        [
+                            deadline_id,
+                            generation,
+                            escalation.offset,
+                            escalation.late,
+                            escalation.planned_at.isoformat(),
+                        ]
+                    )
+            outbox_ids = await repo.add_outbox(
+                [
+                    {
+                        "user_id": user_id,
+                        "chat_id": chats[user_id],
+                        "payload": payload,
+                        "status": "pending",
+                        "attempts": 0,
+                        "next_attempt_at": now,
+                        "created_at": now,
+                    }
+                    for user_id, payload in per_user.items()
+                ]
+            )
             claims: list[dict[str, Any]] = []
 
-            def claim(deadline: str, user_id: int, offset: int, kind: str, status: str,
-                      planned_at: datetime, reason: str | None = None) -> None:
+            def claim(
+                deadline: str,
+                user_id: int,
+                offset: int,
+                kind: str,
+                status: str,
+                planned_at: datetime,
+                reason: str | None = None,
+            ) -> None:
                 deadline_id, generation = _parse_domain_id(deadline)
-                claims.append({
-                    "deadline_id": deadline_id, "generation": generation, "user_id": user_id,
-                    "offset": offset, "kind": kind, "status": status, "reason": reason,
-                    "planned_at": planned_at, "attempts": 0, "created_at": now,
-                    "outbox_id": outbox_ids.get(user_id) if status == "planned" else None})
+                claims.append(
+                    {
+                        "deadline_id": deadline_id,
+                        "generation": generation,
+                        "user_id": user_id,
+                        "offset": offset,
+                        "kind": kind,
+                        "status": status,
+                        "reason": reason,
+                        "planned_at": planned_at,
+                        "attempts": 0,
+                        "created_at": now,
+                        "outbox_id": outbox_ids.get(user_id) if status == "planned" else None,
+                    }
+                )
 
             for reminder in planned.reminders:
-                claim(reminder.deadline.id, reminder.key.user_id, reminder.offset, "reminder",
-                      "planned", reminder.planned_at)
+                claim(
+                    reminder.deadline.id,
+                    reminder.key.user_id,
+                    reminder.offset,
+                    "reminder",
+                    "planned",
+                    reminder.planned_at,
+                )
             for skipped in planned.skipped:
-                claim(skipped.deadline.id, skipped.key.user_id, skipped.offset, "reminder",
-                      "skipped", skipped.planned_at, skipped.reason.value)
-            for status, items in (("planned", planned.escalations),
-                                  ("skipped", planned.skipped_escalations)):
+                claim(
+                    skipped.deadline.id,
+                    skipped.key.user_id,
+                    skipped.offset,
+                    "reminder",
+                    "skipped",
+                    skipped.planned_at,
+                    skipped.reason.value,
+                )
+            for status, items in (
+                ("planned", planned.escalations),
+                ("skipped", planned.skipped_escalations),
+            ):
                 for escalation, recipients in items:
                     for user in recipients:
-                        claim(escalation.deadline.id, user.id, escalation.offset, "esc", status,
-                              escalation.planned_at, None if status == "planned" else "expired")
+                        claim(
+                            escalation.deadline.id,
+                            user.id,
+                            escalation.offset,
+                            "esc",
+                            status,
+                            escalation.planned_at,
+                            None if status == "planned" else "expired",
+                        )
             await repo.add_claims(claims)
         return TickResult(
             reminders=len(planned.reminders),
             escalations=sum(len(r) for _, r in planned.escalations),
-            skipped=len(planned.skipped), messages=len(outbox_ids), abandoned=len(abandoned))
+            skipped=len(planned.skipped),
+            messages=len(outbox_ids),
+            abandoned=len(abandoned),
+        )
 
     async def preview(self, at: datetime, *, from_creation: bool = True) -> list[OutgoingMessage]:
         """What a sweep at `at` would send, without writing anything (for the CLI).
@@ -544,52 +689,101 @@ class ReminderService:
             planned = await self._plan(session, at, from_creation=from_creation)
             users = await ReminderRepository(session).users_by_ids(
                 [r.key.user_id for r in planned.reminders]
-                + [u.id for _, recipients in planned.escalations for u in recipients])
+                + [u.id for _, recipients in planned.escalations for u in recipients]
+            )
             units = {u.id: u for u in await self._units(session)}
-            slugs = {row.id: row.slug
-                     for row in await ReminderRepository(session).deadlines()}
+            slugs = {row.id: row.slug for row in await ReminderRepository(session).deadlines()}
         messages: dict[int, OutgoingMessage] = {}
         for batch in merge_by_recipient(planned.reminders):
             user = users[batch.recipient.user_id]
-            items = tuple(self._reminder_item(
-                _parse_domain_id(r.deadline.id)[0],
-                slugs[_parse_domain_id(r.deadline.id)[0]], r.deadline.title,
-                r.deadline.due_at, r.offset, r.planned_at, r.late, at, batch.recipient.tz,
-                has_guide=False) for r in batch.reminders)
+            items = tuple(
+                self._reminder_item(
+                    _parse_domain_id(r.deadline.id)[0],
+                    slugs[_parse_domain_id(r.deadline.id)[0]],
+                    r.deadline.title,
+                    r.deadline.due_at,
+                    r.offset,
+                    r.planned_at,
+                    r.late,
+                    at,
+                    batch.recipient.tz,
+                    has_guide=False,
+                )
+                for r in batch.reminders
+            )
             messages[user.id] = self._message(0, user, reminders=items)
         for escalation, recipients in planned.escalations:
             for user in recipients:
-                pending = tuple(u.name for u in escalation.pending_units
-                                if self._is_admin(user) or u.id == user.unit_id)
+                pending = tuple(
+                    u.name
+                    for u in escalation.pending_units
+                    if self._is_admin(user) or u.id == user.unit_id
+                )
                 total = len(_scope_units(escalation.deadline.unit_ids, list(units.values())))
                 item = EscalationItem(
                     deadline_id=_parse_domain_id(escalation.deadline.id)[0],
                     slug=slugs[_parse_domain_id(escalation.deadline.id)[0]],
                     title=escalation.deadline.title,
-                    due_at=escalation.deadline.due_at, offset=escalation.offset,
-                    days_left=days_left(at, escalation.deadline.due_at,
-                                        resolve_zone(user.timezone or self._default_tz)),
-                    late=escalation.late, pending_units=pending, total_units=total)
+                    due_at=escalation.deadline.due_at,
+                    offset=escalation.offset,
+                    days_left=days_left(
+                        at,
+                        escalation.deadline.due_at,
+                        resolve_zone(user.timezone or self._default_tz),
+                    ),
+                    late=escalation.late,
+                    pending_units=pending,
+                    total_units=total,
+                )
                 base = messages.get(user.id) or self._message(0, user)
                 messages[user.id] = replace(base, escalations=(*base.escalations, item))
         return [messages[k] for k in sorted(messages)]
 
-    def _reminder_item(self, deadline_id: int, slug: str, title: str, due_at: datetime,
-                       offset: int, planned_at: datetime, late: bool, now: datetime, tz: str,
-                       *, has_guide: bool) -> ReminderItem:
-        return ReminderItem(deadline_id=deadline_id, slug=slug, title=title, due_at=due_at,
-                            offset=offset, planned_at=planned_at,
-                            days_left=days_left(now, due_at, resolve_zone(tz)), late=late,
-                            has_guide=has_guide)
+    def _reminder_item(
+        self,
+        deadline_id: int,
+        slug: str,
+        title: str,
+        due_at: datetime,
+        offset: int,
+        planned_at: datetime,
+        late: bool,
+        now: datetime,
+        tz: str,
+        *,
+        has_guide: bool,
+    ) -> ReminderItem:
+        return ReminderItem(
+            deadline_id=deadline_id,
+            slug=slug,
+            title=title,
+            due_at=due_at,
+            offset=offset,
+            planned_at=planned_at,
+            days_left=days_left(now, due_at, resolve_zone(tz)),
+            late=late,
+            has_guide=has_guide,
+        )
 
-    def _message(self, outbox_id: int, user: UserRow, *,
-                 reminders: tuple[ReminderItem, ...] = (),
-                 escalations: tuple[EscalationItem, ...] = ()) -> OutgoingMessage:
+    def _message(
+        self,
+        outbox_id: int,
+        user: UserRow,
+        *,
+        reminders: tuple[ReminderItem, ...] = (),
+        escalations: tuple[EscalationItem, ...] = (),
+    ) -> OutgoingMessage:
         return OutgoingMessage(
-            outbox_id=outbox_id, user_id=user.id, telegram_id=user.telegram_id,
-            display_name=user.display_name, chat_id=int(user.chat_id or user.telegram_id),
-            language=user.language or "id", timezone=user.timezone or self._default_tz,
-            reminders=reminders, escalations=escalations)
+            outbox_id=outbox_id,
+            user_id=user.id,
+            telegram_id=user.telegram_id,
+            display_name=user.display_name,
+            chat_id=int(user.chat_id or user.telegram_id),
+            language=user.language or "id",
+            timezone=user.timezone or self._default_tz,
+            reminders=reminders,
+            escalations=escalations,
+        )
 
     # --- sending -----------------------------------------------------------------------------
 
@@ -602,7 +796,8 @@ class ReminderService:
         now = self._clock()
         async with self._sessions.begin() as session:
             ids = await ReminderRepository(session).abandon_sending(
-                before=None if self.single_sender else now)
+                before=None if self.single_sender else now
+            )
         return len(ids)
 
     async def claim(self, limit: int) -> list[OutgoingMessage]:
@@ -614,14 +809,20 @@ class ReminderService:
         now = self._clock()
         async with self._sessions.begin() as session:
             repo = ReminderRepository(session)
-            rows = await repo.claim_outbox(now=now, limit=limit, worker=self.worker,
-                                           expires=now + self.lease)
+            rows = await repo.claim_outbox(
+                now=now, limit=limit, worker=self.worker, expires=now + self.lease
+            )
             if not rows:
                 return []
             return await self._messages(session, repo, rows, now)
 
-    async def _messages(self, session: AsyncSession, repo: ReminderRepository,
-                        rows: Sequence[OutboxRow], now: datetime) -> list[OutgoingMessage]:
+    async def _messages(
+        self,
+        session: AsyncSession,
+        repo: ReminderRepository,
+        rows: Sequence[OutboxRow],
+        now: datetime,
+    ) -> list[OutgoingMessage]:
         ids = {item[0] for row in rows for key in ("r", "e") for item in row.payload.get(key, [])}
         deadlines = await repo.deadlines_by_ids(ids)
         users = await repo.users_by_ids(row.user_id for row in rows)
@@ -629,7 +830,8 @@ class ReminderService:
         units = await self._units(session)
         names = {u.id: u.name for u in units}
         broadcasts = await BroadcastRepository(session).texts(
-            row.payload["b"] for row in rows if "b" in row.payload)
+            row.payload["b"] for row in rows if "b" in row.payload
+        )
         messages: list[OutgoingMessage] = []
         obsolete: list[int] = []
         for row in rows:
@@ -649,35 +851,68 @@ class ReminderService:
             reminders = []
             for deadline_id, generation, offset, late, planned in row.payload.get("r", []):
                 deadline = deadlines.get(deadline_id)
-                if (deadline is None or deadline.archived or deadline.generation != generation
-                        or (deadline_id, user.unit_id) in done
-                        or self._stale(planned, now)):
+                if (
+                    deadline is None
+                    or deadline.archived
+                    or deadline.generation != generation
+                    or (deadline_id, user.unit_id) in done
+                    or self._stale(planned, now)
+                ):
                     continue
-                reminders.append(self._reminder_item(
-                    deadline.id, deadline.slug, deadline.title, deadline.due_at, offset,
-                    datetime.fromisoformat(planned), late, now, tz,
-                    has_guide=any(self._content.topic(t) for t in deadline.topics)))
+                reminders.append(
+                    self._reminder_item(
+                        deadline.id,
+                        deadline.slug,
+                        deadline.title,
+                        deadline.due_at,
+                        offset,
+                        datetime.fromisoformat(planned),
+                        late,
+                        now,
+                        tz,
+                        has_guide=any(self._content.topic(t) for t in deadline.topics),
+                    )
+                )
             escalation_items = []
             for deadline_id, generation, offset, late, planned in row.payload.get("e", []):
                 deadline = deadlines.get(deadline_id)
-                if (deadline is None or deadline.archived or deadline.generation != generation
-                        or self._stale(planned, now)):
+                if (
+                    deadline is None
+                    or deadline.archived
+                    or deadline.generation != generation
+                    or self._stale(planned, now)
+                ):
                     continue
                 scope = _scope_units(resolve_scope(deadline.units, units), units)
-                pending = tuple(names[u.id] for u in scope if (deadline_id, u.id) not in done
-                                and (self._is_admin(user) or u.id == user.unit_id))
+                pending = tuple(
+                    names[u.id]
+                    for u in scope
+                    if (deadline_id, u.id) not in done
+                    and (self._is_admin(user) or u.id == user.unit_id)
+                )
                 if not pending:
                     continue
-                escalation_items.append(EscalationItem(
-                    deadline_id=deadline.id, slug=deadline.slug, title=deadline.title,
-                    due_at=deadline.due_at, offset=offset,
-                    days_left=days_left(now, deadline.due_at, resolve_zone(tz)), late=late,
-                    pending_units=pending, total_units=len(scope)))
+                escalation_items.append(
+                    EscalationItem(
+                        deadline_id=deadline.id,
+                        slug=deadline.slug,
+                        title=deadline.title,
+                        due_at=deadline.due_at,
+                        offset=offset,
+                        days_left=days_left(now, deadline.due_at, resolve_zone(tz)),
+                        late=late,
+                        pending_units=pending,
+                        total_units=len(scope),
+                    )
+                )
             if not reminders and not escalation_items:
                 obsolete.append(row.id)
                 continue
-            messages.append(self._message(row.id, user, reminders=tuple(reminders),
-                                          escalations=tuple(escalation_items)))
+            messages.append(
+                self._message(
+                    row.id, user, reminders=tuple(reminders), escalations=tuple(escalation_items)
+                )
+            )
         if obsolete:
             for row in rows:
                 if row.id in obsolete:
@@ -704,26 +939,35 @@ class ReminderService:
                 row.status, row.sent_at = "sent", now
                 row.attempts += 1
                 row.telegram_message_id = result.message_id
-                await repo.set_claims([row.id], status="sent", sent_at=now,
-                                      telegram_message_id=result.message_id,
-                                      attempts=row.attempts)
+                await repo.set_claims(
+                    [row.id],
+                    status="sent",
+                    sent_at=now,
+                    telegram_message_id=result.message_id,
+                    attempts=row.attempts,
+                )
             elif status is SendStatus.RETRY_AFTER:
                 # Telegram said when to come back; not a failure of this message.
                 row.status = "pending"
                 row.next_attempt_at = now + timedelta(seconds=result.retry_after or 1)
-                await repo.set_claims([row.id], status="planned",
-                                      next_attempt_at=row.next_attempt_at)
+                await repo.set_claims(
+                    [row.id], status="planned", next_attempt_at=row.next_attempt_at
+                )
             elif status is SendStatus.NETWORK:
                 row.attempts += 1
                 if row.attempts >= MAX_ATTEMPTS:
                     row.status = "failed"
                 else:
                     row.status = "pending"
-                    row.next_attempt_at = now + min(BACKOFF_BASE * 2 ** (row.attempts - 1),
-                                                    BACKOFF_MAX)
-                await repo.set_claims([row.id], status="failed" if row.status == "failed"
-                                      else "planned", attempts=row.attempts,
-                                      next_attempt_at=row.next_attempt_at)
+                    row.next_attempt_at = now + min(
+                        BACKOFF_BASE * 2 ** (row.attempts - 1), BACKOFF_MAX
+                    )
+                await repo.set_claims(
+                    [row.id],
+                    status="failed" if row.status == "failed" else "planned",
+                    attempts=row.attempts,
+                    next_attempt_at=row.next_attempt_at,
+                )
             elif status is SendStatus.TIMED_OUT:
                 # The request reached Telegram but no answer came back: the message may well
                 # have been delivered. Sending again could remind the person twice, and a
@@ -773,8 +1017,9 @@ class ReminderService:
 
     # --- actions on a reminder -------------------------------------------------------------
 
-    async def _applicable(self, session: AsyncSession, member: Member,
-                          deadline_id: int) -> DeadlineRow:
+    async def _applicable(
+        self, session: AsyncSession, member: Member, deadline_id: int
+    ) -> DeadlineRow:
         """The deadline if it applies to the member's unit (staff: any active deadline)."""
         row = await ReminderRepository(session).deadline(deadline_id)
         if row is None or row.archived:
@@ -788,7 +1033,7 @@ class ReminderService:
         return row
 
     async def mark_done(self, member: Member, deadline_id: int) -> DoneResult:
-        """"Sudah siap": the member's unit has the evidence; its remaining reminders stop."""
+        """ "Sudah siap": the member's unit has the evidence; its remaining reminders stop."""
         if member.unit_id is None:
             raise InvalidInput("unit", "missing")
         now = self._clock()
@@ -798,20 +1043,29 @@ class ReminderService:
             existing = await repo.completion(row.id, member.unit_id)
             if existing is not None:
                 who = await repo.user(existing.user_id) if existing.user_id else None
-                return DoneResult(_info(row), who.display_name if who else "?",
-                                  existing.done_at, already=True)
-            repo.add_completion(CompletionRow(deadline_id=row.id, unit_id=member.unit_id,
-                                              user_id=member.user_id, done_at=now))
-            unit_users = [u.id for u in await repo.reachable_users()
-                          if u.unit_id == member.unit_id]
+                return DoneResult(
+                    _info(row), who.display_name if who else "?", existing.done_at, already=True
+                )
+            repo.add_completion(
+                CompletionRow(
+                    deadline_id=row.id, unit_id=member.unit_id, user_id=member.user_id, done_at=now
+                )
+            )
+            unit_users = [
+                u.id for u in await repo.reachable_users() if u.unit_id == member.unit_id
+            ]
             await repo.skip_claims(row.id, unit_users, "done")
             await AuditRepository(session).add(
-                at=now, actor_user_id=member.user_id, action="deadline.done",
-                unit_id=member.unit_id, detail={"deadline": row.slug})
+                at=now,
+                actor_user_id=member.user_id,
+                action="deadline.done",
+                unit_id=member.unit_id,
+                detail={"deadline": row.slug},
+            )
             return DoneResult(_info(row), member.display_name, now, already=False)
 
     async def snooze(self, member: Member, outbox_id: int) -> SnoozeResult:
-        """"Ingatkan besok": hold this person's reminders of that message until tomorrow."""
+        """ "Ingatkan besok": hold this person's reminders of that message until tomorrow."""
         self.changed()
         now = self._clock()
         async with self._sessions.begin() as session:
@@ -820,10 +1074,14 @@ class ReminderService:
             user = await repo.user(member.user_id)
             if row is None or row.user_id != member.user_id or user is None:
                 raise NotFound("reminder", outbox_id)
-            recipient = Recipient(user_id=user.id, chat_id=row.chat_id,
-                                  unit_id=user.unit_id or 0, tz=member.timezone,
-                                  reminder_hour=user.reminder_hour,
-                                  quiet_weekends=user.quiet_weekends)
+            recipient = Recipient(
+                user_id=user.id,
+                chat_id=row.chat_id,
+                unit_id=user.unit_id or 0,
+                tz=member.timezone,
+                reminder_hour=user.reminder_hour,
+                quiet_weekends=user.quiet_weekends,
+            )
             until = snooze_until(now, recipient)
             ids = sorted({item[0] for item in row.payload.get("r", [])})
             for deadline_id in ids:
@@ -853,21 +1111,28 @@ class ReminderService:
         result = []
         for row in rows:
             scope = resolve_scope(row.units, units)
-            applies = member.unit_id is not None and (scope == ALL_UNITS
-                                                      or member.unit_id in scope)
+            applies = member.unit_id is not None and (
+                scope == ALL_UNITS or member.unit_id in scope
+            )
             if not applies and member.role is not Role.ADMIN:
                 continue
             scope_units = _scope_units(scope, units)
             mine = done.get((row.id, member.unit_id or -1))
             unit_id = own_unit(row.units)
-            result.append(DeadlineStatus(
-                deadline=_info(row), days_left=days_left(now, row.due_at, zone),
-                done_at=mine.done_at if mine else None,
-                done_by=who[mine.user_id].display_name if mine and mine.user_id in who else None,
-                done_units=sum(1 for u in scope_units if (row.id, u.id) in done),
-                total_units=len(scope_units),
-                can_edit=allowed(member, "deadline.edit", unit_id),
-                can_archive=allowed(member, "deadline.archive", unit_id)))
+            result.append(
+                DeadlineStatus(
+                    deadline=_info(row),
+                    days_left=days_left(now, row.due_at, zone),
+                    done_at=mine.done_at if mine else None,
+                    done_by=who[mine.user_id].display_name
+                    if mine and mine.user_id in who
+                    else None,
+                    done_units=sum(1 for u in scope_units if (row.id, u.id) in done),
+                    total_units=len(scope_units),
+                    can_edit=allowed(member, "deadline.edit", unit_id),
+                    can_archive=allowed(member, "deadline.archive", unit_id),
+                )
+            )
             if len(result) >= limit:
                 break
         return result
@@ -893,9 +1158,12 @@ class ReminderService:
                 row.due_at, row.generation, row.planned_from = due_at, row.generation + 1, now
                 row.updated_at = now
             await AuditRepository(session).add(
-                at=now, actor_user_id=member.user_id, action="deadline.edit",
-                unit_id=own_unit(row.units), detail={"deadline": row.slug,
-                                                     "due_at": due_at.isoformat()})
+                at=now,
+                actor_user_id=member.user_id,
+                action="deadline.edit",
+                unit_id=own_unit(row.units),
+                detail={"deadline": row.slug, "due_at": due_at.isoformat()},
+            )
             return _info(row)
 
     async def archive(self, member: Member, deadline_id: int) -> DeadlineInfo:
@@ -909,8 +1177,12 @@ class ReminderService:
             await self._access.require(member, "deadline.archive", unit_id=own_unit(row.units))
             row.archived, row.updated_at = True, now
             await AuditRepository(session).add(
-                at=now, actor_user_id=member.user_id, action="deadline.archive",
-                unit_id=own_unit(row.units), detail={"deadline": row.slug})
+                at=now,
+                actor_user_id=member.user_id,
+                action="deadline.archive",
+                unit_id=own_unit(row.units),
+                detail={"deadline": row.slug},
+            )
             return _info(row)
 
     async def create_deadline(self, member: Member, draft: DeadlineDraft) -> DeadlineInfo:
@@ -927,16 +1199,32 @@ class ReminderService:
         async with self._sessions.begin() as session:
             repo = ReminderRepository(session)
             row = DeadlineRow(
-                slug=f"tg-{secrets.token_hex(6)}", source="chat", title=title, description="",
-                due_at=draft.due_at, offsets=sorted(set(draft.offsets), reverse=True),
-                units=scope, indicators=[], topics=list(draft.topics), content_hash=None,
-                generation=1, planned_from=now, archived=False, created_by=member.user_id,
-                created_at=now, updated_at=now)
+                slug=f"tg-{secrets.token_hex(6)}",
+                source="chat",
+                title=title,
+                description="",
+                due_at=draft.due_at,
+                offsets=sorted(set(draft.offsets), reverse=True),
+                units=scope,
+                indicators=[],
+                topics=list(draft.topics),
+                content_hash=None,
+                generation=1,
+                planned_from=now,
+                archived=False,
+                created_by=member.user_id,
+                created_at=now,
+                updated_at=now,
+            )
             repo.add_deadline(row)
             await repo.flush()
             await AuditRepository(session).add(
-                at=now, actor_user_id=member.user_id, action="deadline.create",
-                unit_id=own_unit(scope), detail={"deadline": row.slug, "units": scope})
+                at=now,
+                actor_user_id=member.user_id,
+                action="deadline.create",
+                unit_id=own_unit(scope),
+                detail={"deadline": row.slug, "units": scope},
+            )
             return _info(row)
 
     @staticmethod
@@ -979,9 +1267,14 @@ class ReminderService:
                 raise NotFound("user", user_id)
             return ReminderPrefs(user.reminder_hour, user.quiet_weekends, user.muted)
 
-    async def set_prefs(self, user_id: int, *, reminder_hour: int | None = None,
-                        quiet_weekends: bool | None = None,
-                        muted: bool | None = None) -> ReminderPrefs:
+    async def set_prefs(
+        self,
+        user_id: int,
+        *,
+        reminder_hour: int | None = None,
+        quiet_weekends: bool | None = None,
+        muted: bool | None = None,
+    ) -> ReminderPrefs:
         """Change reminder preferences; hours outside REMINDER_HOURS are refused."""
         self.changed()
         if reminder_hour is not None and reminder_hour not in REMINDER_HOURS:
@@ -992,15 +1285,22 @@ class ReminderService:
             if user is None:
                 raise NotFound("user", user_id)
             changes: dict[str, Any] = {}
-            for name, value in (("reminder_hour", reminder_hour),
-                                ("quiet_weekends", quiet_weekends), ("muted", muted)):
+            for name, value in (
+                ("reminder_hour", reminder_hour),
+                ("quiet_weekends", quiet_weekends),
+                ("muted", muted),
+            ):
                 if value is not None:
                     setattr(user, name, value)
                     changes[name] = str(value)
             user.updated_at = now
-            await AuditRepository(session).add(at=now, actor_user_id=user_id,
-                                               action="settings.update", unit_id=user.unit_id,
-                                               detail=changes)
+            await AuditRepository(session).add(
+                at=now,
+                actor_user_id=user_id,
+                action="settings.update",
+                unit_id=user.unit_id,
+                detail=changes,
+            )
             return ReminderPrefs(user.reminder_hour, user.quiet_weekends, user.muted)
 
 

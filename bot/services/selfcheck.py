@@ -73,8 +73,15 @@ def _valid(methodology: Methodology, values: dict[str, int]) -> dict[str, int]:
 class SelfCheckService:
     """Use cases of the self-check and the scoring store."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock,
-                 content: ContentBundle, access: AccessService, *, current_edition: str) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        content: ContentBundle,
+        access: AccessService,
+        *,
+        current_edition: str,
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._content = content
@@ -85,8 +92,9 @@ class SelfCheckService:
 
     def editions(self) -> list[str]:
         """Editions that have self-check questions: the current one first, then newest first."""
-        usable = sorted((e for e, m in self._content.methodologies.items() if m.indicators),
-                        reverse=True)
+        usable = sorted(
+            (e for e, m in self._content.methodologies.items() if m.indicators), reverse=True
+        )
         if self._current in usable:
             usable.remove(self._current)
             usable.insert(0, self._current)
@@ -116,11 +124,13 @@ class SelfCheckService:
             if methodology is None or not methodology.indicators:
                 row.status = "abandoned"
                 return None
-            recorded = latest_per_indicator(_events(await repo.answers(row.id,
-                                                                      unit_id=row.unit_id)))
+            recorded = latest_per_indicator(
+                _events(await repo.answers(row.id, unit_id=row.unit_id))
+            )
             target = next_unrecorded(methodology.indicators, recorded)
-            return await self._move(session, row, methodology, recorded, target,
-                                    step=row.step, notice=Notice.RESUMED)
+            return await self._move(
+                session, row, methodology, recorded, target, step=row.step, notice=Notice.RESUMED
+            )
 
     async def start(self, member: Member, *, edition: str, unit_id: int | None) -> Step:
         """Open a session for `unit_id` (default: the member's unit), or resume the open one.
@@ -145,8 +155,13 @@ class SelfCheckService:
                 raise NotFound("unit", target_unit)
             first = methodology.indicators[0]
             row = await SelfCheckRepository(session).add(
-                user_id=member.user_id, unit_id=target_unit, edition=edition,
-                content_version=self._content.version, cursor=first.id, now=now)
+                user_id=member.user_id,
+                unit_id=target_unit,
+                edition=edition,
+                content_version=self._content.version,
+                cursor=first.id,
+                now=now,
+            )
             return self._question(row, methodology, {}, first, unit.name, step=row.step)
 
     async def answer(self, member: Member, *, session_id: int, step: int, value: int) -> Step:
@@ -154,49 +169,57 @@ class SelfCheckService:
         return await self._act(member, session_id, step, "answer", value)
 
     async def skip(self, member: Member, *, session_id: int, step: int) -> Step:
-        """"Lewati": record the indicator as skipped and move on."""
+        """ "Lewati": record the indicator as skipped and move on."""
         return await self._act(member, session_id, step, "skip", None)
 
     async def back(self, member: Member, *, session_id: int, step: int) -> Step:
-        """"Kembali": show the previous indicator with its current answer marked."""
+        """ "Kembali": show the previous indicator with its current answer marked."""
         return await self._act(member, session_id, step, "back", None)
 
     async def pause(self, member: Member, *, session_id: int, step: int) -> Paused:
-        """"Jeda": keep everything; /cek continues later."""
+        """ "Jeda": keep everything; /cek continues later."""
         async with self._sessions.begin() as session:
             repo = SelfCheckRepository(session)
             row = await self._open_row(repo, member, session_id, step)
             methodology = self._methodology(row.edition)
-            recorded = latest_per_indicator(_events(await repo.answers(row.id,
-                                                                      unit_id=row.unit_id)))
-            if not await repo.claim_step(row.id, unit_id=row.unit_id, step=step,
-                                         now=self._clock(), cursor=row.cursor):
+            recorded = latest_per_indicator(
+                _events(await repo.answers(row.id, unit_id=row.unit_id))
+            )
+            if not await repo.claim_step(
+                row.id, unit_id=row.unit_id, step=step, now=self._clock(), cursor=row.cursor
+            ):
                 raise StaleAction()
             known = {indicator.id for indicator in methodology.indicators}
             return Paused(row.id, len(known & set(recorded)), len(known))
 
-    async def _open_row(self, repo: SelfCheckRepository, member: Member, session_id: int,
-                        step: int) -> SelfCheckSessionRow:
+    async def _open_row(
+        self, repo: SelfCheckRepository, member: Member, session_id: int, step: int
+    ) -> SelfCheckSessionRow:
         row = await repo.get(session_id, user_id=member.user_id)
         if row is None or row.status != "open" or row.step != step:
             raise StaleAction()
         return row
 
-    async def _act(self, member: Member, session_id: int, step: int, action: str,
-                   value: int | None) -> Step:
+    async def _act(
+        self, member: Member, session_id: int, step: int, action: str, value: int | None
+    ) -> Step:
         async with self._sessions.begin() as session:
             repo = SelfCheckRepository(session)
             row = await self._open_row(repo, member, session_id, step)
             methodology = self._methodology(row.edition)
             indicators = methodology.indicators
-            recorded = latest_per_indicator(_events(await repo.answers(row.id,
-                                                                      unit_id=row.unit_id)))
+            recorded = latest_per_indicator(
+                _events(await repo.answers(row.id, unit_id=row.unit_id))
+            )
             current = methodology.indicator(row.cursor) if row.cursor else None
             notice = None
             target: Indicator | None
             if action == "back":
-                target = (previous_indicator(indicators, row.cursor) or current
-                          if current is not None else next_unrecorded(indicators, recorded))
+                target = (
+                    previous_indicator(indicators, row.cursor) or current
+                    if current is not None
+                    else next_unrecorded(indicators, recorded)
+                )
             else:
                 if current is None:
                     # The indicator on screen left the content (a restart with new content).
@@ -204,27 +227,42 @@ class SelfCheckService:
                 else:
                     if action == "answer" and not any(o.value == value for o in current.options):
                         raise InvalidAnswer(current.id, value)
-                    await repo.add_answer(row, indicator_id=current.id, value=value,
-                                          content_version=self._content.version,
-                                          now=self._clock())
+                    await repo.add_answer(
+                        row,
+                        indicator_id=current.id,
+                        value=value,
+                        content_version=self._content.version,
+                        now=self._clock(),
+                    )
                     recorded[current.id] = value
                 target = next_unrecorded(indicators, recorded)
-            return await self._move(session, row, methodology, recorded, target, step=step,
-                                    notice=notice)
+            return await self._move(
+                session, row, methodology, recorded, target, step=step, notice=notice
+            )
 
-    async def _move(self, session: AsyncSession, row: SelfCheckSessionRow,
-                    methodology: Methodology, recorded: dict[str, int | None],
-                    target: Indicator | None, *, step: int, notice: Notice | None) -> Step:
+    async def _move(
+        self,
+        session: AsyncSession,
+        row: SelfCheckSessionRow,
+        methodology: Methodology,
+        recorded: dict[str, int | None],
+        target: Indicator | None,
+        *,
+        step: int,
+        notice: Notice | None,
+    ) -> Step:
         repo = SelfCheckRepository(session)
         now = self._clock()
-        if not await repo.claim_step(row.id, unit_id=row.unit_id, step=step, now=now,
-                                     cursor=target.id if target else None):
+        if not await repo.claim_step(
+            row.id, unit_id=row.unit_id, step=step, now=now, cursor=target.id if target else None
+        ):
             raise StaleAction()
         unit = await UnitRepository(session).get(row.unit_id)
         unit_name = unit.name if unit is not None else "?"
         if target is not None:
-            return self._question(row, methodology, recorded, target, unit_name,
-                                  step=step + 1, notice=notice)
+            return self._question(
+                row, methodology, recorded, target, unit_name, step=step + 1, notice=notice
+            )
         result = self._result(row.id, methodology, recorded, unit_name)
         row.status = "done"
         row.finished_at = now
@@ -234,20 +272,40 @@ class SelfCheckService:
         row.coverage = str(result.result.coverage)
         return result
 
-    def _question(self, row: SelfCheckSessionRow, methodology: Methodology,
-                  recorded: dict[str, int | None], indicator: Indicator, unit_name: str, *,
-                  step: int, notice: Notice | None = None) -> Question:
+    def _question(
+        self,
+        row: SelfCheckSessionRow,
+        methodology: Methodology,
+        recorded: dict[str, int | None],
+        indicator: Indicator,
+        unit_name: str,
+        *,
+        step: int,
+        notice: Notice | None = None,
+    ) -> Question:
         dimension = next(d for d in methodology.all_dimensions if indicator in d.indicators)
         known = {i.id for i in methodology.indicators}
         return Question(
-            session_id=row.id, step=step, edition=row.edition, unit_name=unit_name,
-            indicator=indicator, dimension_name=dimension.name,
+            session_id=row.id,
+            step=step,
+            edition=row.edition,
+            unit_name=unit_name,
+            indicator=indicator,
+            dimension_name=dimension.name,
             position=position_of(methodology.indicators, indicator.id),
-            total=len(methodology.indicators), recorded=len(known & set(recorded)),
-            current_value=recorded.get(indicator.id), notice=notice)
+            total=len(methodology.indicators),
+            recorded=len(known & set(recorded)),
+            current_value=recorded.get(indicator.id),
+            notice=notice,
+        )
 
-    def _result(self, session_id: int, methodology: Methodology,
-                recorded: dict[str, int | None], unit_name: str) -> SelfCheckResult:
+    def _result(
+        self,
+        session_id: int,
+        methodology: Methodology,
+        recorded: dict[str, int | None],
+        unit_name: str,
+    ) -> SelfCheckResult:
         values = _valid(methodology, given_values(recorded))
         result = score_unit(methodology, values)
         improvements = []
@@ -255,10 +313,20 @@ class SelfCheckService:
             indicator = methodology.indicator(gain.indicator_id)
             if indicator is not None:
                 improvements.append(Improvement(gain, indicator))
-        skipped = sum(1 for key, value in recorded.items()
-                      if value is None and methodology.indicator(key) is not None)
-        return SelfCheckResult(session_id, methodology.id, unit_name, methodology, result,
-                               tuple(improvements), skipped)
+        skipped = sum(
+            1
+            for key, value in recorded.items()
+            if value is None and methodology.indicator(key) is not None
+        )
+        return SelfCheckResult(
+            session_id,
+            methodology.id,
+            unit_name,
+            methodology,
+            result,
+            tuple(improvements),
+            skipped,
+        )
 
     # -- /skor ------------------------------------------------------------------------------
 
@@ -281,18 +349,27 @@ class SelfCheckService:
             rows = await repo.unit_answers(unit_id=unit.id, edition=edition)
             values = _valid(methodology, merge_unit(_events(rows)))
             result = score_unit(methodology, values) if values else None
-            trend = tuple(TrendPoint(r.finished_at, Decimal(r.score))
-                          for r in await repo.finished(unit_id=unit.id, edition=edition)
-                          if r.finished_at is not None and r.score is not None)
+            trend = tuple(
+                TrendPoint(r.finished_at, Decimal(r.score))
+                for r in await repo.finished(unit_id=unit.id, edition=edition)
+                if r.finished_at is not None and r.score is not None
+            )
             outdated = any(r.content_version != self._content.version for r in rows)
             government = await self._government(session, methodology, unit.government_id)
         return UnitScoreboard(
-            edition=edition, unit_name=unit.name, methodology=methodology, result=result,
-            contributors=len({r.user_id for r in rows}), trend=trend, government=government,
-            outdated_content=outdated)
+            edition=edition,
+            unit_name=unit.name,
+            methodology=methodology,
+            result=result,
+            contributors=len({r.user_id for r in rows}),
+            trend=trend,
+            government=government,
+            outdated_content=outdated,
+        )
 
-    async def _government(self, session: AsyncSession, methodology: Methodology,
-                          government_id: int) -> GovernmentEstimate | None:
+    async def _government(
+        self, session: AsyncSession, methodology: Methodology, government_id: int
+    ) -> GovernmentEstimate | None:
         units = UnitRepository(session)
         repo = SelfCheckRepository(session)
         members = [u for u in await units.list_active() if u.government_id == government_id]
@@ -311,14 +388,15 @@ class SelfCheckService:
         score = government_score(scores)
         category = classify(methodology, score)
         name = next((g.name for g in await units.governments() if g.id == government_id), "?")
-        return GovernmentEstimate(name, score, category.code, category.label, len(scores),
-                                  len(members))
-
+        return GovernmentEstimate(
+            name, score, category.code, category.label, len(scores), len(members)
+        )
 
     # -- recap (read-only, for RecapService; the caller checked the role) ---------------------
 
-    async def unit_standings(self, unit_ids: Sequence[int], *, edition: str | None = None
-                             ) -> dict[int, UnitStanding]:
+    async def unit_standings(
+        self, unit_ids: Sequence[int], *, edition: str | None = None
+    ) -> dict[int, UnitStanding]:
         """Per unit: merged latest answers, their result (as /skor) and the last answer time."""
         methodology = self._methodology(edition or self._current)
         standings: dict[int, UnitStanding] = {}
@@ -332,8 +410,9 @@ class SelfCheckService:
                 standings[unit_id] = UnitStanding(values, result, last)
         return standings
 
-    async def government_estimate(self, government_id: int, *, edition: str | None = None
-                                  ) -> GovernmentEstimate | None:
+    async def government_estimate(
+        self, government_id: int, *, edition: str | None = None
+    ) -> GovernmentEstimate | None:
         """The government's predicted score, exactly as /skor computes it."""
         methodology = self._methodology(edition or self._current)
         async with self._sessions() as session:

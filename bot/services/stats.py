@@ -12,8 +12,17 @@ from sqlalchemy.schema import MetaData
 from bot.db.models import UnitRow, UserRow
 
 ACTIVE_WINDOW = timedelta(days=30)
-CORE_TABLES = frozenset({"alembic_version", "governments", "units", "users", "audit_log",
-                         "flow_states", "processed_updates"})
+CORE_TABLES = frozenset(
+    {
+        "alembic_version",
+        "governments",
+        "units",
+        "users",
+        "audit_log",
+        "flow_states",
+        "processed_updates",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +65,8 @@ def classify(table: str) -> str:
     if "quiz" in name and any(k in name for k in ("answer", "attempt", "response")):
         return "quiz_answers"
     if any(k in name for k in ("self", "check", "cek", "assessment")) and any(
-            k in name for k in ("answer", "response")):
+        k in name for k in ("answer", "response")
+    ):
         return "self_check_answers"
     return "other"
 
@@ -66,7 +76,8 @@ def _count(connection: Connection, table: Table) -> TableCount:
     by_status: dict[str, int] = {}
     if "status" in table.c:
         result = connection.execute(
-            select(table.c.status, func.count()).group_by(table.c.status).order_by(table.c.status))
+            select(table.c.status, func.count()).group_by(table.c.status).order_by(table.c.status)
+        )
         by_status = {str(status): int(n) for status, n in result}
     return TableCount(table.name, rows, by_status)
 
@@ -85,7 +96,12 @@ def _collect(connection: Connection, now: datetime) -> Stats:
 
     count = select(func.count()).select_from(users)
     groups: dict[str, list[TableCount]] = {
-        "self_check_answers": [], "quiz_answers": [], "outbox": [], "qa_gaps": [], "other": []}
+        "self_check_answers": [],
+        "quiz_answers": [],
+        "outbox": [],
+        "qa_gaps": [],
+        "other": [],
+    }
     for name in sorted(names - CORE_TABLES):
         groups[classify(name)].append(_count(connection, metadata.tables[name]))
     return Stats(
@@ -94,8 +110,9 @@ def _collect(connection: Connection, now: datetime) -> Stats:
         users_registered=scalar(count.where(users.c.unit_id.is_not(None))),
         users_seen_recently=scalar(count.where(users.c.last_seen_at >= now - ACTIVE_WINDOW)),
         units=scalar(select(func.count()).select_from(units)),
-        units_archived=scalar(select(func.count()).select_from(units)
-                              .where(units.c.archived.is_(True))),
+        units_archived=scalar(
+            select(func.count()).select_from(units).where(units.c.archived.is_(True))
+        ),
         **groups,
     )
 

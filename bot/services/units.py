@@ -16,8 +16,14 @@ from bot.services.clock import Clock
 
 
 def _unit(row: UnitRow, government_code: str) -> Unit:
-    return Unit(id=row.id, code=row.code, name=row.name, type=row.type,
-                government_code=government_code, timezone=row.timezone)
+    return Unit(
+        id=row.id,
+        code=row.code,
+        name=row.name,
+        type=row.type,
+        government_code=government_code,
+        timezone=row.timezone,
+    )
 
 
 class UnitService:
@@ -36,11 +42,17 @@ class UnitService:
             repo = UnitRepository(session)
             gov_ids = {}
             for gov in catalog.governments:
-                gov_ids[gov.code] = (await repo.upsert_government(gov.code, gov.name, gov.timezone)).id
+                gov_ids[gov.code] = (
+                    await repo.upsert_government(gov.code, gov.name, gov.timezone)
+                ).id
             for unit in catalog.units:
-                await repo.upsert_unit(code=unit.code, name=unit.name, type=unit.type,
-                                       government_id=gov_ids[unit.government],
-                                       timezone=catalog.zone_of(unit))
+                await repo.upsert_unit(
+                    code=unit.code,
+                    name=unit.name,
+                    type=unit.type,
+                    government_id=gov_ids[unit.government],
+                    timezone=catalog.zone_of(unit),
+                )
             await repo.archive_missing({unit.code for unit in catalog.units})
 
     async def list_units(self) -> list[Unit]:
@@ -60,8 +72,9 @@ class UnitService:
             governments = {g.id: g.code for g in await repo.governments()}
             return _unit(row, governments[row.government_id])
 
-    async def register(self, *, user_id: int, unit_id: int,
-                       flow: tuple[str, int] | None = None) -> Unit:
+    async def register(
+        self, *, user_id: int, unit_id: int, flow: tuple[str, int] | None = None
+    ) -> Unit:
         """Put the member in `unit_id` (first registration or a change), audited.
 
         A coordinator who changes unit becomes a member: coordination is per unit. With
@@ -74,7 +87,8 @@ class UnitService:
         now = self._clock()
         async with self._sessions.begin() as session:
             if flow is not None and not await FlowRepository(session).take(
-                    user_id, flow=flow[0], revision=flow[1]):
+                user_id, flow=flow[0], revision=flow[1]
+            ):
                 raise StaleAction()
             units = UnitRepository(session)
             row = await units.get(unit_id)
@@ -89,7 +103,11 @@ class UnitService:
                 user.role = "member"
             user.updated_at = now
             await AuditRepository(session).add(
-                at=now, actor_user_id=user_id, action="unit.register", unit_id=unit_id,
-                detail={"previous_unit_id": previous})
+                at=now,
+                actor_user_id=user_id,
+                action="unit.register",
+                unit_id=unit_id,
+                detail={"previous_unit_id": previous},
+            )
             governments = {g.id: g.code for g in await units.governments()}
             return _unit(row, governments[row.government_id])

@@ -44,8 +44,14 @@ class ForgetReport:
 class UserAdminService:
     """Every method checks the actor's role here (not only in the UI) and writes the audit log."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock,
-                 access: AccessService, *, admin_ids: frozenset[int]) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        access: AccessService,
+        *,
+        admin_ids: frozenset[int],
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._access = access
@@ -54,25 +60,45 @@ class UserAdminService:
     def _summary(self, row: UserRow, unit_name: str | None) -> UserSummary:
         settings_admin = row.telegram_id in self._admin_ids
         return UserSummary(
-            user_id=row.id, telegram_id=row.telegram_id, display_name=row.display_name,
-            role=Role.ADMIN if settings_admin else Role(row.role), unit_id=row.unit_id,
-            unit_name=unit_name, active=row.active, last_seen_at=row.last_seen_at,
-            settings_admin=settings_admin, forgotten=is_forgotten(row.telegram_id))
+            user_id=row.id,
+            telegram_id=row.telegram_id,
+            display_name=row.display_name,
+            role=Role.ADMIN if settings_admin else Role(row.role),
+            unit_id=row.unit_id,
+            unit_name=unit_name,
+            active=row.active,
+            last_seen_at=row.last_seen_at,
+            settings_admin=settings_admin,
+            forgotten=is_forgotten(row.telegram_id),
+        )
 
-    async def _require(self, actor: Actor, action: str, unit_id: int | None,
-                       detail: dict[str, Any]) -> None:
+    async def _require(
+        self, actor: Actor, action: str, unit_id: int | None, detail: dict[str, Any]
+    ) -> None:
         if isinstance(actor, Member):
             await self._access.require(actor, action, unit_id=unit_id, detail=detail)
 
-    async def _audit(self, session: AsyncSession, actor: Actor, action: str, *,
-                     unit_id: int | None, outcome: str = "ok",
-                     detail: dict[str, Any]) -> None:
+    async def _audit(
+        self,
+        session: AsyncSession,
+        actor: Actor,
+        action: str,
+        *,
+        unit_id: int | None,
+        outcome: str = "ok",
+        detail: dict[str, Any],
+    ) -> None:
         actor_id = actor.user_id if isinstance(actor, Member) else None
         if isinstance(actor, Operator):
             detail = {**detail, "via": actor.name}
-        await AuditRepository(session).add(at=self._clock(), actor_user_id=actor_id,
-                                           action=action, unit_id=unit_id, outcome=outcome,
-                                           detail=detail)
+        await AuditRepository(session).add(
+            at=self._clock(),
+            actor_user_id=actor_id,
+            action=action,
+            unit_id=unit_id,
+            outcome=outcome,
+            detail=detail,
+        )
 
     async def list_users(self, actor: Actor) -> list[UserSummary]:
         """Every user with unit, role and last activity, grouped by unit (admins only)."""
@@ -80,8 +106,9 @@ class UserAdminService:
         async with self._sessions() as session:
             names = {u.id: u.name for u in (await session.scalars(select(UnitRow))).all()}
             rows = await UserRepository(session).list_all()
-            return [self._summary(row, names.get(row.unit_id) if row.unit_id else None)
-                    for row in rows]
+            return [
+                self._summary(row, names.get(row.unit_id) if row.unit_id else None) for row in rows
+            ]
 
     async def get_user(self, actor: Actor, user_id: int) -> UserSummary:
         """One user's line (admins only)."""
@@ -104,8 +131,9 @@ class UserAdminService:
         unit = await UnitRepository(session).get(row.unit_id) if row.unit_id else None
         return self._summary(row, unit.name if unit else None)
 
-    async def set_role(self, actor: Actor, user_id: int, role: Role, *,
-                       unit_code: str | None = None) -> UserSummary:
+    async def set_role(
+        self, actor: Actor, user_id: int, role: Role, *, unit_code: str | None = None
+    ) -> UserSummary:
         """Make a user admin, coordinator of their unit (or of `unit_code`), or plain member.
 
         Raises:
@@ -141,8 +169,14 @@ class UserAdminService:
                 if row.unit_id is None:
                     reason = "no_unit"
             if reason is not None:
-                await self._audit(session, actor, action, unit_id=row.unit_id,
-                                  outcome="refused", detail={**detail, "reason": reason})
+                await self._audit(
+                    session,
+                    actor,
+                    action,
+                    unit_id=row.unit_id,
+                    outcome="refused",
+                    detail={**detail, "reason": reason},
+                )
             else:
                 detail["from"] = row.role
                 row.role = role.value
@@ -169,15 +203,22 @@ class UserAdminService:
             if row is None:
                 raise NotFound("user", user_id)
             if row.telegram_id in self._admin_ids and not active:
-                await self._audit(session, actor, "users.deactivate", unit_id=row.unit_id,
-                                  outcome="refused", detail={**detail, "reason": "settings_admin"})
+                await self._audit(
+                    session,
+                    actor,
+                    "users.deactivate",
+                    unit_id=row.unit_id,
+                    outcome="refused",
+                    detail={**detail, "reason": "settings_admin"},
+                )
             else:
                 now = self._clock()
                 row.active = active
                 row.deactivated_at = None if active else now
                 row.updated_at = now
-                await self._audit(session, actor, "users.deactivate", unit_id=row.unit_id,
-                                  detail=detail)
+                await self._audit(
+                    session, actor, "users.deactivate", unit_id=row.unit_id, detail=detail
+                )
                 return await self._with_unit(session, row)
         raise InvalidInput("user", "settings_admin")
 
@@ -207,6 +248,11 @@ class UserAdminService:
             row.active, row.muted, row.blocked = False, True, False
             row.deactivated_at = now
             row.updated_at = now
-            await self._audit(session, actor, "users.forget", unit_id=row.unit_id,
-                              detail={"user_id": user_id, "evidence_detached": detached})
+            await self._audit(
+                session,
+                actor,
+                "users.forget",
+                unit_id=row.unit_id,
+                detail={"user_id": user_id, "evidence_detached": detached},
+            )
             return ForgetReport(user_id, flows, detached)

@@ -1,4 +1,4 @@
-"""Topics, methodology and quizzes: shipped content is valid; broken copies are located precisely."""
+"""Topics, methodology and quizzes: shipped content is valid; broken copies are located."""
 
 from __future__ import annotations
 
@@ -46,21 +46,31 @@ def test_topic_problems_are_located(content: Path) -> None:
     topic = content / "topics" / "maklumat-pelayanan.md"
     text = topic.read_text(encoding="utf-8")
     lines = text.splitlines()
-    related_line = next(i for i, l in enumerate(lines, 1) if l.startswith("related"))
+    related_line = next(
+        i for i, text_line in enumerate(lines, 1) if text_line.startswith("related")
+    )
     text = text.replace(lines[related_line - 1], "related: [tidak-ada-topik]")
-    text = text.replace("sources:\n  - UU 25/2009 Pasal 22\n  - PermenPANRB 15/2014 tentang "
-                        "Pedoman Standar Pelayanan\n", "sources: []\n", 1)
-    sources_line = next(i for i, l in enumerate(text.splitlines(), 1) if l.startswith("sources"))
+    text = text.replace(
+        "sources:\n  - UU 25/2009 Pasal 22\n  - PermenPANRB 15/2014 tentang "
+        "Pedoman Standar Pelayanan\n",
+        "sources: []\n",
+        1,
+    )
+    sources_line = next(
+        i for i, text_line in enumerate(text.splitlines(), 1) if text_line.startswith("sources")
+    )
     topic.write_text(text, encoding="utf-8")
     dup = content / "topics" / "kompensasi.md"
     dup_text = dup.read_text(encoding="utf-8").replace("id: kompensasi", "id: maklumat-pelayanan")
     dup.write_text(dup_text, encoding="utf-8")
     problems = _problems(content)
     assert f"{topic}:{related_line}: related topic 'tidak-ada-topik' does not exist" in problems
-    assert any(p.startswith(f"{topic}:{sources_line}: at least one source is required")
-               for p in problems)
-    assert any(p.startswith(f"{dup}:") and "must equal the file name 'kompensasi'" in p
-               for p in problems)
+    assert any(
+        p.startswith(f"{topic}:{sources_line}: at least one source is required") for p in problems
+    )
+    assert any(
+        p.startswith(f"{dup}:") and "must equal the file name 'kompensasi'" in p for p in problems
+    )
 
 
 def test_unknown_edition_in_topic(content: Path) -> None:
@@ -68,8 +78,9 @@ def test_unknown_edition_in_topic(content: Path) -> None:
     text = topic.read_text(encoding="utf-8")
     assert '"2025"' in text
     topic.write_text(text.replace('"2025"', '"2030"', 1), encoding="utf-8")
-    assert any(p.startswith(f"{topic}:") and "unknown edition '2030'" in p
-               for p in _problems(content))
+    assert any(
+        p.startswith(f"{topic}:") and "unknown edition '2030'" in p for p in _problems(content)
+    )
 
 
 def test_methodology_weights_that_do_not_add_up(content: Path) -> None:
@@ -77,28 +88,39 @@ def test_methodology_weights_that_do_not_add_up(content: Path) -> None:
     text = file.read_text(encoding="utf-8")
     assert "weight: 21.85" in text
     file.write_text(text.replace("weight: 21.85", "weight: 25.85", 1), encoding="utf-8")
-    line = next(i for i, l in enumerate(file.read_text().splitlines(), 1) if "25.85" in l)
+    line = next(
+        i for i, text_line in enumerate(file.read_text().splitlines(), 1) if "25.85" in text_line
+    )
     problems = _problems(content)
     assert any(p.startswith(f"{file}:") and "add up" in p for p in problems), problems
     assert any(p.startswith(f"{file}:{line}:") for p in problems) or any(
-        p.startswith(f"{file}:") for p in problems)
+        p.startswith(f"{file}:") for p in problems
+    )
 
 
 def test_quiz_answer_key_missing(content: Path) -> None:
     file = content / "kuis" / "maklumat.yaml"
     text = file.read_text(encoding="utf-8")
     file.write_text(text.replace("    answer: a\n", "    answer: e\n", 1), encoding="utf-8")
-    line = next(i for i, l in enumerate(file.read_text().splitlines(), 1) if "answer: e" in l)
+    line = next(
+        i
+        for i, text_line in enumerate(file.read_text().splitlines(), 1)
+        if "answer: e" in text_line
+    )
     assert f"{file}:{line}: answer key 'e' is not one of the options (a, b, c, d)" in _problems(
-        content)
+        content
+    )
 
 
 def test_quiz_unknown_topic_and_duplicate_id(content: Path) -> None:
     file = content / "kuis" / "skm.yaml"
     text = file.read_text(encoding="utf-8")
-    first_topic = next(l for l in text.splitlines() if l.strip().startswith("topic:"))
+    first_topic = next(
+        text_line for text_line in text.splitlines() if text_line.strip().startswith("topic:")
+    )
     text = text.replace(first_topic, "    topic: topik-hilang", 1)
     file.write_text(text, encoding="utf-8")
     problems = _problems(content)
-    assert any(p.startswith(f"{file}:") and "topic 'topik-hilang' does not exist" in p
-               for p in problems)
+    assert any(
+        p.startswith(f"{file}:") and "topic 'topik-hilang' does not exist" in p for p in problems
+    )

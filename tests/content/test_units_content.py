@@ -40,8 +40,18 @@ def _line_of(root: Path, fragment: str) -> int:
     [
         ("code: dinsos", "code: dinkes", "code: dinkes\n", "duplicate unit code 'dinkes'"),
         ("type: rsud", "type: rumah-sakit", "type: rumah-sakit", "unknown type 'rumah-sakit'"),
-        ("code: disdik", "code: Dinas Pendidikan", "code: Dinas Pendidikan", "must be a lowercase slug"),
-        ("timezone: Asia/Makassar", "timezone: Mars/Base", "timezone: Mars/Base", "unknown time zone"),
+        (
+            "code: disdik",
+            "code: Dinas Pendidikan",
+            "code: Dinas Pendidikan",
+            "must be a lowercase slug",
+        ),
+        (
+            "timezone: Asia/Makassar",
+            "timezone: Mars/Base",
+            "timezone: Mars/Base",
+            "unknown time zone",
+        ),
     ],
 )
 def test_broken_units_report_file_and_line(
@@ -52,10 +62,15 @@ def test_broken_units_report_file_and_line(
         load_content(root)
     problems = caught.value.problems
     # the duplicate case points at the second occurrence
-    expected_line = (_line_of(root, "code: dinkes") if "duplicate" in reason else _line_of(root, fragment))
+    expected_line = (
+        _line_of(root, "code: dinkes") if "duplicate" in reason else _line_of(root, fragment)
+    )
     if "duplicate" in reason:
-        lines = [i for i, l in enumerate((root / "units.yaml").read_text().splitlines(), 1)
-                 if "code: dinkes" in l]
+        lines = [
+            i
+            for i, text_line in enumerate((root / "units.yaml").read_text().splitlines(), 1)
+            if "code: dinkes" in text_line
+        ]
         expected_line = lines[-1]
     assert any(p.line == expected_line and reason in p.reason for p in problems), problems
     assert all(str(p).startswith(f"{root / 'units.yaml'}:") for p in problems)
@@ -71,12 +86,17 @@ def test_yaml_syntax_error_is_located(tmp_path: Path) -> None:
 
 
 def test_missing_file_and_unknown_field(tmp_path: Path) -> None:
-    root = _broken(tmp_path, "    government: kota-bontang\n  - code: dinkes",
-                   "    government: kota-bontang\n    warna: biru\n  - code: dinkes")
+    root = _broken(
+        tmp_path,
+        "    government: kota-bontang\n  - code: dinkes",
+        "    government: kota-bontang\n    warna: biru\n  - code: dinkes",
+    )
     with pytest.raises(ContentInvalid) as caught:
         load_content(root)
-    assert any("warna" in p.reason and p.line == _line_of(root, "warna: biru")
-               for p in caught.value.problems)
+    assert any(
+        "warna" in p.reason and p.line == _line_of(root, "warna: biru")
+        for p in caught.value.problems
+    )
     (root / "units.yaml").unlink()
     with pytest.raises(ContentInvalid, match="file not found"):
         load_content(root)

@@ -24,8 +24,9 @@ async def bot_api() -> AsyncIterator[FakeBotAPI]:
 @pytest.fixture
 def api_settings(settings_factory: Any, bot_api: FakeBotAPI) -> Any:
     """Settings pointing the bot at the fake server."""
-    return settings_factory(token=TOKEN, api_base_url=bot_api.base_url,
-                            api_file_url=bot_api.base_file_url)
+    return settings_factory(
+        token=TOKEN, api_base_url=bot_api.base_url, api_file_url=bot_api.base_file_url
+    )
 
 
 @pytest.fixture

@@ -18,8 +18,9 @@ class Harness:
         """The user types `text` (a command if it starts with /)."""
         await self.app.process_update(as_update(message_update(user_id, text, **kw), self.app.bot))
 
-    async def press(self, user_id: int, data: str, *, message_id: int | None = None,
-                    **kw: Any) -> None:
+    async def press(
+        self, user_id: int, data: str, *, message_id: int | None = None, **kw: Any
+    ) -> None:
         """The user presses a button with callback `data` under `message_id` (default: latest)."""
         if message_id is None:
             message_id = self.last_message_id(user_id)
@@ -33,10 +34,19 @@ class Harness:
 
     def to(self, chat_id: int) -> list[Call]:
         """Everything sent or edited in a chat, in order."""
-        return [c for c in self.api.calls
-                if str(c.params.get("chat_id")) == str(chat_id)
-                and c.method in {"sendMessage", "editMessageText", "editMessageReplyMarkup",
-                                 "sendPhoto", "sendDocument"}]
+        return [
+            c
+            for c in self.api.calls
+            if str(c.params.get("chat_id")) == str(chat_id)
+            and c.method
+            in {
+                "sendMessage",
+                "editMessageText",
+                "editMessageReplyMarkup",
+                "sendPhoto",
+                "sendDocument",
+            }
+        ]
 
     def last_text(self, chat_id: int) -> str:
         """Text of the latest message sent or edited in the chat."""
@@ -63,8 +73,11 @@ class Harness:
         for call in reversed(self.to(chat_id)):
             markup = call.params.get("reply_markup")
             if markup and "inline_keyboard" in markup:
-                return [(b["text"], b.get("callback_data", "")) for row in markup["inline_keyboard"]
-                        for b in row]
+                return [
+                    (b["text"], b.get("callback_data", ""))
+                    for row in markup["inline_keyboard"]
+                    for b in row
+                ]
         return []
 
     def find_button(self, chat_id: int, label: str) -> tuple[int, str]:

@@ -16,12 +16,17 @@ async def unit_id(services: Any, code: str) -> int:
     return int(next(u.id for u in units if u.code == code))
 
 
-async def person(services: Any, telegram_id: int, unit: str | None, role: Role = Role.MEMBER,
-                 name: str = "Budi") -> Member:
+async def person(
+    services: Any, telegram_id: int, unit: str | None, role: Role = Role.MEMBER, name: str = "Budi"
+) -> Member:
     """Create (or refresh) a user registered to `unit` with `role`; return them as a Member."""
-    arrival = await services.members.arrive(update_id=None, telegram_id=telegram_id,
-                                            chat_id=telegram_id, display_name=name,
-                                            language_code="id")
+    arrival = await services.members.arrive(
+        update_id=None,
+        telegram_id=telegram_id,
+        chat_id=telegram_id,
+        display_name=name,
+        language_code="id",
+    )
     user_id = arrival.member.user_id
     if unit is not None:
         await services.units.register(user_id=user_id, unit_id=await unit_id(services, unit))

@@ -43,10 +43,20 @@ async def _people(services: Any, count: int, *, inactive: int = 0) -> None:
     """`count` reachable users in dinkes/dinsos (type opd), plus some deactivated ones."""
     ids = [await unit_id(services, "dinkes"), await unit_id(services, "dinsos")]
     now = services.clock()
-    rows = [{"telegram_id": 10_000 + n, "chat_id": 10_000 + n, "display_name": f"Orang {n}",
-             "unit_id": ids[n % 2], "role": "member", "active": n >= inactive,
-             "created_at": now, "updated_at": now, "language": "id"}
-            for n in range(count + inactive)]
+    rows = [
+        {
+            "telegram_id": 10_000 + n,
+            "chat_id": 10_000 + n,
+            "display_name": f"Orang {n}",
+            "unit_id": ids[n % 2],
+            "role": "member",
+            "active": n >= inactive,
+            "created_at": now,
+            "updated_at": now,
+            "language": "id",
+        }
+        for n in range(count + inactive)
+    ]
     async with services.sessions.begin() as session:
         await session.execute(insert(UserRow), rows)
 
@@ -84,7 +94,8 @@ async def _draft(harness: Harness, text: str) -> None:
 
 
 async def test_broadcast_to_500_people_is_paced_and_summarised(
-        quiet: Harness, services: Any, bot_api: FakeBotAPI) -> None:
+    quiet: Harness, services: Any, bot_api: FakeBotAPI
+) -> None:
     harness = quiet
     await person(services, ADMIN, None, name="Admin")
     await _people(services, PEOPLE, inactive=2)
@@ -114,13 +125,19 @@ async def test_broadcast_to_500_people_is_paced_and_summarised(
     counts = await services.reminders.outbox_counts()
     assert counts == {"sent": PEOPLE - 3, "blocked": 3}
     summary = harness.last_text(ADMIN)
-    assert summary == ("📢 Siaran selesai: 497 terkirim, 3 memblokir bot, 0 gagal, "
-                       "0 dilewati (dinonaktifkan sementara itu), dari 500.")
-    delivered = [c for c in bot_api.calls_to("sendMessage")
-                 if "Pengumuman" in str(c.get("text")) and c.error_code is None]
+    assert summary == (
+        "📢 Siaran selesai: 497 terkirim, 3 memblokir bot, 0 gagal, "
+        "0 dilewati (dinonaktifkan sementara itu), dari 500."
+    )
+    delivered = [
+        c
+        for c in bot_api.calls_to("sendMessage")
+        if "Pengumuman" in str(c.get("text")) and c.error_code is None
+    ]
     assert len(delivered) == PEOPLE - 3
-    assert delivered[0]["text"] == ("📢 <b>Pengumuman</b>\n\n"
-                                    "Rapat &lt;b&gt;besok&lt;/b&gt; &amp; bawa bukti")
+    assert delivered[0]["text"] == (
+        "📢 <b>Pengumuman</b>\n\nRapat &lt;b&gt;besok&lt;/b&gt; &amp; bawa bukti"
+    )
     assert len({c["chat_id"] for c in delivered}) == PEOPLE - 3  # nobody twice
 
     # Pacing: never more than RATE hand-overs in any one second, so 500 take >= 499/26 s.
@@ -132,12 +149,17 @@ async def test_broadcast_to_500_people_is_paced_and_summarised(
         blocked = (await session.scalars(select(UserRow).where(UserRow.blocked.is_(True)))).all()
         row = (await session.scalars(select(BroadcastRow))).one()
     assert len(blocked) == 3 and all(not u.active for u in blocked)
-    assert row.status == "done" and row.summary == {"sent": 497, "blocked": 3, "failed": 0,
-                                                    "skipped": 0}
+    assert row.status == "done" and row.summary == {
+        "sent": 497,
+        "blocked": 3,
+        "failed": 0,
+        "skipped": 0,
+    }
 
 
 async def test_chosen_units_cancel_and_deactivated_meanwhile(
-        quiet: Harness, services: Any, clock: Any) -> None:
+    quiet: Harness, services: Any, clock: Any
+) -> None:
     harness = quiet
     await person(services, ADMIN, None, name="Admin")
     ani = await person(services, 7301, "dinkes", name="Ani")
@@ -176,7 +198,8 @@ async def test_chosen_units_cancel_and_deactivated_meanwhile(
 
 
 async def test_non_admins_are_refused_and_cannot_use_an_admins_draft(
-        quiet: Harness, services: Any) -> None:
+    quiet: Harness, services: Any
+) -> None:
     harness = quiet
     await person(services, ADMIN, None, name="Admin")
     coordinator = await person(services, 7401, "dinkes", Role.COORDINATOR, name="Koor")
@@ -188,8 +211,13 @@ async def test_non_admins_are_refused_and_cannot_use_an_admins_draft(
     await harness.press(coordinator.telegram_id, cd.encode(view.Send(draft_id)), message_id=1)
     assert REFUSAL in harness.answers()[-1]["text"]
     async with services.sessions() as session:
-        refused = (await session.scalars(select(AuditRow).where(
-            AuditRow.outcome == "refused", AuditRow.action == "broadcast.send"))).all()
+        refused = (
+            await session.scalars(
+                select(AuditRow).where(
+                    AuditRow.outcome == "refused", AuditRow.action == "broadcast.send"
+                )
+            )
+        ).all()
         status = (await session.get(BroadcastRow, draft_id)).status
     assert [r.actor_user_id for r in refused] == [coordinator.user_id] * 2
     assert status == "draft"

@@ -40,7 +40,8 @@ def _pdfs_anywhere(folder: Path) -> list[Path]:
 
 
 async def test_photo_and_pdf_are_stored_listed_and_fetched_back(
-        harness: Harness, services: Any, api_settings: Any) -> None:
+    harness: Harness, services: Any, api_settings: Any
+) -> None:
     await person(services, MEMBER, "dinkes")
     await person(services, COORDINATOR, "dinkes", Role.COORDINATOR, name="Sari")
     await harness.send(MEMBER, "/bukti")
@@ -54,8 +55,10 @@ async def test_photo_and_pdf_are_stored_listed_and_fetched_back(
 
     await harness.press_label(MEMBER, "Berkas lain untuk indikator ini")
     harness.api.add_file("doc-1", PDF)
-    await _send(harness, document_update(MEMBER, file_id="doc-1", file_name="maklumat.pdf",
-                                         file_size=len(PDF)))
+    await _send(
+        harness,
+        document_update(MEMBER, file_id="doc-1", file_name="maklumat.pdf", file_size=len(PDF)),
+    )
     assert "Tersimpan: maklumat.pdf" in harness.last_text(MEMBER)
 
     files = _stored_files(_storage(api_settings))
@@ -80,15 +83,26 @@ async def test_photo_and_pdf_are_stored_listed_and_fetched_back(
 
 
 async def test_oversized_and_disallowed_files_are_refused_clearly(
-        harness: Harness, services: Any, api_settings: Any) -> None:
+    harness: Harness, services: Any, api_settings: Any
+) -> None:
     await person(services, MEMBER, "dinkes")
     await _pick_indicator(harness, MEMBER, "Proses", "Maklumat pelayanan")
-    await _send(harness, document_update(MEMBER, file_id="big", file_name="scan.pdf",
-                                         file_size=25 * 1024 * 1024))
+    await _send(
+        harness,
+        document_update(MEMBER, file_id="big", file_name="scan.pdf", file_size=25 * 1024 * 1024),
+    )
     assert "terlalu besar" in harness.last_text(MEMBER) and "20 MB" in harness.last_text(MEMBER)
     harness.api.add_file("exe", b"MZ\x90\x00")
-    await _send(harness, document_update(MEMBER, file_id="exe", file_name="setup.exe",
-                                         mime_type="application/x-msdownload", file_size=4))
+    await _send(
+        harness,
+        document_update(
+            MEMBER,
+            file_id="exe",
+            file_name="setup.exe",
+            mime_type="application/x-msdownload",
+            file_size=4,
+        ),
+    )
     assert "Jenis berkas ini tidak diterima" in harness.last_text(MEMBER)
     # The declared size lied: the downloaded bytes are checked too.
     services.evidence._max_bytes = 1000
@@ -100,29 +114,48 @@ async def test_oversized_and_disallowed_files_are_refused_clearly(
 
 
 async def test_crafted_file_names_never_leave_the_storage_folder(
-        harness: Harness, services: Any, api_settings: Any, tmp_path: Path) -> None:
+    harness: Harness, services: Any, api_settings: Any, tmp_path: Path
+) -> None:
     await person(services, MEMBER, "dinkes")
-    names = ["../../etc/passwd.pdf", "..\\..\\x.pdf", "/etc/shadow.pdf", "C:\\Windows\\w.pdf",
-             "nul\x00byte.pdf", "....//....//y.pdf"]
+    names = [
+        "../../etc/passwd.pdf",
+        "..\\..\\x.pdf",
+        "/etc/shadow.pdf",
+        "C:\\Windows\\w.pdf",
+        "nul\x00byte.pdf",
+        "....//....//y.pdf",
+    ]
     for number, name in enumerate(names):
         await _pick_indicator(harness, MEMBER, "Proses", "Maklumat pelayanan")
         harness.api.add_file(f"crafted-{number}", PDF)
-        await _send(harness, document_update(MEMBER, file_id=f"crafted-{number}",
-                                             file_name=name, file_size=len(PDF)))
+        await _send(
+            harness,
+            document_update(
+                MEMBER, file_id=f"crafted-{number}", file_name=name, file_size=len(PDF)
+            ),
+        )
         assert "Tersimpan" in harness.last_text(MEMBER), name
     root = _storage(api_settings)
     everything = _pdfs_anywhere(tmp_path)
     assert len(everything) == len(names)
     assert all(p.parent == root / "dinkes" for p in everything)
     assert all(len(p.stem) == 32 for p in everything)
-    items = await services.evidence.list_for_unit(await person(services, MEMBER, "dinkes"),
-                                                  unit_id=await unit_id(services, "dinkes"))
-    assert [i.display_name for i in items] == ["passwd.pdf", "x.pdf", "shadow.pdf", "w.pdf",
-                                               "nulbyte.pdf", "y.pdf"]
+    items = await services.evidence.list_for_unit(
+        await person(services, MEMBER, "dinkes"), unit_id=await unit_id(services, "dinkes")
+    )
+    assert [i.display_name for i in items] == [
+        "passwd.pdf",
+        "x.pdf",
+        "shadow.pdf",
+        "w.pdf",
+        "nulbyte.pdf",
+        "y.pdf",
+    ]
 
 
-async def test_file_without_picking_an_indicator_gets_guidance(harness: Harness,
-                                                               services: Any) -> None:
+async def test_file_without_picking_an_indicator_gets_guidance(
+    harness: Harness, services: Any
+) -> None:
     await person(services, MEMBER, "dinkes")
     await _send(harness, document_update(MEMBER, file_id="stray"))
     assert "ketik /bukti" in harness.last_text(MEMBER)

@@ -24,12 +24,24 @@ USER = 8123
 @asynccontextmanager
 async def bot_process(api: FakeBotAPI, db: Path) -> AsyncIterator[asyncio.subprocess.Process]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
-    env.update(BOT_TOKEN=TOKEN, BOT_API_BASE_URL=api.base_url, BOT_API_FILE_URL=api.base_file_url,
-               BOT_DATABASE_URL=f"sqlite+aiosqlite:///{db}", BOT_CONTENT_DIR=str(CONTENT),
-               PYTHONPATH=str(ROOT))
+    env.update(
+        BOT_TOKEN=TOKEN,
+        BOT_API_BASE_URL=api.base_url,
+        BOT_API_FILE_URL=api.base_file_url,
+        BOT_DATABASE_URL=f"sqlite+aiosqlite:///{db}",
+        BOT_CONTENT_DIR=str(CONTENT),
+        PYTHONPATH=str(ROOT),
+    )
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", env=env, cwd=db.parent,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=env,
+        cwd=db.parent,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     try:
         yield process
     finally:
@@ -48,7 +60,9 @@ async def _stop(process: asyncio.subprocess.Process) -> str:
 
 def _buttons(call: object) -> dict[str, str]:
     markup = call.params.get("reply_markup") or {}  # type: ignore[attr-defined]
-    return {b["text"]: b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row}
+    return {
+        b["text"]: b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row
+    }
 
 
 async def test_polling_registration_survives_restart(tmp_path: Path) -> None:
@@ -76,9 +90,15 @@ async def test_polling_registration_survives_restart(tmp_path: Path) -> None:
             assert "Anda terdaftar di <b>Dinas Kesehatan</b>" in done.params["text"]
             await _stop(process)
 
-        row = sqlite3.connect(db).execute(
-            "select n.code from users u join units n on n.id = u.unit_id where telegram_id = ?",
-            (USER,)).fetchone()
+        row = (
+            sqlite3.connect(db)
+            .execute(
+                "select n.code from users u join units n on n.id = u.unit_id "
+                "where telegram_id = ?",
+                (USER,),
+            )
+            .fetchone()
+        )
         assert row == ("dinkes",)
 
         async with bot_process(api, db) as process:
@@ -103,22 +123,37 @@ async def test_kill_9_mid_self_check_resumes_at_the_next_indicator(tmp_path: Pat
             await api.wait_for("getUpdates", timeout=30)
             api.push_update(message_update(user, "/start"))
             keyboard = (await api.wait_for("sendMessage", count=2, timeout=15))[1]
-            api.push_update(callback_update(user, _buttons(keyboard)["Dinas Sosial dan Pemberdayaan Masyarakat"],
-                                            message_id=keyboard.result["message_id"]))
+            api.push_update(
+                callback_update(
+                    user,
+                    _buttons(keyboard)["Dinas Sosial dan Pemberdayaan Masyarakat"],
+                    message_id=keyboard.result["message_id"],
+                )
+            )
             edit = await reply(api, "editMessageText", 0)
-            api.push_update(callback_update(user, _buttons(edit)["✅ Ya, benar"],
-                                            message_id=edit.params["message_id"]))
+            api.push_update(
+                callback_update(
+                    user, _buttons(edit)["✅ Ya, benar"], message_id=edit.params["message_id"]
+                )
+            )
             await reply(api, "editMessageText", 1)
             sent = len(api.calls_to("sendMessage"))
             api.push_update(message_update(user, "/cek"))
             editions = await reply(api, "sendMessage", sent)
-            api.push_update(callback_update(user, _buttons(editions)["2024 (saat ini)"],
-                                            message_id=editions.result["message_id"]))
+            api.push_update(
+                callback_update(
+                    user,
+                    _buttons(editions)["2024 (saat ini)"],
+                    message_id=editions.result["message_id"],
+                )
+            )
             question = await reply(api, "editMessageText", 2)
             for step in range(2):  # answer two indicators, then the process dies
                 assert f"Pertanyaan {step + 1}/38" in question.params["text"]
                 best = list(_buttons(question).values())[0]
-                api.push_update(callback_update(user, best, message_id=question.params["message_id"]))
+                api.push_update(
+                    callback_update(user, best, message_id=question.params["message_id"])
+                )
                 question = await reply(api, "editMessageText", 3 + step)
             assert "Pertanyaan 3/38" in question.params["text"]
             process.kill()  # SIGKILL: no clean shutdown

@@ -47,8 +47,9 @@ async def test_more_detail_and_related_buttons(harness: Harness, services: Any) 
     assert harness.last_text(USER).startswith(f"<b>{first_related.title}</b>")
 
 
-async def test_did_you_mean_buttons_answer_the_chosen_topic(harness: Harness,
-                                                            services: Any) -> None:
+async def test_did_you_mean_buttons_answer_the_chosen_topic(
+    harness: Harness, services: Any
+) -> None:
     question = "maklumat"
     answer = services.qa.decide(question)
     assert answer.kind is DecisionKind.CLARIFY and len(answer.candidates) >= 2
@@ -65,8 +66,9 @@ async def test_did_you_mean_buttons_answer_the_chosen_topic(harness: Harness,
     assert [g.kind for g in gaps] == ["clarify"]
 
 
-async def test_out_of_scope_question_gets_honest_fallback_and_is_a_gap(harness: Harness,
-                                                                       services: Any) -> None:
+async def test_out_of_scope_question_gets_honest_fallback_and_is_a_gap(
+    harness: Harness, services: Any
+) -> None:
     await _register(harness)
     await harness.send(USER, "kapan gaji <b>ke-13</b> cair?")
     text = harness.last_text(USER)
@@ -81,8 +83,11 @@ async def test_out_of_scope_question_gets_honest_fallback_and_is_a_gap(harness: 
     gap = gaps[0]
     assert gap.count == 2 and gap.kind == "decline"
     assert gap.example == "Kapan GAJI ke-13 cair??"
-    member = (await services.members.arrive(update_id=None, telegram_id=USER, chat_id=USER,
-                                            display_name="Budi", language_code="id")).member
+    member = (
+        await services.members.arrive(
+            update_id=None, telegram_id=USER, chat_id=USER, display_name="Budi", language_code="id"
+        )
+    ).member
     from bot.db.repositories.qa_gaps import QaGapRepository
 
     async with services.sessions() as session:
@@ -107,8 +112,11 @@ async def test_long_emoji_message_gets_a_friendly_answer(harness: Harness, servi
 async def test_long_question_is_quoted_short_and_split_below_limit(harness: Harness) -> None:
     await _register(harness)
     await harness.send(USER, "cuaca hujan badai " * 300)
-    sent = [c.params["text"] for c in harness.api.calls_to("sendMessage")
-            if str(c.params["chat_id"]) == str(USER)]
+    sent = [
+        c.params["text"]
+        for c in harness.api.calls_to("sendMessage")
+        if str(c.params["chat_id"]) == str(USER)
+    ]
     assert all(len(t) <= 4096 for t in sent)
     assert "…”" in sent[-1]
 
@@ -130,8 +138,12 @@ async def test_indikator_goes_down_and_back_up(harness: Harness, services: Any) 
     topic = services.qa.index.topic(indicator.topic)
     await harness.press_label(USER, "📖")
     assert harness.last_text(USER).startswith(f"<b>{topic.title}</b>")
-    for expected in (f"<b>{indicator.name}</b>", "Pilih indikator:", "Pilih dimensi:",
-                     "Indikator penilaian"):
+    for expected in (
+        f"<b>{indicator.name}</b>",
+        "Pilih indikator:",
+        "Pilih dimensi:",
+        "Indikator penilaian",
+    ):
         await harness.press_label(USER, "Kembali")
         assert expected in harness.last_text(USER)
     edits = harness.api.calls_to("editMessageText")[2:]  # the first two were registration
@@ -142,9 +154,13 @@ async def test_indikator_goes_down_and_back_up(harness: Harness, services: Any) 
 async def test_stale_and_forged_qa_buttons_are_answered(harness: Harness) -> None:
     await _register(harness)
     await harness.send(USER, "/indikator")
-    for payload in (TopicShow("tidak-ada"), TopicDetail("tidak-ada"),
-                    IndicatorDimension("1999", 0), IndicatorDimension("2023", 99),
-                    IndicatorShow("2023", 0, 999)):
+    for payload in (
+        TopicShow("tidak-ada"),
+        TopicDetail("tidak-ada"),
+        IndicatorDimension("1999", 0),
+        IndicatorDimension("2023", 99),
+        IndicatorShow("2023", 0, 999),
+    ):
         await harness.press(USER, cd.encode(payload))
     answers = harness.answers()[-5:]
     assert all("sudah tidak berlaku" in a.params["text"] for a in answers)

@@ -17,12 +17,14 @@ USER = 7201
 
 async def _attempt(services: Any) -> QuizAttemptRow:
     async with services.sessions() as session:
-        return (await session.scalars(select(QuizAttemptRow).order_by(
-            QuizAttemptRow.id.desc()))).first()
+        return (
+            await session.scalars(select(QuizAttemptRow).order_by(QuizAttemptRow.id.desc()))
+        ).first()
 
 
-async def test_five_question_quiz_completes_with_stored_result(harness: Harness,
-                                                               services: Any) -> None:
+async def test_five_question_quiz_completes_with_stored_result(
+    harness: Harness, services: Any
+) -> None:
     await register(harness, USER)
     await harness.send(USER, "/kuis")
     assert "Peran mana yang ingin Anda latih?" in harness.last_text(USER)
@@ -72,8 +74,9 @@ async def test_explanation_and_topic_button(harness: Harness, services: Any) -> 
     assert f"<b>{topic.title}</b>" in harness.last_text(USER)
 
 
-async def test_quiz_stale_double_forged_and_foreign_presses(harness: Harness,
-                                                            services: Any) -> None:
+async def test_quiz_stale_double_forged_and_foreign_presses(
+    harness: Harness, services: Any
+) -> None:
     await register(harness, USER)
     await register(harness, 7299)
     await harness.send(USER, "/kuis")
@@ -81,13 +84,12 @@ async def test_quiz_stale_double_forged_and_foreign_presses(harness: Harness,
     attempt = await _attempt(services)
     first = cd.encode(QuizAnswer(attempt.id, 0, "a"))
     await harness.press(USER, first)
-    await harness.press(USER, first)                                  # double press
+    await harness.press(USER, first)  # double press
     await harness.press(USER, cd.encode(QuizAnswer(attempt.id, 1, "a")))  # not shown yet
     await harness.press(USER, cd.encode(QuizAnswer(attempt.id, 0, "z")))  # forged choice
-    await harness.press(7299, first, message_id=1)                    # someone else
-    await harness.press(USER, cd.encode(QuizNext(attempt.id, 3)))     # wrong position
-    assert all("sudah tidak berlaku" in a.params["text"]
-               for a in harness.answers()[-5:])
+    await harness.press(7299, first, message_id=1)  # someone else
+    await harness.press(USER, cd.encode(QuizNext(attempt.id, 3)))  # wrong position
+    assert all("sudah tidak berlaku" in a.params["text"] for a in harness.answers()[-5:])
     async with services.sessions() as session:
         rows = (await session.scalars(select(QuizAnswerRow))).all()
     assert len(rows) == 1

@@ -31,7 +31,8 @@ def _workbook(call: Any) -> Any:
 
 
 async def test_admin_gets_text_png_and_xlsx_matching_the_database(
-        harness: Harness, services: Any) -> None:
+    harness: Harness, services: Any
+) -> None:
     world = await seed_two_units(services)
     await add_deadline_done_by(services, world["admin"], world["dinkes"])
     expected = {u.code: u for u in (await services.recap.build()).units}
@@ -61,8 +62,9 @@ async def test_admin_gets_text_png_and_xlsx_matching_the_database(
     assert summary.freeze_panes == "A2"
     headers = [c.value for c in summary[1]]
     assert headers[3] == "Skor prediksi" and "Asia/Makassar" in headers[6]
-    rows = {row[0]: row for row in summary.iter_rows(min_row=2, values_only=True)
-            if row[0] in expected}
+    rows = {
+        row[0]: row for row in summary.iter_rows(min_row=2, values_only=True) if row[0] in expected
+    }
     assert set(rows) == set(expected)
     for code, unit in expected.items():
         row = rows[code]
@@ -110,7 +112,13 @@ async def test_member_is_refused_and_audited(harness: Harness, services: Any) ->
     sent = _sent(harness, world["dinkes"].telegram_id, before)
     assert set(sent) == {"sendMessage"} and REFUSAL in sent["sendMessage"]["text"]
     async with services.sessions() as session:
-        refused = (await session.scalars(select(AuditRow).where(
-            AuditRow.outcome == "refused", AuditRow.action == "recap.view"))).all()
+        refused = (
+            await session.scalars(
+                select(AuditRow).where(
+                    AuditRow.outcome == "refused", AuditRow.action == "recap.view"
+                )
+            )
+        ).all()
     assert [(r.actor_user_id, r.unit_id) for r in refused] == [
-        (world["dinkes"].user_id, await unit_id(services, "dinkes"))]
+        (world["dinkes"].user_id, await unit_id(services, "dinkes"))
+    ]

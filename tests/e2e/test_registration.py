@@ -10,7 +10,9 @@ from tests.e2e.harness import Harness
 USER = 7001
 
 
-async def test_start_shows_units_and_registration_completes(harness: Harness, services: Any) -> None:
+async def test_start_shows_units_and_registration_completes(
+    harness: Harness, services: Any
+) -> None:
     await harness.send(USER, "/start")
     texts = harness.texts(USER)
     assert "Halo, <b>Budi</b>" in texts[0]
@@ -23,8 +25,11 @@ async def test_start_shows_units_and_registration_completes(harness: Harness, se
     assert "Anda terdaftar di <b>Dinas Kesehatan</b>" in harness.last_text(USER)
     assert len(harness.answers()) == 2  # every press answered
 
-    member = (await services.members.arrive(update_id=None, telegram_id=USER, chat_id=USER,
-                                            display_name="Budi", language_code="id")).member
+    member = (
+        await services.members.arrive(
+            update_id=None, telegram_id=USER, chat_id=USER, display_name="Budi", language_code="id"
+        )
+    ).member
     unit = await services.units.get(member.unit_id)
     assert unit.code == "dinkes"
     assert await services.flows.get(member.user_id) is None
@@ -46,7 +51,10 @@ async def test_typing_searches_units_and_paging_works(harness: Harness) -> None:
     labels = [label for label, _ in harness.buttons(USER)]
     assert labels == ["UPT Puskesmas Bontang Utara I", "UPT Puskesmas Bontang Utara II"]
     await harness.send(USER, "<b>xyz</b> 🙂")
-    assert "Tidak ada unit yang cocok dengan <b>&lt;b&gt;xyz&lt;/b&gt; 🙂</b>" in harness.last_text(USER)
+    assert (
+        "Tidak ada unit yang cocok dengan <b>&lt;b&gt;xyz&lt;/b&gt; 🙂</b>"
+        in harness.last_text(USER)
+    )
 
 
 async def test_change_unit_from_start(harness: Harness, services: Any) -> None:
@@ -59,7 +67,9 @@ async def test_change_unit_from_start(harness: Harness, services: Any) -> None:
     await harness.send(USER, "capil")
     await harness.press_label(USER, "Kependudukan")
     await harness.press_label(USER, "Ya, benar")
-    assert "Anda terdaftar di <b>Dinas Kependudukan dan Pencatatan Sipil</b>" in harness.last_text(USER)
+    assert "Anda terdaftar di <b>Dinas Kependudukan dan Pencatatan Sipil</b>" in harness.last_text(
+        USER
+    )
 
 
 async def test_cancel_mid_flow_then_text_is_not_a_search(harness: Harness) -> None:
@@ -72,17 +82,21 @@ async def test_cancel_mid_flow_then_text_is_not_a_search(harness: Harness) -> No
     assert "belum terdaftar" in harness.last_text(USER)
 
 
-async def test_stale_confirm_button_is_answered_and_changes_nothing(harness: Harness,
-                                                                   services: Any) -> None:
+async def test_stale_confirm_button_is_answered_and_changes_nothing(
+    harness: Harness, services: Any
+) -> None:
     await harness.send(USER, "/start")
     await harness.press_label(USER, "Dinas Kesehatan")
     _, old_confirm = harness.find_button(USER, "Ya, benar")
-    await harness.press_label(USER, "Pilih lagi")      # the flow moves on
-    await harness.press(USER, old_confirm)             # the old "yes" is now stale
+    await harness.press_label(USER, "Pilih lagi")  # the flow moves on
+    await harness.press(USER, old_confirm)  # the old "yes" is now stale
     answer = harness.answers()[-1]
     assert "sudah tidak berlaku" in answer.params["text"]
-    member = (await services.members.arrive(update_id=None, telegram_id=USER, chat_id=USER,
-                                            display_name="Budi", language_code="id")).member
+    member = (
+        await services.members.arrive(
+            update_id=None, telegram_id=USER, chat_id=USER, display_name="Budi", language_code="id"
+        )
+    ).member
     assert member.unit_id is None
 
 

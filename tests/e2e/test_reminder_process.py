@@ -30,35 +30,61 @@ async def _prepare(settings_factory: Any, db: Path, *, now: datetime, users: int
 
     clock = SteppingClock(now - timedelta(days=1))
     services = await build_services(
-        settings_factory(database_url=f"sqlite+aiosqlite:///{db}"), clock=clock)
+        settings_factory(database_url=f"sqlite+aiosqlite:///{db}"), clock=clock
+    )
     try:
         dinkes = await unit_id(services, "dinkes")
         async with services.sessions.begin() as session:
-            await session.execute(insert(UserRow), [
-                {"telegram_id": 50_000 + i, "chat_id": 50_000 + i, "display_name": f"P{i}",
-                 "unit_id": dinkes, "role": "member", "language": "id", "timezone": "UTC",
-                 "reminder_hour": now.hour, "quiet_weekends": False, "muted": False,
-                 "active": True, "blocked": False, "created_at": clock(),
-                 "updated_at": clock()} for i in range(users)])
+            await session.execute(
+                insert(UserRow),
+                [
+                    {
+                        "telegram_id": 50_000 + i,
+                        "chat_id": 50_000 + i,
+                        "display_name": f"P{i}",
+                        "unit_id": dinkes,
+                        "role": "member",
+                        "language": "id",
+                        "timezone": "UTC",
+                        "reminder_hour": now.hour,
+                        "quiet_weekends": False,
+                        "muted": False,
+                        "active": True,
+                        "blocked": False,
+                        "created_at": clock(),
+                        "updated_at": clock(),
+                    }
+                    for i in range(users)
+                ],
+            )
         admin = await member(services, 900, None)
         # Due two days from now; offset 2 is planned today at the users' hour (UTC): just past.
-        await services.reminders.create_deadline(admin, DeadlineDraft(
-            title="Maklumat", due_at=now + timedelta(days=2), scope={"unit_ids": [dinkes]},
-            offsets=(2,)))
+        await services.reminders.create_deadline(
+            admin,
+            DeadlineDraft(
+                title="Maklumat",
+                due_at=now + timedelta(days=2),
+                scope={"unit_ids": [dinkes]},
+                offsets=(2,),
+            ),
+        )
     finally:
         await services.engine.dispose()
 
 
-async def test_tenggat_plan_prints_json_without_sending(tmp_path: Path,
-                                                        settings_factory: Any) -> None:
+async def test_tenggat_plan_prints_json_without_sending(
+    tmp_path: Path, settings_factory: Any
+) -> None:
     db = tmp_path / "cli.sqlite3"
     now = datetime(2025, 6, 10, 0, 0, tzinfo=UTC)
     await _prepare(settings_factory, db, now=now, users=2)
     result = _run(["tenggat", "plan", "--at", "2025-06-10T08:30+08:00", "--json"], tmp_path)
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
-    assert [(r["recipient"]["telegram_id"], r["offset"]) for r in rows] == [(50_000, 2),
-                                                                             (50_001, 2)]
+    assert [(r["recipient"]["telegram_id"], r["offset"]) for r in rows] == [
+        (50_000, 2),
+        (50_001, 2),
+    ]
     assert rows[0]["local_time"] == "2025-06-10T00:00:00+00:00"
     assert rows[0]["late"] is True  # 30 minutes after the planned moment
     assert "Tenggat: Kamis, 12 Juni 2025 pukul 00.00 UTC (2 hari lagi)" in rows[0]["text"]
@@ -69,7 +95,8 @@ async def test_tenggat_plan_prints_json_without_sending(tmp_path: Path,
 
 
 async def test_kill_during_dispatch_then_restart_sends_each_reminder_once(
-        tmp_path: Path, settings_factory: Any) -> None:
+    tmp_path: Path, settings_factory: Any
+) -> None:
     db = tmp_path / "bot.sqlite3"
     await _prepare(settings_factory, db, now=datetime.now(UTC), users=RECIPIENTS)
 
@@ -78,8 +105,11 @@ async def test_kill_during_dispatch_then_restart_sends_each_reminder_once(
 
     def outbox(status: str) -> int:
         with sqlite3.connect(db, timeout=30) as conn:
-            return int(conn.execute("select count(*) from reminder_outbox where status = ?",
-                                    (status,)).fetchone()[0])
+            return int(
+                conn.execute(
+                    "select count(*) from reminder_outbox where status = ?", (status,)
+                ).fetchone()[0]
+            )
 
     async with FakeBotAPI(token=TOKEN) as api:
         async with bot_process(api, db) as process:
@@ -92,22 +122,32 @@ async def test_kill_during_dispatch_then_restart_sends_each_reminder_once(
 
         async with bot_process(api, db):
             finished = await api.wait_until(
-                lambda: delivered() >= RECIPIENTS - in_flight
-                and outbox("pending") + outbox("sending") == 0, timeout=180)
+                lambda: (
+                    delivered() >= RECIPIENTS - in_flight
+                    and outbox("pending") + outbox("sending") == 0
+                ),
+                timeout=180,
+            )
             assert finished, (delivered(), outbox("pending"), outbox("sending"))
 
     unknown = outbox("unknown")
-    print(f"\ncrash test: {at_kill} delivered before kill -9, {in_flight} in flight reported "
-          f"unknown, {delivered()} delivered in total")
+    print(
+        f"\ncrash test: {at_kill} delivered before kill -9, {in_flight} in flight reported "
+        f"unknown, {delivered()} delivered in total"
+    )
     assert unknown == in_flight and unknown < 100
     assert outbox("sent") == RECIPIENTS - unknown
     counts = api.delivered_per_chat
     assert max(counts.values()) == 1  # nobody got the reminder twice
     with sqlite3.connect(db) as conn:
-        unknown_chats = {row[0] for row in conn.execute(
-            "select chat_id from reminder_outbox where status = 'unknown'")}
-        sent_chats = {row[0] for row in conn.execute(
-            "select chat_id from reminder_outbox where status = 'sent'")}
+        unknown_chats = {
+            row[0]
+            for row in conn.execute("select chat_id from reminder_outbox where status = 'unknown'")
+        }
+        sent_chats = {
+            row[0]
+            for row in conn.execute("select chat_id from reminder_outbox where status = 'sent'")
+        }
     assert all(counts.get(chat) == 1 for chat in sent_chats)
     assert sent_chats | unknown_chats == {50_000 + i for i in range(RECIPIENTS)}
     assert sum(counts.get(chat, 0) for chat in unknown_chats) <= len(unknown_chats)

@@ -32,9 +32,15 @@ async def sweep(services: Any, sender: Dispatcher) -> int:
 
 async def deadline(services: Any, *, scope: dict[str, Any] | None = None) -> int:
     admin = await member(services, ADMIN, None, tz=WIB)
-    info = await services.reminders.create_deadline(admin, DeadlineDraft(
-        title="Maklumat <dipajang>", due_at=DUE, scope=scope or {"all": True},
-        topics=("maklumat-pelayanan",)))
+    info = await services.reminders.create_deadline(
+        admin,
+        DeadlineDraft(
+            title="Maklumat <dipajang>",
+            due_at=DUE,
+            scope=scope or {"all": True},
+            topics=("maklumat-pelayanan",),
+        ),
+    )
     return int(info.id)
 
 
@@ -43,7 +49,8 @@ def reminders_to(harness: Harness, chat: int) -> list[str]:
 
 
 async def test_wita_and_wib_users_get_theirs_at_eight_local_an_hour_apart(
-        harness: Harness, services: Any, clock: SteppingClock, sender: Dispatcher) -> None:
+    harness: Harness, services: Any, clock: SteppingClock, sender: Dispatcher
+) -> None:
     await member(services, 101, "dinkes", tz=WITA)
     await member(services, 102, "dinsos", tz=WIB)
     await deadline(services)
@@ -68,7 +75,8 @@ async def test_wita_and_wib_users_get_theirs_at_eight_local_an_hour_apart(
 
 
 async def test_ready_stops_the_whole_unit_and_shows_in_tenggat(
-        harness: Harness, services: Any, clock: SteppingClock, sender: Dispatcher) -> None:
+    harness: Harness, services: Any, clock: SteppingClock, sender: Dispatcher
+) -> None:
     await member(services, 101, "dinkes")
     await member(services, 102, "dinkes")
     await member(services, 103, "dinsos")
@@ -83,16 +91,19 @@ async def test_ready_stops_the_whole_unit_and_shows_in_tenggat(
     await sweep(services, sender)
     assert len(reminders_to(harness, 101)) == 1 and len(reminders_to(harness, 102)) == 1
     assert len(reminders_to(harness, 103)) == 2
-    assert "Tenggat: Jumat, 20 Juni 2025 pukul 23.59 WITA (3 hari lagi)" in reminders_to(
-        harness, 103)[1]
+    assert (
+        "Tenggat: Jumat, 20 Juni 2025 pukul 23.59 WITA (3 hari lagi)"
+        in reminders_to(harness, 103)[1]
+    )
     await harness.send(102, "/tenggat")
     listing = harness.last_text(102)
     assert "Maklumat &lt;dipajang&gt;" in listing
     assert "✅ Sudah siap (ditandai oleh Budi" in listing
 
 
-async def test_snooze_and_guide(harness: Harness, services: Any, clock: SteppingClock,
-                                sender: Dispatcher) -> None:
+async def test_snooze_and_guide(
+    harness: Harness, services: Any, clock: SteppingClock, sender: Dispatcher
+) -> None:
     await member(services, 101, "dinkes")
     await deadline(services)
     clock.now = datetime(2025, 6, 17, 0, 0, tzinfo=UTC)  # H-3, Tuesday
@@ -102,14 +113,16 @@ async def test_snooze_and_guide(harness: Harness, services: Any, clock: Stepping
     assert guide.startswith("📘 <b>") and "Sumber:" in guide
     await harness.press_label(101, "Ingatkan besok")
     assert harness.answers()[-1].params["text"] == (
-        "Baik, saya akan mengingatkan Anda lagi pada Rabu, 18 Juni 2025 pukul 08.00 WITA.")
+        "Baik, saya akan mengingatkan Anda lagi pada Rabu, 18 Juni 2025 pukul 08.00 WITA."
+    )
     clock.now = datetime(2025, 6, 18, 0, 0, tzinfo=UTC)
     await sweep(services, sender)
     assert "(2 hari lagi)" in reminders_to(harness, 101)[-1]
 
 
 async def test_escalation_summary_to_admin_and_coordinator(
-        harness: Harness, services: Any, clock: SteppingClock, sender: Dispatcher) -> None:
+    harness: Harness, services: Any, clock: SteppingClock, sender: Dispatcher
+) -> None:
     ids = [await unit_id(services, c) for c in ("dinkes", "dinsos")]
     await member(services, 201, "dinsos", role="coordinator")
     worker = await member(services, 101, "dinkes")
@@ -128,7 +141,8 @@ async def test_escalation_summary_to_admin_and_coordinator(
 
 
 async def test_retry_after_and_blocked_through_the_fake(
-        harness: Harness, services: Any, clock: SteppingClock, sender: Dispatcher) -> None:
+    harness: Harness, services: Any, clock: SteppingClock, sender: Dispatcher
+) -> None:
     await member(services, 101, "dinkes")
     blocked = await member(services, 102, "dinkes")
     await deadline(services)
@@ -144,8 +158,9 @@ async def test_retry_after_and_blocked_through_the_fake(
     assert len(harness.api.messages_to(101)) == 1 and harness.api.messages_to(102) == []
 
 
-async def test_new_deadline_flow_for_admin(harness: Harness, services: Any,
-                                           clock: SteppingClock, sender: Dispatcher) -> None:
+async def test_new_deadline_flow_for_admin(
+    harness: Harness, services: Any, clock: SteppingClock, sender: Dispatcher
+) -> None:
     await harness.send(ADMIN, "/tenggat_baru")
     assert "Tenggat baru" in harness.last_text(ADMIN)
     await harness.send(ADMIN, "SK petugas pengaduan")
@@ -171,12 +186,14 @@ async def test_new_deadline_flow_for_admin(harness: Harness, services: Any,
     assert "SK petugas pengaduan" in titles
     outsider = await member(services, 103, "dinsos")
     assert "SK petugas pengaduan" not in [
-        s.deadline.title for s in await services.reminders.upcoming(outsider)]
+        s.deadline.title for s in await services.reminders.upcoming(outsider)
+    ]
     assert titles.count("SK petugas pengaduan") == 1
 
 
 async def test_coordinator_flow_skips_the_unit_question_and_members_are_refused(
-        harness: Harness, services: Any) -> None:
+    harness: Harness, services: Any
+) -> None:
     await member(services, 201, "dinsos", role="coordinator")
     await member(services, 101, "dinkes")
     await harness.send(101, "/tenggat_baru")
@@ -194,8 +211,9 @@ async def test_coordinator_flow_skips_the_unit_question_and_members_are_refused(
     assert any("Ubah tanggal" in label for label in labels)
 
 
-async def test_settings_gain_reminder_hour_weekends_and_mute(harness: Harness,
-                                                             services: Any) -> None:
+async def test_settings_gain_reminder_hour_weekends_and_mute(
+    harness: Harness, services: Any
+) -> None:
     person = await member(services, 101, "dinkes")
     await harness.send(101, "/pengaturan")
     text = harness.last_text(101)
@@ -230,19 +248,30 @@ class _RaisingBot:
         raise self.error
 
 
-@pytest.mark.parametrize(("error", "status"), [
-    (RetryAfter(12), SendStatus.RETRY_AFTER),
-    (TimedOut(), SendStatus.TIMED_OUT),
-    (Forbidden("bot was blocked by the user"), SendStatus.FORBIDDEN),
-    (BadRequest("chat not found"), SendStatus.FAILED),
-    (NetworkError("connection reset"), SendStatus.NETWORK),
-])
-async def test_notifier_maps_telegram_errors(error: Exception, status: SendStatus,
-                                             harness: Harness) -> None:
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (RetryAfter(12), SendStatus.RETRY_AFTER),
+        (TimedOut(), SendStatus.TIMED_OUT),
+        (Forbidden("bot was blocked by the user"), SendStatus.FORBIDDEN),
+        (BadRequest("chat not found"), SendStatus.FAILED),
+        (NetworkError("connection reset"), SendStatus.NETWORK),
+    ],
+)
+async def test_notifier_maps_telegram_errors(
+    error: Exception, status: SendStatus, harness: Harness
+) -> None:
     catalogs = harness.app.bot_data["catalogs"]
     notifier = TelegramNotifier(_RaisingBot(error), catalogs)  # type: ignore[arg-type]
-    message = OutgoingMessage(outbox_id=1, user_id=1, telegram_id=1, display_name="x",
-                              chat_id=1, language="id", timezone=WITA)
+    message = OutgoingMessage(
+        outbox_id=1,
+        user_id=1,
+        telegram_id=1,
+        display_name="x",
+        chat_id=1,
+        language="id",
+        timezone=WITA,
+    )
     result = await notifier.send(message)
     assert result.status is status
     if status is SendStatus.RETRY_AFTER:
@@ -268,16 +297,29 @@ async def test_pacer_spaces_overall_and_per_chat() -> None:
 
 
 async def test_content_deadline_moved_in_the_file_replans_without_duplicates(
-        harness: Harness, services: Any, clock: SteppingClock, sender: Dispatcher) -> None:
+    harness: Harness, services: Any, clock: SteppingClock, sender: Dispatcher
+) -> None:
     from datetime import timedelta
 
     from bot.domain.timeline import Timeline, TimelineEntry, UnitSelector
 
     def timeline(due: datetime) -> Timeline:
-        return Timeline(True, "2025", (TimelineEntry(
-            id="maklumat-pelayanan", title="Maklumat pelayanan", description="", due_at=due,
-            offsets=(7, 3, 1, 0), units=UnitSelector(types=frozenset({"opd"})),
-            indicators=(), topics=("maklumat-pelayanan",)),))
+        return Timeline(
+            True,
+            "2025",
+            (
+                TimelineEntry(
+                    id="maklumat-pelayanan",
+                    title="Maklumat pelayanan",
+                    description="",
+                    due_at=due,
+                    offsets=(7, 3, 1, 0),
+                    units=UnitSelector(types=frozenset({"opd"})),
+                    indicators=(),
+                    topics=("maklumat-pelayanan",),
+                ),
+            ),
+        )
 
     await member(services, 101, "dinkes")
     await member(services, 102, "kec-bontang-utara")  # not an OPD: never reminded
@@ -323,7 +365,8 @@ async def test_sliding_window_keeps_the_limit_and_serves_a_waiting_reply_first()
 
 
 async def test_restart_in_the_middle_of_new_deadline_continues_at_the_same_step(
-        harness: Harness, services: Any, api_settings: Any, clock: SteppingClock) -> None:
+    harness: Harness, services: Any, api_settings: Any, clock: SteppingClock
+) -> None:
     from bot.app import build_application, build_services
 
     await harness.send(ADMIN, "/tenggat_baru")

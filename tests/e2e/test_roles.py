@@ -47,16 +47,19 @@ async def _world(services: Any) -> World:
         return b"%PDF-1.4 rahasia"
 
     item = await services.evidence.attach(
-        people["member_same"], indicator_id="pr-maklumat",
+        people["member_same"],
+        indicator_id="pr-maklumat",
         incoming=IncomingFile("document", "f-1", "u-f-1", "application/pdf", 16, "rahasia.pdf"),
-        download=download)
+        download=download,
+    )
     return World(people, target, await unit_id(services, "dinkes"), item.id)
 
 
 async def _refusals(services: Any) -> list[AuditRow]:
     async with services.sessions() as session:
-        rows = await session.scalars(select(AuditRow).where(AuditRow.outcome == "refused")
-                                     .order_by(AuditRow.id))
+        rows = await session.scalars(
+            select(AuditRow).where(AuditRow.outcome == "refused").order_by(AuditRow.id)
+        )
         return list(rows.all())
 
 
@@ -68,8 +71,11 @@ def _outcome(harness: Harness, user: int, calls_before: int) -> str:
             return "refused"
         if call.method == "sendMessage" and REFUSAL in str(call.get("text", "")):
             return "refused"
-    texts = [str(c.get("text") or c.get("caption") or "") for c in new
-             if c.method in {"sendMessage", "editMessageText", "sendDocument", "sendPhoto"}]
+    texts = [
+        str(c.get("text") or c.get("caption") or "")
+        for c in new
+        if c.method in {"sendMessage", "editMessageText", "sendDocument", "sendPhoto"}
+    ]
     methods = [c.method for c in new]
     return "data:" + " | ".join(texts) + " " + ",".join(methods)
 
@@ -78,15 +84,23 @@ def _outcome(harness: Harness, user: int, calls_before: int) -> str:
 CASES: dict[str, tuple[str, str, set[str], str]] = {
     "/pengguna": ("command", "users.list", {"admin"}, "<b>Pengguna</b>:"),
     # A coordinator of another unit gets the recap of *their* unit (checked below).
-    "/rekap": ("command", "recap.view", {"coord_same", "coord_other", "admin"},
-               "<b>Rekap kesiapan</b>"),
+    "/rekap": (
+        "command",
+        "recap.view",
+        {"coord_same", "coord_other", "admin"},
+        "<b>Rekap kesiapan</b>",
+    ),
     "/siaran": ("command", "broadcast.send", {"admin"}, "Ketik pesan yang akan dikirim"),
     "users page": ("pg1.p", "users.list", {"admin"}, "<b>Pengguna</b>:"),
     "user detail": ("pg1.u", "users.list", {"admin"}, "ID Telegram: 7205"),
     "promote": ("pg1.r", "users.promote", {"admin"}, "sekarang menjadi koordinator"),
     "deactivate": ("pg1.a", "users.deactivate", {"admin"}, "dinonaktifkan"),
-    "evidence of dinkes": ("bk1.l", "evidence.fetch", {"member_same", "coord_same", "admin"},
-                           "rahasia.pdf"),
+    "evidence of dinkes": (
+        "bk1.l",
+        "evidence.fetch",
+        {"member_same", "coord_same", "admin"},
+        "rahasia.pdf",
+    ),
     "fetch file": ("bk1.f", "evidence.fetch", {"coord_same", "admin"}, "sendDocument"),
 }
 
@@ -121,8 +135,13 @@ async def test_role_matrix(case: str, harness: Harness, services: Any) -> None:
         refusals = (await _refusals(services))[refusals_before:]
         if actor in allowed:
             assert outcome.startswith("data:") and shows in outcome, (actor, outcome)
-            assert "Rahasia" not in outcome or kind in {"pg1.u", "pg1.r", "pg1.a", "command",
-                                                        "pg1.p"}
+            assert "Rahasia" not in outcome or kind in {
+                "pg1.u",
+                "pg1.r",
+                "pg1.a",
+                "command",
+                "pg1.p",
+            }
             assert refusals == [], actor
             if case == "/rekap" and actor == "coord_other":
                 assert "Dinas Sosial" in outcome and "Dinas Kesehatan" not in outcome
@@ -148,23 +167,25 @@ async def test_refused_actions_change_nothing(harness: Harness, services: Any) -
         telegram_id = world.people[actor].telegram_id
         own_id = world.people[actor].user_id
         await harness.press(telegram_id, cd.encode(view.UserRole(own_id, "a", 0)), message_id=1)
-        await harness.press(telegram_id, cd.encode(view.UserActive(world.target.user_id, False,
-                                                                   0)), message_id=1)
+        await harness.press(
+            telegram_id, cd.encode(view.UserActive(world.target.user_id, False, 0)), message_id=1
+        )
     for actor in ("member_same", "coord_same", "coord_other"):
         again = await services.members.get(world.people[actor].user_id)
         assert again.role is world.people[actor].role
     assert (await services.members.get(world.target.user_id)).active
 
 
-async def test_settings_admin_cannot_be_demoted_by_anyone(harness: Harness,
-                                                          services: Any) -> None:
+async def test_settings_admin_cannot_be_demoted_by_anyone(harness: Harness, services: Any) -> None:
     world = await _world(services)
     admin = world.people["admin"]
     promoted = await person(services, 7300, "dinkes", Role.ADMIN, name="Admin Dua")
     assert promoted.role is Role.ADMIN
     for actor in (admin, promoted):
-        for payload in (view.UserRole(admin.user_id, "m", 0),
-                        view.UserActive(admin.user_id, False, 0)):
+        for payload in (
+            view.UserRole(admin.user_id, "m", 0),
+            view.UserActive(admin.user_id, False, 0),
+        ):
             before = len(harness.api.calls)
             await harness.press(actor.telegram_id, cd.encode(payload), message_id=1)
             answer = [c for c in harness.api.calls[before:] if c.method == "answerCallbackQuery"]
@@ -179,7 +200,8 @@ async def test_settings_admin_cannot_be_demoted_by_anyone(harness: Harness,
 
 
 async def test_admin_pages_through_users_and_deactivated_user_stays_inactive(
-        harness: Harness, services: Any) -> None:
+    harness: Harness, services: Any
+) -> None:
     world = await _world(services)
     await harness.send(ADMIN, "/pengguna")
     listing = harness.last_text(ADMIN)

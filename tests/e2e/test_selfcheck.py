@@ -35,8 +35,11 @@ def current_position(harness: Harness, user: int) -> int:
     return int(marker.split("/", 1)[0])
 
 
-async def run_to_end(harness: Harness, user: int, choose: Callable[[int, list[Answer]], Answer],
-                     ) -> str:
+async def run_to_end(
+    harness: Harness,
+    user: int,
+    choose: Callable[[int, list[Answer]], Answer],
+) -> str:
     """Answer every question with `choose(position, options)`; return the result card."""
     for _ in range(200):
         cards = [t for t in harness.texts(user)[-2:] if "Hasil cek mandiri" in t]
@@ -107,8 +110,7 @@ async def test_mixed_run_matches_hand_computed_score(harness: Harness, services:
     # Input at 3, Proses at 0, Output at 1, Pengaduan at 3 (2024 = 2023 weights, scale 0-3):
     # 21.85 * 3/3 + 32.37 * 0/3 + 24.24 * 1/3 + 21.54 * 3/3 = 21.85 + 8.08 + 21.54 = 51.47 (D).
     methodology = services.content.methodologies["2024"]
-    dimension_of = {ind.id: dim.id for dim in methodology.all_dimensions
-                    for ind in dim.indicators}
+    dimension_of = {ind.id: dim.id for dim in methodology.all_dimensions for ind in dim.indicators}
     target = {"input": 3, "proses": 0, "output": 1, "pengaduan": 3}
 
     def mixed(position: int, options: list[Answer]) -> Answer:
@@ -125,7 +127,8 @@ async def test_mixed_run_matches_hand_computed_score(harness: Harness, services:
 
 
 async def test_restart_mid_session_resumes_at_next_unanswered(
-        harness: Harness, api_settings: Any, clock: Any) -> None:
+    harness: Harness, api_settings: Any, clock: Any
+) -> None:
     from bot.app import build_application, build_services
 
     await register(harness, USER)
@@ -146,8 +149,11 @@ async def test_restart_mid_session_resumes_at_next_unanswered(
             await second.press(USER, cd.encode(best(0, answer_buttons(second, USER))))
             assert "Pertanyaan 7/38" in second.last_text(USER)
         async with services2.sessions() as session:
-            values = (await session.scalars(select(SelfCheckAnswerRow.value)
-                                            .order_by(SelfCheckAnswerRow.id))).all()
+            values = (
+                await session.scalars(
+                    select(SelfCheckAnswerRow.value).order_by(SelfCheckAnswerRow.id)
+                )
+            ).all()
         assert values == [3, 3, 3, 3, 3, 3]
     finally:
         await services2.engine.dispose()
@@ -172,43 +178,47 @@ async def test_back_skip_and_pause(harness: Harness) -> None:
 
 
 async def test_double_press_old_button_forged_and_foreign_presses(
-        harness: Harness, services: Any) -> None:
+    harness: Harness, services: Any
+) -> None:
     await register(harness, USER)
     await register(harness, COLLEAGUE, "Dinas Sosial")
     await start_selfcheck(harness, USER)
     first = best(0, answer_buttons(harness, USER))
     await harness.press(USER, cd.encode(first))
-    await harness.press(USER, cd.encode(first))                       # double press
+    await harness.press(USER, cd.encode(first))  # double press
     assert "sudah tidak berlaku" in harness.answers()[-1].params["text"]
-    await harness.press(USER, cd.encode(Skip(first.session_id, first.step)))   # old step
+    await harness.press(USER, cd.encode(Skip(first.session_id, first.step)))  # old step
     assert "sudah tidak berlaku" in harness.answers()[-1].params["text"]
     step2 = answer_buttons(harness, USER)[0]
-    forged = [cd.encode(Answer(step2.session_id, step2.step, 7)),     # value not an option
-              cd.encode(Answer(step2.session_id + 50, 1, 3)),         # no such session
-              "ck1.a:1:x:3", "ck1.a:1:2"]
+    forged = [
+        cd.encode(Answer(step2.session_id, step2.step, 7)),  # value not an option
+        cd.encode(Answer(step2.session_id + 50, 1, 3)),  # no such session
+        "ck1.a:1:x:3",
+        "ck1.a:1:2",
+    ]
     for data in forged:
         await harness.press(USER, data)
     # A colleague presses the forwarded button: not their session.
     await harness.press(COLLEAGUE, cd.encode(step2), message_id=1)
-    await harness.press(COLLEAGUE, cd.encode(Pause(step2.session_id, step2.step)),
-                        message_id=1)
+    await harness.press(COLLEAGUE, cd.encode(Pause(step2.session_id, step2.step)), message_id=1)
     answers = harness.answers()[-6:]
     assert all("sudah tidak berlaku" in a.params["text"] for a in answers)
     assert "Pertanyaan 2/38" in harness.last_text(USER)
-    await harness.press(USER, cd.encode(step2))       # the real button still works
+    await harness.press(USER, cd.encode(step2))  # the real button still works
     assert "Pertanyaan 3/38" in harness.last_text(USER)
     async with services.sessions() as session:
         count = await session.scalar(select(func.count()).select_from(SelfCheckAnswerRow))
     assert count == 2
 
 
-async def test_two_members_of_one_unit_at_once_and_skor(harness: Harness, services: Any,
-                                                        clock: Any) -> None:
+async def test_two_members_of_one_unit_at_once_and_skor(
+    harness: Harness, services: Any, clock: Any
+) -> None:
     await register(harness, USER)
-    await register(harness, COLLEAGUE)             # same unit
+    await register(harness, COLLEAGUE)  # same unit
     await start_selfcheck(harness, USER)
     await start_selfcheck(harness, COLLEAGUE)
-    for _ in range(3):                             # interleaved answers
+    for _ in range(3):  # interleaved answers
         await harness.press(USER, cd.encode(best(0, answer_buttons(harness, USER))))
         await harness.press(COLLEAGUE, cd.encode(worst(0, answer_buttons(harness, COLLEAGUE))))
     assert "Pertanyaan 4/38" in harness.last_text(USER)
@@ -216,9 +226,9 @@ async def test_two_members_of_one_unit_at_once_and_skor(harness: Harness, servic
     await run_to_end(harness, USER, best)
     clock.advance(minutes=5)
     card = await run_to_end(harness, COLLEAGUE, worst)
-    assert "Nilai perkiraan: <b>0,00</b>" in card   # a session is scored on its own answers
+    assert "Nilai perkiraan: <b>0,00</b>" in card  # a session is scored on its own answers
     await harness.send(USER, "/skor")
-    board = harness.texts(USER)[-2]   # then the trend chart
+    board = harness.texts(USER)[-2]  # then the trend chart
     # The unit takes the latest answer per indicator: the colleague finished last, all worst.
     assert "Jawaban terakhir dari 2 anggota unit Anda" in board
     assert "Nilai perkiraan: <b>0,00</b>" in board
@@ -230,7 +240,8 @@ async def test_two_members_of_one_unit_at_once_and_skor(harness: Harness, servic
 
 
 async def test_coordinator_is_refused_for_another_unit_and_audited(
-        harness: Harness, services: Any) -> None:
+    harness: Harness, services: Any
+) -> None:
     await register(harness, USER)
     async with services.sessions.begin() as session:
         row = await session.scalar(select(UserRow).where(UserRow.telegram_id == USER))
@@ -238,12 +249,13 @@ async def test_coordinator_is_refused_for_another_unit_and_audited(
     await harness.send(USER, "/cek")
     await harness.press_label(USER, "2024")
     assert "untuk unit mana?" in harness.last_text(USER)
-    assert harness.buttons(USER)[0][0] == "Dinas Kesehatan"      # own unit first
+    assert harness.buttons(USER)[0][0] == "Dinas Kesehatan"  # own unit first
     await harness.press_label(USER, "Dinas Sosial")
     assert "koordinator atau admin" in harness.answers()[-1].params["text"]
     async with services.sessions() as session:
-        refusals = (await session.scalars(select(AuditRow).where(
-            AuditRow.action == "selfcheck.for_unit"))).all()
+        refusals = (
+            await session.scalars(select(AuditRow).where(AuditRow.action == "selfcheck.for_unit"))
+        ).all()
     assert [r.outcome for r in refusals] == ["refused"]
     await harness.press_label(USER, "Dinas Kesehatan")
     assert "Pertanyaan 1/38" in harness.last_text(USER)

@@ -30,8 +30,9 @@ PUBLIC_URL = "https://bot.example.invalid/telegram"
 class Webhook:
     """A started WebhookServer and a client that posts to it as Telegram would."""
 
-    def __init__(self, server: WebhookServer, client: aiohttp.ClientSession, api: FakeBotAPI,
-                 services: Any) -> None:
+    def __init__(
+        self, server: WebhookServer, client: aiohttp.ClientSession, api: FakeBotAPI, services: Any
+    ) -> None:
         self.server = server
         self.client = client
         self.api = api
@@ -43,8 +44,9 @@ class Webhook:
 
     async def post(self, update: dict[str, Any], *, secret: str | None = SECRET) -> int:
         headers = {} if secret is None else {SECRET_HEADER: secret}
-        async with self.client.post(f"{self.base}/telegram", json=update,
-                                    headers=headers) as response:
+        async with self.client.post(
+            f"{self.base}/telegram", json=update, headers=headers
+        ) as response:
             return response.status
 
     async def health(self) -> tuple[int, dict[str, Any]]:
@@ -54,7 +56,8 @@ class Webhook:
     async def replies(self, chat_id: int, count: int) -> list[Any]:
         """Wait until `count` messages were sent to the chat; return them."""
         assert await self.api.wait_until(
-            lambda: len(self.api.messages_to(chat_id)) >= count, timeout=10), chat_id
+            lambda: len(self.api.messages_to(chat_id)) >= count, timeout=10
+        ), chat_id
         return self.api.messages_to(chat_id)
 
     async def drained(self) -> None:
@@ -63,11 +66,17 @@ class Webhook:
 
 
 @pytest.fixture
-async def webhook(settings_factory: Any, services: Any,
-                  bot_api: FakeBotAPI) -> AsyncIterator[Webhook]:
-    settings = settings_factory(token=TOKEN, api_base_url=bot_api.base_url,
-                                api_file_url=bot_api.base_file_url, webhook_url=PUBLIC_URL,
-                                webhook_secret=SECRET, webhook_listen="127.0.0.1")
+async def webhook(
+    settings_factory: Any, services: Any, bot_api: FakeBotAPI
+) -> AsyncIterator[Webhook]:
+    settings = settings_factory(
+        token=TOKEN,
+        api_base_url=bot_api.base_url,
+        api_file_url=bot_api.base_file_url,
+        webhook_url=PUBLIC_URL,
+        webhook_secret=SECRET,
+        webhook_listen="127.0.0.1",
+    )
     server = WebhookServer(build_application(settings, services), settings, port=0)
     await server.start(allowed_updates=ALLOWED_UPDATES)
     try:
@@ -96,7 +105,8 @@ def _lines(stream: io.StringIO) -> list[dict[str, Any]]:
 
 
 async def test_set_webhook_registers_the_secret_and_keeps_pending_updates(
-        webhook: Webhook) -> None:
+    webhook: Webhook,
+) -> None:
     call = webhook.api.last("setWebhook")
     assert call["url"] == PUBLIC_URL
     assert call["secret_token"] == SECRET
@@ -105,21 +115,27 @@ async def test_set_webhook_registers_the_secret_and_keeps_pending_updates(
 
 
 async def test_missing_or_wrong_secret_is_refused_and_logged(
-        webhook: Webhook, captured_log: io.StringIO) -> None:
+    webhook: Webhook, captured_log: io.StringIO
+) -> None:
     assert await webhook.post(message_update(701, "/bantuan", update_id=11), secret=None) == 403
-    assert await webhook.post(message_update(702, "/bantuan", update_id=12),
-                              secret=SECRET + "x") == 403
-    assert await webhook.post(message_update(703, "/bantuan", update_id=13),
-                              secret="") == 403
+    assert (
+        await webhook.post(message_update(702, "/bantuan", update_id=12), secret=SECRET + "x")
+        == 403
+    )
+    assert await webhook.post(message_update(703, "/bantuan", update_id=13), secret="") == 403
     # A good request after them is served; the refused ones never reached the bot.
     assert await webhook.post(message_update(704, "/bantuan", update_id=14)) == 200
     await webhook.replies(704, 1)
     assert webhook.api.messages_to(701) == webhook.api.messages_to(702) == []
     assert webhook.api.messages_to(703) == []
-    refusals = [line for line in _lines(captured_log)
-                if line["msg"].startswith("webhook: refused")]
+    refusals = [
+        line for line in _lines(captured_log) if line["msg"].startswith("webhook: refused")
+    ]
     assert [line["msg"].split("(")[1] for line in refusals] == [
-        "missing secret token)", "wrong secret token)", "wrong secret token)"]
+        "missing secret token)",
+        "wrong secret token)",
+        "wrong secret token)",
+    ]
     assert SECRET not in captured_log.getvalue()
 
 
@@ -130,8 +146,9 @@ async def test_right_secret_is_processed_and_answered(webhook: Webhook) -> None:
 
 
 async def test_malformed_body_is_rejected(webhook: Webhook) -> None:
-    async with webhook.client.post(f"{webhook.base}/telegram", data=b"not json",
-                                   headers={SECRET_HEADER: SECRET}) as response:
+    async with webhook.client.post(
+        f"{webhook.base}/telegram", data=b"not json", headers={SECRET_HEADER: SECRET}
+    ) as response:
         assert response.status == 400
 
 
@@ -150,9 +167,14 @@ async def test_repeated_update_id_is_processed_once(webhook: Webhook) -> None:
 async def test_health_ok_then_reports_a_stopped_database(webhook: Webhook) -> None:
     status, report = await webhook.health()
     assert status == 200
-    assert report == {"database": True, "content": True,
-                      "content_version": webhook.services.content.version, "scheduler": True,
-                      "updates": True, "ok": True}
+    assert report == {
+        "database": True,
+        "content": True,
+        "content_version": webhook.services.content.version,
+        "scheduler": True,
+        "updates": True,
+        "ok": True,
+    }
 
     # The database goes away: nothing listens on port 1 of the loopback address.
     real = webhook.services.engine
@@ -169,7 +191,8 @@ async def test_health_ok_then_reports_a_stopped_database(webhook: Webhook) -> No
 
 
 async def test_one_log_line_per_update_without_token_or_text(
-        webhook: Webhook, captured_log: io.StringIO) -> None:
+    webhook: Webhook, captured_log: io.StringIO
+) -> None:
     async def explode(update: Any, context: Any) -> None:
         # A failing HTTP call names the URL, and the URL contains the token.
         raise RuntimeError(f"POST https://api.telegram.org/bot{TOKEN}/sendMessage failed")
@@ -202,15 +225,18 @@ async def test_one_log_line_per_update_without_token_or_text(
 
 
 async def test_prune_job_is_hourly_and_forgets_old_update_ids(
-        webhook: Webhook, clock: Any) -> None:
+    webhook: Webhook, clock: Any
+) -> None:
     from bot.db.models import ProcessedUpdateRow
 
     members = webhook.services.members
-    await members.arrive(update_id=51, telegram_id=708, chat_id=708, display_name="A",
-                         language_code="id")
+    await members.arrive(
+        update_id=51, telegram_id=708, chat_id=708, display_name="A", language_code="id"
+    )
     clock.advance(days=3)
-    await members.arrive(update_id=52, telegram_id=708, chat_id=708, display_name="A",
-                         language_code="id")
+    await members.arrive(
+        update_id=52, telegram_id=708, chat_id=708, display_name="A", language_code="id"
+    )
     app = webhook.server.application
     (job,) = app.job_queue.get_jobs_by_name(PRUNE_JOB)
     assert job.trigger.interval == PRUNE_EVERY

@@ -14,11 +14,16 @@ from bot.domain.errors import NotFound
 from bot.domain.units import Role
 
 
-async def _arrive(services: Any, telegram_id: int = 501, update_id: int | None = 1,
-                  language: str | None = "id") -> Any:
-    return await services.members.arrive(update_id=update_id, telegram_id=telegram_id,
-                                         chat_id=telegram_id, display_name="Siti",
-                                         language_code=language)
+async def _arrive(
+    services: Any, telegram_id: int = 501, update_id: int | None = 1, language: str | None = "id"
+) -> Any:
+    return await services.members.arrive(
+        update_id=update_id,
+        telegram_id=telegram_id,
+        chat_id=telegram_id,
+        display_name="Siti",
+        language_code=language,
+    )
 
 
 async def test_new_user_is_created_unregistered_member(services: Any) -> None:
@@ -40,14 +45,16 @@ async def test_repeated_update_id_is_flagged_duplicate(services: Any) -> None:
     assert not (await _arrive(services, update_id=78)).duplicate
 
 
-async def test_last_seen_moves_once_a_minute_and_flow_comes_along(services: Any,
-                                                                  clock: Any) -> None:
+async def test_last_seen_moves_once_a_minute_and_flow_comes_along(
+    services: Any, clock: Any
+) -> None:
     from bot.db.models import UserRow
 
     async def last_seen() -> Any:
         async with services.sessions() as session:
-            return await session.scalar(select(UserRow.last_seen_at)
-                                        .where(UserRow.telegram_id == 501))
+            return await session.scalar(
+                select(UserRow.last_seen_at).where(UserRow.telegram_id == 501)
+            )
 
     first = clock()
     member = (await _arrive(services, update_id=1)).member
@@ -55,8 +62,10 @@ async def test_last_seen_moves_once_a_minute_and_flow_comes_along(services: Any,
     clock.advance(seconds=59)
     arrival = await _arrive(services, update_id=2)
     assert await last_seen() == first  # not written again within the minute
-    assert arrival.flow is not None and (arrival.flow.step, arrival.flow.data) == ("pick",
-                                                                                   {"page": 2})
+    assert arrival.flow is not None and (arrival.flow.step, arrival.flow.data) == (
+        "pick",
+        {"page": 2},
+    )
     clock.advance(seconds=1)
     await _arrive(services, update_id=3)
     seen = clock()
@@ -83,7 +92,9 @@ async def test_register_and_change_unit_is_audited(services: Any) -> None:
     async with services.sessions() as session:
         actions = (await session.scalars(select(AuditRow).order_by(AuditRow.id))).all()
     assert [(a.action, a.unit_id) for a in actions] == [
-        ("unit.register", first.id), ("unit.register", second.id)]
+        ("unit.register", first.id),
+        ("unit.register", second.id),
+    ]
     assert actions[1].detail == {"previous_unit_id": first.id}
 
 
@@ -107,8 +118,9 @@ async def test_unit_sync_is_idempotent_and_archives_removed_units(services: Any)
     assert len(await services.units.list_units()) == len(catalog.units)
 
 
-async def test_flow_state_survives_a_new_service_instance(services: Any, settings: Any,
-                                                          clock: Any) -> None:
+async def test_flow_state_survives_a_new_service_instance(
+    services: Any, settings: Any, clock: Any
+) -> None:
     from bot.app import build_services
 
     member = (await _arrive(services)).member

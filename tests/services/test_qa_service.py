@@ -12,8 +12,9 @@ from tests.conftest import SteppingClock
 
 
 async def _member(services: Any, unit_id: int) -> Member:
-    arrival = await services.members.arrive(update_id=None, telegram_id=4321, chat_id=4321,
-                                            display_name="Rina", language_code="id")
+    arrival = await services.members.arrive(
+        update_id=None, telegram_id=4321, chat_id=4321, display_name="Rina", language_code="id"
+    )
     return dataclasses.replace(arrival.member, unit_id=unit_id)
 
 
@@ -30,11 +31,13 @@ async def test_answer_is_not_a_gap_decline_is(services: Any, clock: SteppingCloc
     assert declined.kind is DecisionKind.DECLINE and declined.topic is None
     rows = await _rows(services)
     assert [(r.kind, r.text, r.asked_at) for r in rows] == [
-        ("decline", "resep rendang padang", clock.now)]
+        ("decline", "resep rendang padang", clock.now)
+    ]
 
 
 async def test_gaps_are_grouped_by_normalised_question_most_frequent_first(
-        services: Any, clock: SteppingClock) -> None:
+    services: Any, clock: SteppingClock
+) -> None:
     await services.qa.answer("resep rendang", member=None)
     clock.advance(minutes=1)
     await services.qa.answer("cuaca besok", member=None)

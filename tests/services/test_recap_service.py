@@ -19,16 +19,19 @@ from tests.e2e.people import ADMIN, person, unit_id
 
 async def complete_selfcheck(services: Any, member: Member, value_of: Any) -> SelfCheckResult:
     """Answer every indicator of the current edition with `value_of(indicator)` (None skips)."""
-    step = await services.selfcheck.start(member, edition=services.selfcheck.current_edition,
-                                          unit_id=None)
+    step = await services.selfcheck.start(
+        member, edition=services.selfcheck.current_edition, unit_id=None
+    )
     while isinstance(step, Question):
         value = value_of(step.indicator)
         if value is None:
-            step = await services.selfcheck.skip(member, session_id=step.session_id,
-                                                 step=step.step)
+            step = await services.selfcheck.skip(
+                member, session_id=step.session_id, step=step.step
+            )
         else:
-            step = await services.selfcheck.answer(member, session_id=step.session_id,
-                                                   step=step.step, value=value)
+            step = await services.selfcheck.answer(
+                member, session_id=step.session_id, step=step.step, value=value
+            )
     assert isinstance(step, SelfCheckResult)
     return step
 
@@ -51,15 +54,20 @@ async def seed_two_units(services: Any) -> dict[str, Any]:
     b = await complete_selfcheck(services, dinsos, worst_first_two)
     admin = await person(services, ADMIN, None, name="Admin")
     step = await services.quizzes.start(dinkes, drill="campur")
-    await services.quizzes.answer(dinkes, attempt_id=step.attempt_id, position=0,
-                                  choice=step.question.answer)
+    await services.quizzes.answer(
+        dinkes, attempt_id=step.attempt_id, position=0, choice=step.question.answer
+    )
     return {"dinkes": dinkes, "dinsos": dinsos, "admin": admin, "a": a, "b": b}
 
 
 async def add_deadline_done_by(services: Any, admin: Member, member: Member) -> int:
     """A new deadline for every unit, due in three days, marked ready by `member`'s unit."""
-    info = await services.reminders.create_deadline(admin, DeadlineDraft(
-        title="Maklumat", due_at=services.clock() + timedelta(days=3), scope={"all": True}))
+    info = await services.reminders.create_deadline(
+        admin,
+        DeadlineDraft(
+            title="Maklumat", due_at=services.clock() + timedelta(days=3), scope={"all": True}
+        ),
+    )
     await services.reminders.mark_done(member, info.id)
     return int(info.id)
 
@@ -92,7 +100,8 @@ async def test_admin_sees_every_unit_with_the_scores_of_skor(services: Any) -> N
     services.clock.advance(days=4)
     later = {u.code: u for u in (await services.recap.recap(world["admin"])).units}
     assert later["dinsos"].deadlines_late - lines["dinsos"].deadlines_late == (
-        later["dinkes"].deadlines_late - lines["dinkes"].deadlines_late + 1)
+        later["dinkes"].deadlines_late - lines["dinkes"].deadlines_late + 1
+    )
 
 
 async def test_coordinator_sees_only_their_unit_and_member_is_refused(services: Any) -> None:
@@ -104,7 +113,13 @@ async def test_coordinator_sees_only_their_unit_and_member_is_refused(services: 
     with pytest.raises(NotAllowed):
         await services.recap.recap(world["dinkes"])
     async with services.sessions() as session:
-        refused = (await session.scalars(select(AuditRow).where(
-            AuditRow.outcome == "refused", AuditRow.action == "recap.view"))).all()
+        refused = (
+            await session.scalars(
+                select(AuditRow).where(
+                    AuditRow.outcome == "refused", AuditRow.action == "recap.view"
+                )
+            )
+        ).all()
     assert [(r.actor_user_id, r.unit_id) for r in refused] == [
-        (world["dinkes"].user_id, await unit_id(services, "dinkes"))]
+        (world["dinkes"].user_id, await unit_id(services, "dinkes"))
+    ]

@@ -47,18 +47,29 @@ class RecordingNotifier:
         return SendResult(SendStatus.SENT, message_id=self._ids)
 
     def keys(self) -> Counter[tuple[int, int, int]]:
-        return Counter((m.user_id, r.deadline_id, r.offset)
-                       for m in self.sent for r in m.reminders)
+        return Counter(
+            (m.user_id, r.deadline_id, r.offset) for m in self.sent for r in m.reminders
+        )
 
     def to(self, user_id: int) -> list[OutgoingMessage]:
         return [m for m in self.sent if m.user_id == user_id]
 
 
-async def member(services: Any, telegram_id: int, unit_code: str | None, *, tz: str = WITA,
-                 role: str | None = None) -> Member:
-    arrival = await services.members.arrive(update_id=None, telegram_id=telegram_id,
-                                            chat_id=telegram_id, display_name=f"U{telegram_id}",
-                                            language_code="id")
+async def member(
+    services: Any,
+    telegram_id: int,
+    unit_code: str | None,
+    *,
+    tz: str = WITA,
+    role: str | None = None,
+) -> Member:
+    arrival = await services.members.arrive(
+        update_id=None,
+        telegram_id=telegram_id,
+        chat_id=telegram_id,
+        display_name=f"U{telegram_id}",
+        language_code="id",
+    )
     user_id = arrival.member.user_id
     if unit_code is not None:
         units = {u.code: u for u in await services.units.list_units()}
@@ -79,10 +90,20 @@ async def admin(services: Any) -> Member:
     return await member(services, 900, None)
 
 
-async def new_deadline(services: Any, admin: Member, *, scope: dict[str, Any] | None = None,
-                       due: datetime = DUE, title: str = "Maklumat dipajang") -> int:
-    info = await services.reminders.create_deadline(admin, DeadlineDraft(
-        title=title, due_at=due, scope=scope or {"all": True}, topics=("maklumat-pelayanan",)))
+async def new_deadline(
+    services: Any,
+    admin: Member,
+    *,
+    scope: dict[str, Any] | None = None,
+    due: datetime = DUE,
+    title: str = "Maklumat dipajang",
+) -> int:
+    info = await services.reminders.create_deadline(
+        admin,
+        DeadlineDraft(
+            title=title, due_at=due, scope=scope or {"all": True}, topics=("maklumat-pelayanan",)
+        ),
+    )
     return int(info.id)
 
 
@@ -91,8 +112,9 @@ async def run(services: Any, notifier: RecordingNotifier) -> int:
     return int(await services.reminders.deliver(notifier))
 
 
-async def test_reminders_go_out_at_eight_in_each_users_zone(services: Any, clock: SteppingClock,
-                                                           admin: Member) -> None:
+async def test_reminders_go_out_at_eight_in_each_users_zone(
+    services: Any, clock: SteppingClock, admin: Member
+) -> None:
     wita = await member(services, 101, "dinkes", tz=WITA)
     wib = await member(services, 102, "dinkes", tz=WIB)
     deadline = await new_deadline(services, admin)
@@ -103,7 +125,8 @@ async def test_reminders_go_out_at_eight_in_each_users_zone(services: Any, clock
     clock.now = datetime(2025, 6, 13, 0, 0, tzinfo=UTC)  # 08.00 WITA, 07.00 WIB
     await run(services, notifier)
     assert [(m.user_id, [r.offset for r in m.reminders]) for m in notifier.sent] == [
-        (wita.user_id, [7])]
+        (wita.user_id, [7])
+    ]
     clock.advance(minutes=59)
     await run(services, notifier)
     assert [m.user_id for m in notifier.sent] == [wita.user_id]
@@ -118,8 +141,9 @@ async def test_reminders_go_out_at_eight_in_each_users_zone(services: Any, clock
     assert set(notifier.keys().values()) == {1}
 
 
-async def test_done_stops_reminders_for_the_whole_unit(services: Any, clock: SteppingClock,
-                                                       admin: Member) -> None:
+async def test_done_stops_reminders_for_the_whole_unit(
+    services: Any, clock: SteppingClock, admin: Member
+) -> None:
     first = await member(services, 101, "dinkes")
     second = await member(services, 102, "dinkes")
     other = await member(services, 103, "dinsos")
@@ -142,18 +166,21 @@ async def test_done_stops_reminders_for_the_whole_unit(services: Any, clock: Ste
 
 
 async def test_done_from_another_unit_cannot_reach_a_deadline_of_one_unit(
-        services: Any, admin: Member) -> None:
+    services: Any, admin: Member
+) -> None:
     outsider = await member(services, 103, "dinsos")
-    deadline = await new_deadline(services, admin,
-                                  scope={"unit_ids": [await unit_id(services, "dinkes")]})
+    deadline = await new_deadline(
+        services, admin, scope={"unit_ids": [await unit_id(services, "dinkes")]}
+    )
     with pytest.raises(NotFound):
         await services.reminders.mark_done(outsider, deadline)
     with pytest.raises(NotFound):
         await services.reminders.guide(outsider, deadline)
 
 
-async def test_snooze_moves_the_next_reminder_to_tomorrow(services: Any, clock: SteppingClock,
-                                                          admin: Member) -> None:
+async def test_snooze_moves_the_next_reminder_to_tomorrow(
+    services: Any, clock: SteppingClock, admin: Member
+) -> None:
     person = await member(services, 101, "dinkes")
     await new_deadline(services, admin)
     notifier = RecordingNotifier()
@@ -171,8 +198,9 @@ async def test_snooze_moves_the_next_reminder_to_tomorrow(services: Any, clock: 
     assert [m.reminders[0].days_left for m in notifier.sent] == [3, 2, 1]
 
 
-async def test_snooze_of_someone_elses_message_is_refused(services: Any, clock: SteppingClock,
-                                                          admin: Member) -> None:
+async def test_snooze_of_someone_elses_message_is_refused(
+    services: Any, clock: SteppingClock, admin: Member
+) -> None:
     await member(services, 101, "dinkes")
     other = await member(services, 102, "dinkes")
     await new_deadline(services, admin)
@@ -184,8 +212,9 @@ async def test_snooze_of_someone_elses_message_is_refused(services: Any, clock: 
         await services.reminders.snooze(other, mine.outbox_id)
 
 
-async def test_escalation_lists_exactly_the_late_units(services: Any, clock: SteppingClock,
-                                                       admin: Member) -> None:
+async def test_escalation_lists_exactly_the_late_units(
+    services: Any, clock: SteppingClock, admin: Member
+) -> None:
     dinkes, dinsos, disdik = [await unit_id(services, c) for c in ("dinkes", "dinsos", "disdik")]
     coordinator = await member(services, 201, "dinsos", role="coordinator")
     done_coordinator = await member(services, 202, "dinkes", role="coordinator")
@@ -198,11 +227,14 @@ async def test_escalation_lists_exactly_the_late_units(services: Any, clock: Ste
     escalations = {m.user_id: m.escalations for m in notifier.sent if m.escalations}
     assert set(escalations) == {admin.user_id, coordinator.user_id}
     (summary,) = escalations[admin.user_id]
-    assert summary.pending_units == ("Dinas Pendidikan dan Kebudayaan",
-                                     "Dinas Sosial dan Pemberdayaan Masyarakat")
+    assert summary.pending_units == (
+        "Dinas Pendidikan dan Kebudayaan",
+        "Dinas Sosial dan Pemberdayaan Masyarakat",
+    )
     assert summary.total_units == 3
     assert escalations[coordinator.user_id][0].pending_units == (
-        "Dinas Sosial dan Pemberdayaan Masyarakat",)
+        "Dinas Sosial dan Pemberdayaan Masyarakat",
+    )
     assert done_coordinator.user_id not in escalations
     # Idempotent: the same sweep again sends nothing; the due day sends the second summary.
     clock.advance(minutes=10)
@@ -213,14 +245,28 @@ async def test_escalation_lists_exactly_the_late_units(services: Any, clock: Ste
     assert sum(1 for m in notifier.sent if m.escalations) == 4
 
 
-async def test_content_edit_replans_without_duplicates(services: Any,
-                                                       clock: SteppingClock) -> None:
+async def test_content_edit_replans_without_duplicates(
+    services: Any, clock: SteppingClock
+) -> None:
     person = await member(services, 101, "dinkes")
 
     def timeline(due: datetime) -> Timeline:
-        return Timeline(False, "2025", (TimelineEntry(
-            id="maklumat", title="Maklumat", description="", due_at=due, offsets=(7, 3, 1, 0),
-            units=UnitSelector(), indicators=(), topics=()),))
+        return Timeline(
+            False,
+            "2025",
+            (
+                TimelineEntry(
+                    id="maklumat",
+                    title="Maklumat",
+                    description="",
+                    due_at=due,
+                    offsets=(7, 3, 1, 0),
+                    units=UnitSelector(),
+                    indicators=(),
+                    topics=(),
+                ),
+            ),
+        )
 
     first = await services.reminders.sync_timeline(timeline(DUE))
     assert (first.added, first.updated) == (1, 0)
@@ -244,7 +290,8 @@ async def test_content_edit_replans_without_duplicates(services: Any,
 
 
 async def test_downtime_within_grace_is_late_and_older_is_skipped(
-        services: Any, clock: SteppingClock, admin: Member) -> None:
+    services: Any, clock: SteppingClock, admin: Member
+) -> None:
     await member(services, 101, "dinkes")
     await new_deadline(services, admin)
     notifier = RecordingNotifier()
@@ -255,13 +302,19 @@ async def test_downtime_within_grace_is_late_and_older_is_skipped(
     await run(services, notifier)
     assert len(notifier.keys()) == 1  # (the admins' escalation, 12 hours late, still goes)
     async with services.sessions() as session:
-        skipped = (await session.scalars(select(ReminderDeliveryRow).where(
-            ReminderDeliveryRow.offset == 1, ReminderDeliveryRow.kind == "reminder"))).one()
+        skipped = (
+            await session.scalars(
+                select(ReminderDeliveryRow).where(
+                    ReminderDeliveryRow.offset == 1, ReminderDeliveryRow.kind == "reminder"
+                )
+            )
+        ).one()
     assert (skipped.status, skipped.reason) == ("skipped", "expired")
 
 
-async def test_retry_after_timeout_and_forbidden(services: Any, clock: SteppingClock,
-                                                 admin: Member) -> None:
+async def test_retry_after_timeout_and_forbidden(
+    services: Any, clock: SteppingClock, admin: Member
+) -> None:
     people = [await member(services, 100 + i, "dinkes") for i in range(3)]
     await new_deadline(services, admin)
     notifier = RecordingNotifier()
@@ -286,8 +339,9 @@ async def test_retry_after_timeout_and_forbidden(services: Any, clock: SteppingC
     assert sorted(m.user_id for m in notifier.sent[1:]) == [people[0].user_id, people[1].user_id]
 
 
-async def test_network_errors_retry_with_backoff_then_fail(services: Any, clock: SteppingClock,
-                                                           admin: Member) -> None:
+async def test_network_errors_retry_with_backoff_then_fail(
+    services: Any, clock: SteppingClock, admin: Member
+) -> None:
     await member(services, 101, "dinkes")
     await new_deadline(services, admin)
     notifier = RecordingNotifier()
@@ -303,8 +357,9 @@ async def test_network_errors_retry_with_backoff_then_fail(services: Any, clock:
     assert len(notifier.sent) == 1
 
 
-async def test_restart_does_not_resend(settings: Any, clock: SteppingClock, services: Any,
-                                       admin: Member) -> None:
+async def test_restart_does_not_resend(
+    settings: Any, clock: SteppingClock, services: Any, admin: Member
+) -> None:
     from bot.app import build_services
 
     await member(services, 101, "dinkes")
@@ -330,8 +385,9 @@ async def test_restart_does_not_resend(settings: Any, clock: SteppingClock, serv
 async def test_preferences_and_mute(services: Any, clock: SteppingClock, admin: Member) -> None:
     person = await member(services, 101, "dinkes")
     await new_deadline(services, admin)
-    prefs = await services.reminders.set_prefs(person.user_id, reminder_hour=9,
-                                                quiet_weekends=True)
+    prefs = await services.reminders.set_prefs(
+        person.user_id, reminder_hour=9, quiet_weekends=True
+    )
     assert (prefs.reminder_hour, prefs.quiet_weekends, prefs.muted) == (9, True, False)
     notifier = RecordingNotifier()
     # H-7 falls on Friday 13 June: 09.00 WITA = 01.00 UTC.
@@ -348,7 +404,8 @@ async def test_preferences_and_mute(services: Any, clock: SteppingClock, admin: 
 
 
 async def test_coordinator_creates_only_for_own_unit_and_edits_it(
-        services: Any, clock: SteppingClock) -> None:
+    services: Any, clock: SteppingClock
+) -> None:
     coordinator = await member(services, 201, "dinsos", role="coordinator")
     dinsos, dinkes = await unit_id(services, "dinsos"), await unit_id(services, "dinkes")
     with pytest.raises(NotAllowed):
@@ -376,7 +433,8 @@ async def test_preview_writes_nothing(services: Any, clock: SteppingClock, admin
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="needs BOT_TEST_POSTGRES_URL")
 async def test_two_processes_on_postgres_send_each_reminder_once(
-        settings: Any, clock: SteppingClock, services: Any, admin: Member) -> None:
+    settings: Any, clock: SteppingClock, services: Any, admin: Member
+) -> None:
     from sqlalchemy import insert
 
     from bot.app import build_services
@@ -384,11 +442,27 @@ async def test_two_processes_on_postgres_send_each_reminder_once(
     dinkes = await unit_id(services, "dinkes")
     now = clock()
     async with services.sessions.begin() as session:
-        await session.execute(insert(UserRow), [
-            {"telegram_id": 10_000 + i, "chat_id": 10_000 + i, "display_name": f"P{i}",
-             "unit_id": dinkes, "role": "member", "timezone": WITA, "reminder_hour": 8,
-             "quiet_weekends": False, "muted": False, "active": True, "blocked": False,
-             "created_at": now, "updated_at": now} for i in range(300)])
+        await session.execute(
+            insert(UserRow),
+            [
+                {
+                    "telegram_id": 10_000 + i,
+                    "chat_id": 10_000 + i,
+                    "display_name": f"P{i}",
+                    "unit_id": dinkes,
+                    "role": "member",
+                    "timezone": WITA,
+                    "reminder_hour": 8,
+                    "quiet_weekends": False,
+                    "muted": False,
+                    "active": True,
+                    "blocked": False,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i in range(300)
+            ],
+        )
     await new_deadline(services, admin)
     clock.now = datetime(2025, 6, 13, 0, 0, tzinfo=UTC)
     other = await build_services(settings, clock=clock)

@@ -13,9 +13,15 @@ from bot.domain.selfcheck import Notice, Question, SelfCheckResult
 
 
 async def _member(services: Any, telegram_id: int, unit_code: str | None = "dinkes") -> Any:
-    member = (await services.members.arrive(update_id=None, telegram_id=telegram_id,
-                                            chat_id=telegram_id, display_name="Siti",
-                                            language_code="id")).member
+    member = (
+        await services.members.arrive(
+            update_id=None,
+            telegram_id=telegram_id,
+            chat_id=telegram_id,
+            display_name="Siti",
+            language_code="id",
+        )
+    ).member
     if unit_code is None:
         return member
     unit = next(u for u in await services.units.list_units() if u.code == unit_code)
@@ -25,10 +31,15 @@ async def _member(services: Any, telegram_id: int, unit_code: str | None = "dink
 
 def _without(methodology: Methodology, indicator_id: str) -> Methodology:
     dimensions = tuple(
-        replace(d, variables=tuple(
-            replace(v, indicators=tuple(i for i in v.indicators if i.id != indicator_id))
-            for v in d.variables))
-        for d in methodology.dimensions)
+        replace(
+            d,
+            variables=tuple(
+                replace(v, indicators=tuple(i for i in v.indicators if i.id != indicator_id))
+                for v in d.variables
+            ),
+        )
+        for d in methodology.dimensions
+    )
     return replace(methodology, dimensions=dimensions)
 
 
@@ -43,17 +54,20 @@ async def _services_without(services: Any, settings: Any, clock: Any, indicator_
 
 
 async def test_indicator_removed_mid_session_is_not_recorded_and_flow_goes_on(
-        services: Any, settings: Any, clock: Any) -> None:
+    services: Any, settings: Any, clock: Any
+) -> None:
     member = await _member(services, 501)
     question = await services.selfcheck.start(member, edition="2024", unit_id=None)
     assert isinstance(question, Question) and question.position == 1
-    second = await services.selfcheck.answer(member, session_id=question.session_id,
-                                             step=question.step, value=3)
+    second = await services.selfcheck.answer(
+        member, session_id=question.session_id, step=question.step, value=3
+    )
     removed = second.indicator.id
     later = await _services_without(services, settings, clock, removed)
     try:
-        step = await later.selfcheck.answer(member, session_id=second.session_id,
-                                            step=second.step, value=3)
+        step = await later.selfcheck.answer(
+            member, session_id=second.session_id, step=second.step, value=3
+        )
         assert isinstance(step, Question)
         assert step.notice is Notice.INDICATOR_REMOVED
         assert step.total == 37 and step.indicator.id != removed and step.recorded == 1
@@ -66,13 +80,15 @@ async def test_indicator_removed_mid_session_is_not_recorded_and_flow_goes_on(
 
 
 async def test_stored_answer_of_removed_indicator_no_longer_counts(
-        services: Any, settings: Any, clock: Any) -> None:
+    services: Any, settings: Any, clock: Any
+) -> None:
     member = await _member(services, 502)
     step: Any = await services.selfcheck.start(member, edition="2024", unit_id=None)
     first_id = step.indicator.id
     while isinstance(step, Question):
-        step = await services.selfcheck.answer(member, session_id=step.session_id,
-                                               step=step.step, value=0)
+        step = await services.selfcheck.answer(
+            member, session_id=step.session_id, step=step.step, value=0
+        )
     assert isinstance(step, SelfCheckResult) and step.result.score == 0
     later = await _services_without(services, settings, clock, first_id)
     try:
@@ -93,14 +109,16 @@ async def test_government_estimate_is_mean_of_units_that_finished(services: Any)
         step: Any = await services.selfcheck.start(member, edition="2023", unit_id=None)
         while isinstance(step, Question):
             best = max(o.value for o in step.indicator.options)
-            step = await services.selfcheck.answer(member, session_id=step.session_id,
-                                                   step=step.step, value=min(value, best))
+            step = await services.selfcheck.answer(
+                member, session_id=step.session_id, step=step.step, value=min(value, best)
+            )
         scores[code] = step.result.score
     # A third unit only started: it is not part of the mean.
     third = await _member(services, 603, "pkm-bontang-utara-1")
     started = await services.selfcheck.start(third, edition="2023", unit_id=None)
-    await services.selfcheck.answer(third, session_id=started.session_id, step=started.step,
-                                    value=3)
+    await services.selfcheck.answer(
+        third, session_id=started.session_id, step=started.step, value=3
+    )
     board = await services.selfcheck.scoreboard(third, edition="2023")
     assert board.government is not None
     assert board.government.units_covered == 2
@@ -114,9 +132,10 @@ async def test_one_open_session_per_user_and_stale_steps(services: Any) -> None:
     question = await services.selfcheck.start(member, edition="2024", unit_id=None)
     again = await services.selfcheck.start(member, edition="2023", unit_id=None)
     assert again.session_id == question.session_id and again.notice is Notice.RESUMED
-    with pytest.raises(StaleAction):   # the step moved on when it was resumed
-        await services.selfcheck.answer(member, session_id=question.session_id,
-                                        step=question.step, value=3)
+    with pytest.raises(StaleAction):  # the step moved on when it was resumed
+        await services.selfcheck.answer(
+            member, session_id=question.session_id, step=question.step, value=3
+        )
 
 
 async def test_member_cannot_start_for_another_unit(services: Any) -> None:

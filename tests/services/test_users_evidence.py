@@ -31,10 +31,18 @@ def _pdf(name: str = "bukti.pdf") -> IncomingFile:
     return IncomingFile("document", "file-1", "u-1", "application/pdf", len(PDF), name)
 
 
-@pytest.mark.parametrize("key", [
-    "../../etc/passwd", "dinkes/../../x.pdf", "/etc/passwd", "dinkes/" + "a" * 32 + ".pdf\x00",
-    "dinkes\\..\\" + "a" * 32 + ".pdf", "", "dinkes/notatoken.pdf",
-])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "../../etc/passwd",
+        "dinkes/../../x.pdf",
+        "/etc/passwd",
+        "dinkes/" + "a" * 32 + ".pdf\x00",
+        "dinkes\\..\\" + "a" * 32 + ".pdf",
+        "",
+        "dinkes/notatoken.pdf",
+    ],
+)
 def test_file_store_refuses_keys_that_are_not_ours(tmp_path: Path, key: str) -> None:
     with pytest.raises(UnsafePath):
         FileStore(tmp_path).path(key)
@@ -53,17 +61,24 @@ async def test_coordinator_role_needs_a_unit_and_promotion_is_audited(services: 
     loner = await person(services, 8001, None)
     with pytest.raises(InvalidInput, match="no_unit"):
         await services.users.set_role(admin, loner.user_id, Role.COORDINATOR)
-    summary = await services.users.set_role(OPERATOR, loner.user_id, Role.COORDINATOR,
-                                            unit_code="dinkes")
+    summary = await services.users.set_role(
+        OPERATOR, loner.user_id, Role.COORDINATOR, unit_code="dinkes"
+    )
     assert summary.role is Role.COORDINATOR and summary.unit_name == "Dinas Kesehatan"
     with pytest.raises(NotFound):
-        await services.users.set_role(OPERATOR, loner.user_id, Role.COORDINATOR,
-                                      unit_code="tidak-ada")
+        await services.users.set_role(
+            OPERATOR, loner.user_id, Role.COORDINATOR, unit_code="tidak-ada"
+        )
     async with services.sessions() as session:
-        rows = (await session.scalars(select(AuditRow).where(
-            AuditRow.action == "users.promote").order_by(AuditRow.id))).all()
+        rows = (
+            await session.scalars(
+                select(AuditRow).where(AuditRow.action == "users.promote").order_by(AuditRow.id)
+            )
+        ).all()
     assert [(r.outcome, r.detail.get("reason"), r.detail.get("via")) for r in rows] == [
-        ("refused", "no_unit", None), ("ok", None, "cli")]
+        ("refused", "no_unit", None),
+        ("ok", None, "cli"),
+    ]
 
 
 async def test_coordinator_of_one_unit_cannot_promote_or_list(services: Any) -> None:
@@ -79,8 +94,9 @@ async def test_coordinator_of_one_unit_cannot_promote_or_list(services: Any) -> 
 async def test_evidence_of_another_unit_is_unreachable_for_its_members(services: Any) -> None:
     owner = await person(services, 8004, "dinkes")
     stranger = await person(services, 8005, "dinsos", Role.COORDINATOR)
-    item = await services.evidence.attach(owner, indicator_id="pr-maklumat", incoming=_pdf(),
-                                          download=_download)
+    item = await services.evidence.attach(
+        owner, indicator_id="pr-maklumat", incoming=_pdf(), download=_download
+    )
     with pytest.raises(NotAllowed):
         await services.evidence.fetch(stranger, item.id)
     with pytest.raises(NotAllowed):
@@ -88,16 +104,19 @@ async def test_evidence_of_another_unit_is_unreachable_for_its_members(services:
     with pytest.raises(NotFound):
         await services.evidence.fetch(stranger, item.id + 1000)
     with pytest.raises(NotFound):
-        await services.evidence.attach(owner, indicator_id="tidak-ada", incoming=_pdf(),
-                                       download=_download)
+        await services.evidence.attach(
+            owner, indicator_id="tidak-ada", incoming=_pdf(), download=_download
+        )
 
 
-async def test_forget_erases_personal_data_and_keeps_unit_evidence(services: Any,
-                                                                   settings: Any) -> None:
+async def test_forget_erases_personal_data_and_keeps_unit_evidence(
+    services: Any, settings: Any
+) -> None:
     member = await person(services, 8006, "dinkes", Role.COORDINATOR, name="Siti Rahma")
     await services.flows.put(member.user_id, "evidence", "file", {"indicator_id": "pr-biaya"})
-    item = await services.evidence.attach(member, indicator_id="pr-maklumat",
-                                          incoming=_pdf(), download=_download)
+    item = await services.evidence.attach(
+        member, indicator_id="pr-maklumat", incoming=_pdf(), download=_download
+    )
     report = await services.users.forget(OPERATOR, member.user_id)
     assert report.flows_cleared and report.evidence_detached == 1
     async with services.sessions() as session:
@@ -105,13 +124,18 @@ async def test_forget_erases_personal_data_and_keeps_unit_evidence(services: Any
         evidence = (await session.scalars(select(EvidenceRow))).one()
     assert row is not None
     assert (row.telegram_id, row.chat_id, row.display_name, row.language) == (
-        -member.user_id, None, "", None)
+        -member.user_id,
+        None,
+        "",
+        None,
+    )
     assert row.unit_id == await unit_id(services, "dinkes") and not row.active
     assert row.role == "member"
     assert evidence.uploaded_by is None and evidence.id == item.id
     assert _is_file(Path(settings.storage_dir, evidence.storage_key))
     assert await services.flows.get(member.user_id) is None
     # The same person writing again is a new, unregistered user.
-    again = await services.members.arrive(update_id=None, telegram_id=8006, chat_id=8006,
-                                          display_name="Siti", language_code="id")
+    again = await services.members.arrive(
+        update_id=None, telegram_id=8006, chat_id=8006, display_name="Siti", language_code="id"
+    )
     assert again.member.user_id != member.user_id and again.member.unit_id is None

@@ -16,8 +16,20 @@ def test_round_trip() -> None:
 
 @pytest.mark.parametrize(
     "data",
-    [None, "", "rg1.y:12", "rg1.y:12:3:4", "rg1.y:x:3", "rg0.y:12:3", "zz:1", "rg1.y:12:" + "9" * 60,
-     "rg1.p:-", "st1.l:", "rg1.u:1.5", "💥"],
+    [
+        None,
+        "",
+        "rg1.y:12",
+        "rg1.y:12:3:4",
+        "rg1.y:x:3",
+        "rg0.y:12:3",
+        "zz:1",
+        "rg1.y:12:" + "9" * 60,
+        "rg1.p:-",
+        "st1.l:",
+        "rg1.u:1.5",
+        "💥",
+    ],
 )
 def test_malformed_or_forged_data_is_none(data: str | None) -> None:
     assert cd.decode(data) is None

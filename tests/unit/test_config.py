@@ -22,7 +22,11 @@ def test_admin_ids_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
     [
         ("BOT_ADMIN_IDS", "12,abc", "BOT_ADMIN_IDS: must be comma-separated Telegram user ids"),
         ("BOT_DATABASE_URL", "not a url", "BOT_DATABASE_URL: is not a database URL"),
-        ("BOT_DATABASE_URL", "mysql://u@h/db", "BOT_DATABASE_URL: driver 'mysql' is not supported"),
+        (
+            "BOT_DATABASE_URL",
+            "mysql://u@h/db",
+            "BOT_DATABASE_URL: driver 'mysql' is not supported",
+        ),
         ("BOT_TIMEZONE", "Mars/Olympus", "BOT_TIMEZONE: unknown time zone"),
         ("BOT_LOG_LEVEL", "LOUD", "BOT_LOG_LEVEL: must be one of"),
         ("BOT_WEBHOOK_PORT", "99999", "BOT_WEBHOOK_PORT:"),

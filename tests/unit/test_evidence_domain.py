@@ -25,42 +25,51 @@ def _doc(mime: str | None, name: str | None = "x", size: int | None = 10) -> Inc
     return IncomingFile("document", "f", "u", mime, size, name)
 
 
-@pytest.mark.parametrize(("raw", "shown"), [
-    ("../../etc/passwd", "passwd"),
-    ("..\\x.pdf", "x.pdf"),
-    ("/etc/shadow", "shadow"),
-    ("C:\\Windows\\system.ini", "system.ini"),
-    ("nul\x00byte.pdf", "nulbyte.pdf"),
-    ("..", ""),
-    (".hidden.pdf", "hidden.pdf"),
-    ("Laporan SKM 2025.xlsx", "Laporan SKM 2025.xlsx"),
-    (None, ""),
-])
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("..\\x.pdf", "x.pdf"),
+        ("/etc/shadow", "shadow"),
+        ("C:\\Windows\\system.ini", "system.ini"),
+        ("nul\x00byte.pdf", "nulbyte.pdf"),
+        ("..", ""),
+        (".hidden.pdf", "hidden.pdf"),
+        ("Laporan SKM 2025.xlsx", "Laporan SKM 2025.xlsx"),
+        (None, ""),
+    ],
+)
 def test_sanitise_name_keeps_only_a_harmless_last_part(raw: str | None, shown: str) -> None:
     assert sanitise_name(raw) == shown
 
 
-@pytest.mark.parametrize(("mime", "name", "extension"), [
-    ("application/pdf", "a.pdf", "pdf"),
-    ("image/png", "a.png", "png"),
-    ("image/webp", "a.webp", "webp"),
-    ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "a", "docx"),
-    ("application/vnd.oasis.opendocument.spreadsheet", "a", "ods"),
-    (None, "tabel.XLSX", "xlsx"),  # no MIME type: guessed from the extension
-    ("application/octet-stream", "scan.jpeg", "jpg"),
-    ("APPLICATION/PDF", "a.pdf", "pdf"),
-])
+@pytest.mark.parametrize(
+    ("mime", "name", "extension"),
+    [
+        ("application/pdf", "a.pdf", "pdf"),
+        ("image/png", "a.png", "png"),
+        ("image/webp", "a.webp", "webp"),
+        ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "a", "docx"),
+        ("application/vnd.oasis.opendocument.spreadsheet", "a", "ods"),
+        (None, "tabel.XLSX", "xlsx"),  # no MIME type: guessed from the extension
+        ("application/octet-stream", "scan.jpeg", "jpg"),
+        ("APPLICATION/PDF", "a.pdf", "pdf"),
+    ],
+)
 def test_allowed_types_map_to_our_extension(mime: str | None, name: str, extension: str) -> None:
     assert accept_file(_doc(mime, name)).extension == extension
 
 
-@pytest.mark.parametrize(("mime", "name"), [
-    ("application/x-msdownload", "setup.exe"),
-    ("text/html", "a.pdf"),  # the declared type decides, not the name
-    ("application/zip", "bukti.zip"),
-    (None, "noextension"),
-    ("image/svg+xml", "logo.svg"),
-])
+@pytest.mark.parametrize(
+    ("mime", "name"),
+    [
+        ("application/x-msdownload", "setup.exe"),
+        ("text/html", "a.pdf"),  # the declared type decides, not the name
+        ("application/zip", "bukti.zip"),
+        (None, "noextension"),
+        ("image/svg+xml", "logo.svg"),
+    ],
+)
 def test_other_types_are_refused(mime: str | None, name: str) -> None:
     with pytest.raises(InvalidInput) as error:
         accept_file(_doc(mime, name))
@@ -79,10 +88,17 @@ def test_photos_are_jpeg_whatever_was_declared() -> None:
     assert accept_file(photo).mime_type == "image/jpeg"
 
 
-@pytest.mark.parametrize(("unit", "token", "extension"), [
-    ("../etc", TOKEN, "pdf"), ("dinkes/..", TOKEN, "pdf"), ("", TOKEN, "pdf"),
-    ("dinkes", "../../passwd", "pdf"), ("dinkes", TOKEN, "sh"), ("dinkes", TOKEN, "pdf/../x"),
-])
+@pytest.mark.parametrize(
+    ("unit", "token", "extension"),
+    [
+        ("../etc", TOKEN, "pdf"),
+        ("dinkes/..", TOKEN, "pdf"),
+        ("", TOKEN, "pdf"),
+        ("dinkes", "../../passwd", "pdf"),
+        ("dinkes", TOKEN, "sh"),
+        ("dinkes", TOKEN, "pdf/../x"),
+    ],
+)
 def test_storage_key_refuses_unsafe_parts(unit: str, token: str, extension: str) -> None:
     with pytest.raises(ValueError, match="unsafe|not allowed"):
         storage_key(unit, token, extension)

@@ -278,15 +278,23 @@ def _index_with(**lexicon: object) -> KnowledgeIndex:
 
 
 def test_english_words_are_mapped_to_indonesian_and_function_words_dropped() -> None:
-    english = {"what": "", "is": "", "a": "", "service standard": "standar pelayanan",
-               "components": "komponen", "compensation": "kompensasi"}
+    english = {
+        "what": "",
+        "is": "",
+        "a": "",
+        "service standard": "standar pelayanan",
+        "components": "komponen",
+        "compensation": "kompensasi",
+    }
     analyzer = Analyzer(dataclasses.replace(LEXICON, english=english))
     assert analyzer.words("What is a compensation?") == ["kompensasi"]
     assert analyzer.words("service standard components") == ["standar", "pelayanan", "komponen"]
     index = _index_with(english=english)
     assert index.search("service standard components")[0].topic_id == "komponen-sp"
     # Without the mapping the same question finds nothing it can answer.
-    assert KnowledgeIndex.build(TOPICS, LEXICON).decide("compensation").kind is DecisionKind.DECLINE
+    assert (
+        KnowledgeIndex.build(TOPICS, LEXICON).decide("compensation").kind is DecisionKind.DECLINE
+    )
     assert index.decide("compensation").topic is not None
 
 
@@ -306,24 +314,40 @@ def test_off_topic_cue_lowers_confidence_and_is_never_matched() -> None:
     assert all(h.topic_id != "skm" for h in after.hits)
     assert cued.decide("survei").kind is DecisionKind.DECLINE
     assert plain.decide("survei").kind is not DecisionKind.DECLINE
-    heavier = KnowledgeIndex.build(TOPICS, dataclasses.replace(LEXICON, off_topic=frozenset({
-        "survei"})), RankingConfig(off_topic_weight=4.0))
+    heavier = KnowledgeIndex.build(
+        TOPICS,
+        dataclasses.replace(LEXICON, off_topic=frozenset({"survei"})),
+        RankingConfig(off_topic_weight=4.0),
+    )
     assert heavier.decide(question).confidence < after.confidence
 
 
 def test_off_topic_cue_only_counts_when_typed_not_when_expanded() -> None:
-    analyzer = Analyzer(dataclasses.replace(
-        LEXICON, acronyms={"skp": "sasaran kinerja pegawai"}, off_topic=frozenset({"kinerja"})))
+    analyzer = Analyzer(
+        dataclasses.replace(
+            LEXICON, acronyms={"skp": "sasaran kinerja pegawai"}, off_topic=frozenset({"kinerja"})
+        )
+    )
     assert analyzer.query_words("skp kinerja") == [
-        ("skp", False), ("sasaran", False), ("kinerja", False), ("pegawai", False),
-        ("kinerja", True)]
+        ("skp", False),
+        ("sasaran", False),
+        ("kinerja", False),
+        ("pegawai", False),
+        ("kinerja", True),
+    ]
 
 
 def test_off_topic_phrase_is_one_cue_matched_before_expansions() -> None:
-    analyzer = Analyzer(dataclasses.replace(
-        LEXICON, off_topic=frozenset({"reformasi birokrasi", "nomor wa"}),
-        abbreviations={"wa": "whatsapp"}))
+    analyzer = Analyzer(
+        dataclasses.replace(
+            LEXICON,
+            off_topic=frozenset({"reformasi birokrasi", "nomor wa"}),
+            abbreviations={"wa": "whatsapp"},
+        )
+    )
     assert analyzer.query_words("nilai reformasi birokrasi") == [
-        ("nilai", False), ("reformasi birokrasi", True)]
+        ("nilai", False),
+        ("reformasi birokrasi", True),
+    ]
     assert analyzer.query_words("nomor WA dinas") == [("nomor wa", True), ("dinas", False)]
     assert analyzer.query_words("reformasi") == [("reformasi", False)]

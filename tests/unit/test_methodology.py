@@ -28,10 +28,15 @@ def load_documents() -> dict[str, dict[str, Any]]:
 
 def minimal() -> dict[str, Any]:
     """A small valid document: two dimensions, weights written and left out."""
+
     def indicator(ident: str, weight: float | None = None) -> dict[str, Any]:
         item: dict[str, Any] = {
-            "id": ident, "name": ident, "question": "Ada?", "evidence": "Dokumen.",
-            "topic": "komponen-sp", "certainty": "sebagian",
+            "id": ident,
+            "name": ident,
+            "question": "Ada?",
+            "evidence": "Dokumen.",
+            "topic": "komponen-sp",
+            "certainty": "sebagian",
             "options": [{"value": 0, "label": "Tidak"}, {"value": 3, "label": "Ya"}],
         }
         if weight is not None:
@@ -39,15 +44,31 @@ def minimal() -> dict[str, Any]:
         return item
 
     return {
-        "id": "2023", "name": "Uji", "scale": {"min": 0, "max": 3},
+        "id": "2023",
+        "name": "Uji",
+        "scale": {"min": 0, "max": 3},
         "dimensions": [
-            {"id": "a", "name": "A", "weight": 60, "variables": [
-                {"id": "va", "name": "VA", "indicators": [indicator("a1", 50), indicator("a2")]},
-                {"id": "vb", "name": "VB", "indicators": [indicator("a3")]},
-            ]},
-            {"id": "b", "name": "B", "weight": 40, "variables": [
-                {"id": "vc", "name": "VC", "indicators": [indicator("b1"), indicator("b2")]},
-            ]},
+            {
+                "id": "a",
+                "name": "A",
+                "weight": 60,
+                "variables": [
+                    {
+                        "id": "va",
+                        "name": "VA",
+                        "indicators": [indicator("a1", 50), indicator("a2")],
+                    },
+                    {"id": "vb", "name": "VB", "indicators": [indicator("a3")]},
+                ],
+            },
+            {
+                "id": "b",
+                "name": "B",
+                "weight": 40,
+                "variables": [
+                    {"id": "vc", "name": "VC", "indicators": [indicator("b1"), indicator("b2")]},
+                ],
+            },
         ],
         "categories": [
             {"code": "A", "label": "Tinggi", "min": 50.00, "max": 100.00, "zone": "hijau"},
@@ -76,8 +97,10 @@ def test_real_topic_links_resolve_when_topics_exist() -> None:
 def test_2023_has_published_dimension_weights_and_the_one_indicator_weight() -> None:
     m = methodology_from_dict(load_documents()["2023"])
     assert [(d.id, d.weight) for d in m.dimensions] == [
-        ("input", Decimal("21.85")), ("proses", Decimal("32.37")),
-        ("output", Decimal("24.24")), ("pengaduan", Decimal("21.54")),
+        ("input", Decimal("21.85")),
+        ("proses", Decimal("32.37")),
+        ("output", Decimal("24.24")),
+        ("pengaduan", Decimal("21.54")),
     ]
     inputs = m.dimensions[0].indicators
     assert len(inputs) == 15 and len(m.dimensions[1].indicators) == 11
@@ -89,7 +112,9 @@ def test_2023_has_published_dimension_weights_and_the_one_indicator_weight() -> 
     maklumat = m.indicator("pr-maklumat")
     assert maklumat is not None
     assert [(o.value, o.label) for o in maklumat.options] == [
-        (0, "Tidak ada"), (1, "Ada, belum dipajang"), (2, "Dipajang, belum memuat 3 unsur"),
+        (0, "Tidak ada"),
+        (1, "Ada, belum dipajang"),
+        (2, "Dipajang, belum memuat 3 unsur"),
         (3, "Dipajang dan memuat 3 unsur"),
     ]
     assert all(i.certainty is Certainty.BELUM_PASTI for i in m.dimensions[3].indicators)
@@ -122,7 +147,8 @@ def test_2021_is_a_three_zone_scale_without_indicators() -> None:
     m = methodology_from_dict(load_documents()["2021"])
     assert m.indicators == ()
     assert [(c.code, c.min, c.zone) for c in m.categories] == [
-        ("tinggi", Decimal("81.00"), Zone.HIJAU), ("sedang", Decimal("51.00"), Zone.KUNING),
+        ("tinggi", Decimal("81.00"), Zone.HIJAU),
+        ("sedang", Decimal("51.00"), Zone.KUNING),
         ("rendah", Decimal("0.00"), Zone.MERAH),
     ]
 
@@ -130,7 +156,10 @@ def test_2021_is_a_three_zone_scale_without_indicators() -> None:
 def test_minimal_document_fills_left_out_weights_equally() -> None:
     m = methodology_from_dict(minimal())
     assert [i.weight for i in m.dimensions[0].indicators] == [
-        Decimal(50), Decimal(25), Decimal(25)]
+        Decimal(50),
+        Decimal(25),
+        Decimal(25),
+    ]
     assert m.dimensions[0].variables[0].weight == Decimal(75)
 
 
@@ -143,50 +172,97 @@ def broken(change: Any) -> list[Problem]:
 @pytest.mark.parametrize(
     ("change", "path", "reason"),
     [
-        (lambda d: d["dimensions"][0].update(weight=59), ("dimensions",),
-         "dimension weights add up to 99.00, expected 100.00"),
-        (lambda d: d["dimensions"][1]["variables"][0]["indicators"][0].update(weight=100),
-         ("dimensions", 1, "variables"),
-         "indicator (dimension b) weights written add up to 100.00, leaving nothing for the 1 "
-         "without a weight"),
-        (lambda d: [i.update(weight=30) for i in d["dimensions"][1]["variables"][0]["indicators"]],
-         ("dimensions", 1, "variables"),
-         "indicator (dimension b) weights add up to 60.00, expected 100.00"),
-        (lambda d: d["categories"][0].update(min=50.01), ("categories", 0, "min"),
-         "gap between categories B and A: 49.99 is followed by 50.01, expected 50.00"),
-        (lambda d: d["categories"][0].update(min=49.00), ("categories", 0, "min"),
-         "categories B and A overlap: B ends at 49.99, A starts at 49.00, expected 50.00"),
-        (lambda d: d["categories"][1].update(min=1), ("categories", 1, "min"),
-         "categories start at 1.00, expected 0.00"),
-        (lambda d: d["categories"][0].update(max=99.99), ("categories", 0, "max"),
-         "categories end at 99.99, expected 100.00"),
-        (lambda d: d["dimensions"][1]["variables"][0]["indicators"][1].update(id="a1"),
-         ("dimensions", 1, "variables", 0, "indicators", 1, "id"),
-         "duplicate id 'a1' (first used at dimensions/0/variables/0/indicators/0/id)"),
-        (lambda d: d["dimensions"][0]["variables"][0]["indicators"][0].update(topic="tak-ada"),
-         ("dimensions", 0, "variables", 0, "indicators", 0, "topic"),
-         "topic 'tak-ada' does not resolve to a known Q&A topic"),
-        (lambda d: d["dimensions"][0]["variables"][0]["indicators"][0]["options"][0].update(
-            value=4), ("dimensions", 0, "variables", 0, "indicators", 0, "options", 0, "value"),
-         "option value 4 is outside the scale 0..3"),
-        (lambda d: d["dimensions"][0]["variables"][0]["indicators"][0]["options"][1].update(
-            value=2), ("dimensions", 0, "variables", 0, "indicators", 0, "options"),
-         "options must include the scale maximum 3"),
-        (lambda d: d["dimensions"][0]["variables"][0]["indicators"][0].update(
-            options=[{"value": 3, "label": "Ya"}]),
-         ("dimensions", 0, "variables", 0, "indicators", 0, "options"),
-         "an indicator needs 2 to 4 options, got 1"),
-        (lambda d: d["dimensions"][0].update(wieght=1), ("dimensions", 0, "wieght"),
-         "unknown key 'wieght'; allowed: description, id, name, variables, weight"),
-        (lambda d: d.update(extends="2019"), ("extends",),
-         "extends '2019' does not resolve: no such edition"),
-        (lambda d: d["dimensions"][0]["variables"][0]["indicators"][0].update(
-            certainty="yakin"), ("dimensions", 0, "variables", 0, "indicators", 0, "certainty"),
-         "certainty must be one of pasti, sebagian, belum-pasti, got 'yakin'"),
+        (
+            lambda d: d["dimensions"][0].update(weight=59),
+            ("dimensions",),
+            "dimension weights add up to 99.00, expected 100.00",
+        ),
+        (
+            lambda d: d["dimensions"][1]["variables"][0]["indicators"][0].update(weight=100),
+            ("dimensions", 1, "variables"),
+            "indicator (dimension b) weights written add up to 100.00, leaving nothing for the 1 "
+            "without a weight",
+        ),
+        (
+            lambda d: [
+                i.update(weight=30) for i in d["dimensions"][1]["variables"][0]["indicators"]
+            ],
+            ("dimensions", 1, "variables"),
+            "indicator (dimension b) weights add up to 60.00, expected 100.00",
+        ),
+        (
+            lambda d: d["categories"][0].update(min=50.01),
+            ("categories", 0, "min"),
+            "gap between categories B and A: 49.99 is followed by 50.01, expected 50.00",
+        ),
+        (
+            lambda d: d["categories"][0].update(min=49.00),
+            ("categories", 0, "min"),
+            "categories B and A overlap: B ends at 49.99, A starts at 49.00, expected 50.00",
+        ),
+        (
+            lambda d: d["categories"][1].update(min=1),
+            ("categories", 1, "min"),
+            "categories start at 1.00, expected 0.00",
+        ),
+        (
+            lambda d: d["categories"][0].update(max=99.99),
+            ("categories", 0, "max"),
+            "categories end at 99.99, expected 100.00",
+        ),
+        (
+            lambda d: d["dimensions"][1]["variables"][0]["indicators"][1].update(id="a1"),
+            ("dimensions", 1, "variables", 0, "indicators", 1, "id"),
+            "duplicate id 'a1' (first used at dimensions/0/variables/0/indicators/0/id)",
+        ),
+        (
+            lambda d: d["dimensions"][0]["variables"][0]["indicators"][0].update(topic="tak-ada"),
+            ("dimensions", 0, "variables", 0, "indicators", 0, "topic"),
+            "topic 'tak-ada' does not resolve to a known Q&A topic",
+        ),
+        (
+            lambda d: d["dimensions"][0]["variables"][0]["indicators"][0]["options"][0].update(
+                value=4
+            ),
+            ("dimensions", 0, "variables", 0, "indicators", 0, "options", 0, "value"),
+            "option value 4 is outside the scale 0..3",
+        ),
+        (
+            lambda d: d["dimensions"][0]["variables"][0]["indicators"][0]["options"][1].update(
+                value=2
+            ),
+            ("dimensions", 0, "variables", 0, "indicators", 0, "options"),
+            "options must include the scale maximum 3",
+        ),
+        (
+            lambda d: d["dimensions"][0]["variables"][0]["indicators"][0].update(
+                options=[{"value": 3, "label": "Ya"}]
+            ),
+            ("dimensions", 0, "variables", 0, "indicators", 0, "options"),
+            "an indicator needs 2 to 4 options, got 1",
+        ),
+        (
+            lambda d: d["dimensions"][0].update(wieght=1),
+            ("dimensions", 0, "wieght"),
+            "unknown key 'wieght'; allowed: description, id, name, variables, weight",
+        ),
+        (
+            lambda d: d.update(extends="2019"),
+            ("extends",),
+            "extends '2019' does not resolve: no such edition",
+        ),
+        (
+            lambda d: d["dimensions"][0]["variables"][0]["indicators"][0].update(
+                certainty="yakin"
+            ),
+            ("dimensions", 0, "variables", 0, "indicators", 0, "certainty"),
+            "certainty must be one of pasti, sebagian, belum-pasti, got 'yakin'",
+        ),
     ],
 )
-def test_broken_documents_are_reported_precisely(change: Any, path: tuple[str | int, ...],
-                                                 reason: str) -> None:
+def test_broken_documents_are_reported_precisely(
+    change: Any, path: tuple[str | int, ...], reason: str
+) -> None:
     assert Problem(path, reason) in broken(change)
 
 
@@ -200,9 +276,12 @@ def test_trust_weight_and_share_must_add_up() -> None:
                 indicator["id"] = "k-" + indicator["id"]
         d.update(trust=trust, dimensions_share=60)
 
-    assert broken(add_trust) == [Problem(
-        ("dimensions_share",),
-        "dimensions_share 60.00 and trust weight 30.00 add up to 90.00, expected 100.00")]
+    assert broken(add_trust) == [
+        Problem(
+            ("dimensions_share",),
+            "dimensions_share 60.00 and trust weight 30.00 add up to 90.00, expected 100.00",
+        )
+    ]
 
 
 def test_extends_cycle_is_reported() -> None:

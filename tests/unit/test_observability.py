@@ -56,11 +56,19 @@ def test_webhook_secret_accepts_telegram_characters(secret: str) -> None:
     assert Settings(webhook_secret=secret).webhook_secret is not None
 
 
-@pytest.mark.parametrize("table, heading", [
-    ("reminder_outbox", "outbox"), ("outbox", "outbox"), ("qa_gaps", "qa_gaps"),
-    ("quiz_answers", "quiz_answers"), ("quiz_attempts", "quiz_answers"),
-    ("selfcheck_answers", "self_check_answers"), ("self_check_responses", "self_check_answers"),
-    ("deadlines", "other"), ("evidence_files", "other"),
-])
+@pytest.mark.parametrize(
+    "table, heading",
+    [
+        ("reminder_outbox", "outbox"),
+        ("outbox", "outbox"),
+        ("qa_gaps", "qa_gaps"),
+        ("quiz_answers", "quiz_answers"),
+        ("quiz_attempts", "quiz_answers"),
+        ("selfcheck_answers", "self_check_answers"),
+        ("self_check_responses", "self_check_answers"),
+        ("deadlines", "other"),
+        ("evidence_files", "other"),
+    ],
+)
 def test_stats_headings_by_table_name(table: str, heading: str) -> None:
     assert classify(table) == heading

@@ -16,9 +16,18 @@ from bot.domain.quiz import (
 
 
 def _q(n: int, roles: tuple[str, ...] = ("pimpinan",)) -> QuizQuestion:
-    return QuizQuestion(id=f"q{n}", question=f"Soal {n}?", options=(("a", "x"), ("b", "y")),
-                        answer="a", explanation="karena", topic=f"t{n % 3}", roles=roles,
-                        difficulty=1, sources=(), theme="tes")
+    return QuizQuestion(
+        id=f"q{n}",
+        question=f"Soal {n}?",
+        options=(("a", "x"), ("b", "y")),
+        answer="a",
+        explanation="karena",
+        topic=f"t{n % 3}",
+        roles=roles,
+        difficulty=1,
+        sources=(),
+        theme="tes",
+    )
 
 
 QUESTIONS = [_q(n) for n in range(20)]
@@ -46,8 +55,8 @@ def test_missed_questions_come_back_first_capped() -> None:
 def test_unseen_before_known_and_oldest_known_first() -> None:
     history = {q.id: _seen(q.id, i, correct=True) for i, q in enumerate(QUESTIONS[:17])}
     ids = {q.id for q in select_questions(QUESTIONS, history, Random(1))}
-    assert {"q17", "q18", "q19"} <= ids           # never seen
-    assert ids - {"q17", "q18", "q19"} == {"q0", "q1"}   # seen longest ago
+    assert {"q17", "q18", "q19"} <= ids  # never seen
+    assert ids - {"q17", "q18", "q19"} == {"q0", "q1"}  # seen longest ago
 
 
 def test_recently_seen_come_last_when_everything_was_seen() -> None:

@@ -34,8 +34,9 @@ def test_weakest_are_lowest_means_ties_by_weight_best_everywhere_excluded() -> N
     # pr-prosedur: mean 1/3 over 2 units; pr-biaya: 2/3 (1 and 3); pr-maklumat: 1/2.
     assert [w.indicator_id for w in weak] == ["pr-prosedur", "pr-maklumat", "pr-biaya"]
     assert [w.mean for w in weak] == [Decimal("33.33"), Decimal("50.00"), Decimal("66.67")]
-    tie = weakest_indicators(methodology, [dict(best, **{"pr-prosedur": 0, "pr-biaya": 0})],
-                             shares)
+    tie = weakest_indicators(
+        methodology, [dict(best, **{"pr-prosedur": 0, "pr-biaya": 0})], shares
+    )
     assert [w.indicator_id for w in tie] == ["pr-biaya", "pr-prosedur"]
     assert weakest_indicators(methodology, [best], shares) == []
 

@@ -9,8 +9,16 @@ from bot.domain.units import Member, Role
 
 
 def _member(role: Role, unit_id: int | None = 1, active: bool = True) -> Member:
-    return Member(user_id=1, telegram_id=1, display_name="x", role=role, unit_id=unit_id,
-                  language="id", timezone="Asia/Jakarta", active=active)
+    return Member(
+        user_id=1,
+        telegram_id=1,
+        display_name="x",
+        role=role,
+        unit_id=unit_id,
+        language="id",
+        timezone="Asia/Jakarta",
+        active=active,
+    )
 
 
 @pytest.mark.parametrize("action", sorted(RULES))

@@ -71,24 +71,46 @@ def test_hand_computed_mixed_case_on_2023() -> None:
 def test_hand_computed_mixed_case_on_a_small_document() -> None:
     def ind(ident: str, weight: int | None = None) -> dict[str, Any]:
         item: dict[str, Any] = {
-            "id": ident, "name": ident, "question": "?", "evidence": "-", "topic": "x",
+            "id": ident,
+            "name": ident,
+            "question": "?",
+            "evidence": "-",
+            "topic": "x",
             "certainty": "pasti",
             "options": [{"value": 0, "label": "0"}, {"value": 3, "label": "3"}],
         }
         return item | ({"weight": weight} if weight else {})
 
-    m = methodology_from_dict({
-        "id": "2023", "name": "Uji", "scale": {"min": 0, "max": 3},
-        "dimensions": [
-            {"id": "a", "name": "A", "weight": 60, "variables": [
-                {"id": "va", "name": "VA", "indicators": [ind("a1", 50), ind("a2"), ind("a3")]},
-            ]},
-            {"id": "b", "name": "B", "weight": 40, "variables": [
-                {"id": "vb", "name": "VB", "indicators": [ind("b1"), ind("b2")]},
-            ]},
-        ],
-        "categories": DOCUMENTS["2023"]["categories"],
-    })
+    m = methodology_from_dict(
+        {
+            "id": "2023",
+            "name": "Uji",
+            "scale": {"min": 0, "max": 3},
+            "dimensions": [
+                {
+                    "id": "a",
+                    "name": "A",
+                    "weight": 60,
+                    "variables": [
+                        {
+                            "id": "va",
+                            "name": "VA",
+                            "indicators": [ind("a1", 50), ind("a2"), ind("a3")],
+                        },
+                    ],
+                },
+                {
+                    "id": "b",
+                    "name": "B",
+                    "weight": 40,
+                    "variables": [
+                        {"id": "vb", "name": "VB", "indicators": [ind("b1"), ind("b2")]},
+                    ],
+                },
+            ],
+            "categories": DOCUMENTS["2023"]["categories"],
+        }
+    )
     result = score_unit(m, {"a1": 3, "a2": 0, "a3": 2, "b1": 1, "b2": 2})
     # A = (50*1 + 25*0 + 25*2/3) = 66.667; B = (1/3 + 2/3) / 2 = 50; unit = .6*66.667 + .4*50
     assert [d.score for d in result.dimensions] == [Decimal("66.67"), Decimal("50.00")]
@@ -152,10 +174,24 @@ def test_2025_suffix_only_with_the_explicit_flag() -> None:
 
 @pytest.mark.parametrize(
     ("score", "code"),
-    [("100", "A"), ("100.00", "A"), ("88.00", "A"), ("87.99", "B"), ("87.995", "A"),
-     ("87.994", "B"), ("78.00", "B"), ("77.99", "C"), ("54.00", "C"), ("53.99", "D"),
-     ("32.00", "D"), ("31.99", "E"), ("0", "E"), ("88.23", "A"), ("54.11", "C"),
-     ("50.47", "D")],
+    [
+        ("100", "A"),
+        ("100.00", "A"),
+        ("88.00", "A"),
+        ("87.99", "B"),
+        ("87.995", "A"),
+        ("87.994", "B"),
+        ("78.00", "B"),
+        ("77.99", "C"),
+        ("54.00", "C"),
+        ("53.99", "D"),
+        ("32.00", "D"),
+        ("31.99", "E"),
+        ("0", "E"),
+        ("88.23", "A"),
+        ("54.11", "C"),
+        ("50.47", "D"),
+    ],
 )
 def test_category_boundaries_2022_2024(score: str, code: str) -> None:
     for edition in ("2022", "2023", "2024", "2025"):
@@ -164,9 +200,14 @@ def test_category_boundaries_2022_2024(score: str, code: str) -> None:
 
 @pytest.mark.parametrize(
     ("score", "code", "zone"),
-    [("100", "tinggi", Zone.HIJAU), ("81.00", "tinggi", Zone.HIJAU),
-     ("80.99", "sedang", Zone.KUNING), ("51.00", "sedang", Zone.KUNING),
-     ("50.99", "rendah", Zone.MERAH), ("0", "rendah", Zone.MERAH)],
+    [
+        ("100", "tinggi", Zone.HIJAU),
+        ("81.00", "tinggi", Zone.HIJAU),
+        ("80.99", "sedang", Zone.KUNING),
+        ("51.00", "sedang", Zone.KUNING),
+        ("50.99", "rendah", Zone.MERAH),
+        ("0", "rendah", Zone.MERAH),
+    ],
 )
 def test_2021_three_zones(score: str, code: str, zone: Zone) -> None:
     category = classify(EDITIONS["2021"], Decimal(score))
@@ -225,6 +266,7 @@ def test_top_gains_counts_unanswered_indicators_at_full_weight() -> None:
 
 # -- properties ------------------------------------------------------------------------------
 
+
 def answers_for(m: Methodology) -> st.SearchStrategy[dict[str, int]]:
     ids = [indicator.id for indicator in m.indicators]
     return st.dictionaries(st.sampled_from(ids), st.integers(0, 3))
@@ -264,25 +306,43 @@ factors = st.decimals(min_value=Decimal("0.01"), max_value=Decimal(1000), places
 
 def scaled(m: Methodology, level: str, factor: Decimal) -> Methodology:
     if level == "dimensions":
-        return dataclasses.replace(m, dimensions=tuple(
-            dataclasses.replace(d, weight=d.weight * factor) for d in m.dimensions))
+        return dataclasses.replace(
+            m,
+            dimensions=tuple(
+                dataclasses.replace(d, weight=d.weight * factor) for d in m.dimensions
+            ),
+        )
     if level == "share":
         trust = m.trust
         return dataclasses.replace(
-            m, dimensions_share=m.dimensions_share * factor,
-            trust=dataclasses.replace(trust, weight=trust.weight * factor) if trust else None)
+            m,
+            dimensions_share=m.dimensions_share * factor,
+            trust=dataclasses.replace(trust, weight=trust.weight * factor) if trust else None,
+        )
     index = int(level)  # scale the indicator weights of one dimension
     dims = list(m.dimensions)
-    dims[index] = dataclasses.replace(dims[index], variables=tuple(
-        dataclasses.replace(v, indicators=tuple(
-            dataclasses.replace(i, weight=i.weight * factor) for i in v.indicators))
-        for v in dims[index].variables))
+    dims[index] = dataclasses.replace(
+        dims[index],
+        variables=tuple(
+            dataclasses.replace(
+                v,
+                indicators=tuple(
+                    dataclasses.replace(i, weight=i.weight * factor) for i in v.indicators
+                ),
+            )
+            for v in dims[index].variables
+        ),
+    )
     return dataclasses.replace(m, dimensions=tuple(dims))
 
 
 @settings(deadline=None, max_examples=200)
-@given(data=st.data(), m=editions, factor=factors,
-       level=st.sampled_from(["dimensions", "share", "0", "1", "2", "3"]))
+@given(
+    data=st.data(),
+    m=editions,
+    factor=factors,
+    level=st.sampled_from(["dimensions", "share", "0", "1", "2", "3"]),
+)
 def test_score_is_invariant_when_a_level_is_scaled(
     data: st.DataObject, m: Methodology, factor: Decimal, level: str
 ) -> None:

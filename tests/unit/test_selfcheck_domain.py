@@ -20,9 +20,16 @@ T0 = datetime(2025, 6, 12, tzinfo=UTC)
 
 
 def _ind(ident: str) -> Indicator:
-    return Indicator(id=ident, name=ident, weight=Decimal(1), question="?",
-                     options=(Option(0, "tidak"), Option(3, "ya")), evidence="-", topic="t",
-                     certainty=Certainty.PASTI)
+    return Indicator(
+        id=ident,
+        name=ident,
+        weight=Decimal(1),
+        question="?",
+        options=(Option(0, "tidak"), Option(3, "ya")),
+        evidence="-",
+        topic="t",
+        certainty=Certainty.PASTI,
+    )
 
 
 INDICATORS = (_ind("a"), _ind("b"), _ind("c"))

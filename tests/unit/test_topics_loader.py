@@ -51,7 +51,8 @@ def test_parse_topic_rejects_missing_front_matter() -> None:
 def test_load_topics_and_lexicon_from_files(tmp_path: Path) -> None:
     (tmp_path / "maklumat-pelayanan.md").write_text(TOPIC, encoding="utf-8")
     other = TOPIC.replace("id: maklumat-pelayanan", "id: kompensasi").replace(
-        "related: [kompensasi]", "related: []")
+        "related: [kompensasi]", "related: []"
+    )
     (tmp_path / "kompensasi.md").write_text(other, encoding="utf-8")
     lexicon_file = tmp_path / "lexicon.yaml"
     lexicon_file.write_text(
@@ -69,7 +70,8 @@ def test_load_topics_and_lexicon_from_files(tmp_path: Path) -> None:
 def test_lexicon_english_and_off_topic_sections(tmp_path: Path) -> None:
     lexicon_file = tmp_path / "lexicon.yaml"
     lexicon_file.write_text(
-        "english:\n  the:\n  complaint: pengaduan\noff_topic: [Gaji, cpns]\n", encoding="utf-8")
+        "english:\n  the:\n  complaint: pengaduan\noff_topic: [Gaji, cpns]\n", encoding="utf-8"
+    )
     lexicon = load_lexicon(lexicon_file)
     assert lexicon.english == {"the": "", "complaint": "pengaduan"}
     assert lexicon.off_topic == frozenset({"gaji", "cpns"})
@@ -77,9 +79,13 @@ def test_lexicon_english_and_off_topic_sections(tmp_path: Path) -> None:
 
 def test_lexicon_off_topic_entries_are_short_phrases(tmp_path: Path) -> None:
     lexicon_file = tmp_path / "lexicon.yaml"
-    lexicon_file.write_text("off_topic:\n  - gaji\n  - reformasi birokrasi\n  - 42\n"
-                            "  - satu dua tiga empat lima\n", encoding="utf-8")
+    lexicon_file.write_text(
+        "off_topic:\n  - gaji\n  - reformasi birokrasi\n  - 42\n  - satu dua tiga empat lima\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ContentInvalid) as caught:
         load_lexicon(lexicon_file)
     assert [(p.line, "up to 4 words" in p.reason) for p in caught.value.problems] == [
-        (4, True), (5, True)]
+        (4, True),
+        (5, True),
+    ]

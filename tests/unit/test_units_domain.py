@@ -6,8 +6,13 @@ from bot.domain.units import Unit, fold, page, search_units
 
 
 def _units() -> list[Unit]:
-    names = ["Dinas Kesehatan", "UPT Puskesmas Bontang Utara I", "Dinas Sosial",
-             "Dinas Kependudukan dan Pencatatan Sipil", "Kecamatan Bontang Utara"]
+    names = [
+        "Dinas Kesehatan",
+        "UPT Puskesmas Bontang Utara I",
+        "Dinas Sosial",
+        "Dinas Kependudukan dan Pencatatan Sipil",
+        "Kecamatan Bontang Utara",
+    ]
     return [Unit(i, f"u{i}", name, "opd", "kota") for i, name in enumerate(names, start=1)]
 
 

@@ -1,4 +1,4 @@
-"""Alembic environment (async template); the URL comes from Settings or the caller, not alembic.ini."""
+"""Alembic environment (async template); the URL comes from Settings or the caller, not the ini."""
 
 from __future__ import annotations
 

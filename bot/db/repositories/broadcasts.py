@@ -22,8 +22,15 @@ class BroadcastRepository:
 
     async def add(self, *, created_by: int, text: str, now: datetime) -> BroadcastRow:
         """A new draft."""
-        row = BroadcastRow(created_by=created_by, text=text, audience={}, status="draft",
-                           recipients=0, summary={}, created_at=now)
+        row = BroadcastRow(
+            created_by=created_by,
+            text=text,
+            audience={},
+            status="draft",
+            recipients=0,
+            summary={},
+            created_at=now,
+        )
         self._session.add(row)
         await self._session.flush()
         return row
@@ -35,42 +42,64 @@ class BroadcastRepository:
     async def texts(self, ids: Iterable[int]) -> dict[int, str]:
         """broadcast id -> text."""
         rows = await self._session.execute(
-            select(BroadcastRow.id, BroadcastRow.text).where(BroadcastRow.id.in_(set(ids))))
+            select(BroadcastRow.id, BroadcastRow.text).where(BroadcastRow.id.in_(set(ids)))
+        )
         return {int(i): str(t) for i, t in rows}
 
     async def claim_queue(self, broadcast_id: int, *, created_by: int, now: datetime) -> bool:
         """draft -> queued, once: True only for the one caller that made the change."""
         result = await self._session.execute(
             update(BroadcastRow)
-            .where(BroadcastRow.id == broadcast_id, BroadcastRow.created_by == created_by,
-                   BroadcastRow.status == "draft")
-            .values(status="queued", queued_at=now))
+            .where(
+                BroadcastRow.id == broadcast_id,
+                BroadcastRow.created_by == created_by,
+                BroadcastRow.status == "draft",
+            )
+            .values(status="queued", queued_at=now)
+        )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def reachable(self) -> Sequence[UserRow]:
         """Users a message can reach: active, not blocked, with a chat."""
-        return (await self._session.scalars(
-            select(UserRow).where(UserRow.active.is_(True), UserRow.blocked.is_(False))
-            .order_by(UserRow.id))).all()
+        return (
+            await self._session.scalars(
+                select(UserRow)
+                .where(UserRow.active.is_(True), UserRow.blocked.is_(False))
+                .order_by(UserRow.id)
+            )
+        ).all()
 
     async def enqueue(self, broadcast_id: int, users: Sequence[UserRow], now: datetime) -> int:
         """One outbox row and one recipient row per user; return how many were queued."""
         for user in users:
-            outbox = OutboxRow(user_id=user.id, chat_id=int(user.chat_id or user.telegram_id),
-                               payload={"b": broadcast_id}, status="pending", attempts=0,
-                               next_attempt_at=now, created_at=now)
+            outbox = OutboxRow(
+                user_id=user.id,
+                chat_id=int(user.chat_id or user.telegram_id),
+                payload={"b": broadcast_id},
+                status="pending",
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+            )
             self._session.add(outbox)
             await self._session.flush()
-            self._session.add(BroadcastRecipientRow(broadcast_id=broadcast_id, user_id=user.id,
-                                                    outbox_id=outbox.id))
+            self._session.add(
+                BroadcastRecipientRow(
+                    broadcast_id=broadcast_id, user_id=user.id, outbox_id=outbox.id
+                )
+            )
         await self._session.flush()
         return len(users)
 
     async def queued(self) -> Sequence[BroadcastRow]:
         """Broadcasts whose delivery is under way."""
-        return (await self._session.scalars(
-            select(BroadcastRow).where(BroadcastRow.status == "queued")
-            .order_by(BroadcastRow.id))).all()
+        return (
+            await self._session.scalars(
+                select(BroadcastRow)
+                .where(BroadcastRow.status == "queued")
+                .order_by(BroadcastRow.id)
+            )
+        ).all()
 
     async def statuses(self, broadcast_id: int) -> dict[str, int]:
         """Outbox status -> count for one broadcast."""
@@ -78,14 +107,15 @@ class BroadcastRepository:
             select(OutboxRow.status, func.count())
             .join(BroadcastRecipientRow, BroadcastRecipientRow.outbox_id == OutboxRow.id)
             .where(BroadcastRecipientRow.broadcast_id == broadcast_id)
-            .group_by(OutboxRow.status))
+            .group_by(OutboxRow.status)
+        )
         return {str(status): int(count) for status, count in rows}
 
-    async def finish(self, broadcast_id: int, *, summary: dict[str, Any],
-                     now: datetime) -> bool:
+    async def finish(self, broadcast_id: int, *, summary: dict[str, Any], now: datetime) -> bool:
         """queued -> done, once (the summary is reported by whoever made the change)."""
         result = await self._session.execute(
             update(BroadcastRow)
             .where(BroadcastRow.id == broadcast_id, BroadcastRow.status == "queued")
-            .values(status="done", summary=summary, finished_at=now))
+            .values(status="done", summary=summary, finished_at=now)
+        )
         return bool(result.rowcount)  # type: ignore[attr-defined]

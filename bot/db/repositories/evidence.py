@@ -17,24 +17,46 @@ class EvidenceRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def add(self, *, unit_id: int, edition: str, indicator_id: str | None,
-                  deadline_id: int | None, kind: str, telegram_file_id: str,
-                  telegram_file_unique_id: str, storage_key: str, original_name: str,
-                  mime_type: str, size: int, uploaded_by: int | None,
-                  now: datetime) -> EvidenceRow:
+    async def add(
+        self,
+        *,
+        unit_id: int,
+        edition: str,
+        indicator_id: str | None,
+        deadline_id: int | None,
+        kind: str,
+        telegram_file_id: str,
+        telegram_file_unique_id: str,
+        storage_key: str,
+        original_name: str,
+        mime_type: str,
+        size: int,
+        uploaded_by: int | None,
+        now: datetime,
+    ) -> EvidenceRow:
         """Record one stored file."""
-        row = EvidenceRow(unit_id=unit_id, edition=edition, indicator_id=indicator_id,
-                          deadline_id=deadline_id, kind=kind, telegram_file_id=telegram_file_id,
-                          telegram_file_unique_id=telegram_file_unique_id,
-                          storage_key=storage_key, original_name=original_name,
-                          mime_type=mime_type, size=size, uploaded_by=uploaded_by,
-                          created_at=now)
+        row = EvidenceRow(
+            unit_id=unit_id,
+            edition=edition,
+            indicator_id=indicator_id,
+            deadline_id=deadline_id,
+            kind=kind,
+            telegram_file_id=telegram_file_id,
+            telegram_file_unique_id=telegram_file_unique_id,
+            storage_key=storage_key,
+            original_name=original_name,
+            mime_type=mime_type,
+            size=size,
+            uploaded_by=uploaded_by,
+            created_at=now,
+        )
         self._session.add(row)
         await self._session.flush()
         return row
 
-    async def list_for_unit(self, *, unit_id: int,
-                            edition: str | None = None) -> Sequence[EvidenceRow]:
+    async def list_for_unit(
+        self, *, unit_id: int, edition: str | None = None
+    ) -> Sequence[EvidenceRow]:
         """A unit's files, oldest first (optionally of one edition)."""
         query = select(EvidenceRow).where(EvidenceRow.unit_id == unit_id)
         if edition is not None:
@@ -43,16 +65,21 @@ class EvidenceRepository:
 
     async def get(self, evidence_id: int, *, unit_id: int) -> EvidenceRow | None:
         """One file of `unit_id`; None if it does not exist or belongs to another unit."""
-        return await self._session.scalar(select(EvidenceRow).where(
-            EvidenceRow.id == evidence_id, EvidenceRow.unit_id == unit_id))
+        return await self._session.scalar(
+            select(EvidenceRow).where(
+                EvidenceRow.id == evidence_id, EvidenceRow.unit_id == unit_id
+            )
+        )
 
     async def unit_of(self, evidence_id: int) -> int | None:
         """Which unit a file belongs to (for the access check that precedes `get`)."""
         return await self._session.scalar(
-            select(EvidenceRow.unit_id).where(EvidenceRow.id == evidence_id))
+            select(EvidenceRow.unit_id).where(EvidenceRow.id == evidence_id)
+        )
 
     async def detach_uploader(self, user_id: int) -> int:
         """Forget who uploaded: the files stay with their unit; return how many rows changed."""
         result = await self._session.execute(
-            update(EvidenceRow).where(EvidenceRow.uploaded_by == user_id).values(uploaded_by=None))
+            update(EvidenceRow).where(EvidenceRow.uploaded_by == user_id).values(uploaded_by=None)
+        )
         return int(result.rowcount)  # type: ignore[attr-defined]

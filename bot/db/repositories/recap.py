@@ -20,12 +20,15 @@ class RecapRepository:
         """unit id -> (correct answers, answers) of quiz rounds taken for that unit."""
         wanted = set(unit_ids)
         rows = await self._session.execute(
-            select(QuizAttemptRow.unit_id,
-                   func.sum(case((QuizAnswerRow.correct.is_(True), 1), else_=0)),
-                   func.count(QuizAnswerRow.id))
+            select(
+                QuizAttemptRow.unit_id,
+                func.sum(case((QuizAnswerRow.correct.is_(True), 1), else_=0)),
+                func.count(QuizAnswerRow.id),
+            )
             .join(QuizAttemptRow, QuizAttemptRow.id == QuizAnswerRow.attempt_id)
             .where(QuizAttemptRow.unit_id.in_(wanted))
-            .group_by(QuizAttemptRow.unit_id))
+            .group_by(QuizAttemptRow.unit_id)
+        )
         return {int(unit): (int(correct or 0), int(total)) for unit, correct, total in rows}
 
     async def active_members(self, unit_ids: Iterable[int]) -> dict[int, int]:
@@ -33,7 +36,9 @@ class RecapRepository:
         wanted = set(unit_ids)
         rows = await self._session.execute(
             select(UserRow.unit_id, func.count(UserRow.id))
-            .where(UserRow.unit_id.in_(wanted), UserRow.active.is_(True),
-                   UserRow.blocked.is_(False))
-            .group_by(UserRow.unit_id))
+            .where(
+                UserRow.unit_id.in_(wanted), UserRow.active.is_(True), UserRow.blocked.is_(False)
+            )
+            .group_by(UserRow.unit_id)
+        )
         return {int(unit): int(count) for unit, count in rows if unit is not None}

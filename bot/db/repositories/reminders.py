@@ -36,8 +36,9 @@ class ReminderRepository:
     async def lock_planner(self) -> None:
         """Serialise planning across processes on PostgreSQL (released at commit)."""
         if self.dialect == "postgresql":
-            await self._session.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                                        {"key": PLANNER_LOCK})
+            await self._session.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": PLANNER_LOCK}
+            )
 
     # --- deadlines --------------------------------------------------------------------------
 
@@ -74,8 +75,9 @@ class ReminderRepository:
 
     # --- completions and snoozes ------------------------------------------------------------
 
-    async def completions(self,
-                          deadline_ids: Iterable[int] | None = None) -> Sequence[CompletionRow]:
+    async def completions(
+        self, deadline_ids: Iterable[int] | None = None
+    ) -> Sequence[CompletionRow]:
         """Completions, optionally of some deadlines."""
         query = select(CompletionRow)
         if deadline_ids is not None:
@@ -106,9 +108,17 @@ class ReminderRepository:
 
     async def reachable_users(self) -> Sequence[UserRow]:
         """Users who can get messages: active, not blocked, with a private chat."""
-        return (await self._session.scalars(
-            select(UserRow).where(UserRow.active.is_(True), UserRow.blocked.is_(False),
-                                  UserRow.chat_id.is_not(None)).order_by(UserRow.id))).all()
+        return (
+            await self._session.scalars(
+                select(UserRow)
+                .where(
+                    UserRow.active.is_(True),
+                    UserRow.blocked.is_(False),
+                    UserRow.chat_id.is_not(None),
+                )
+                .order_by(UserRow.id)
+            )
+        ).all()
 
     async def users_by_ids(self, ids: Iterable[int]) -> dict[int, UserRow]:
         """Users keyed by id."""
@@ -124,24 +134,29 @@ class ReminderRepository:
 
     # --- claims -----------------------------------------------------------------------------
 
-    async def recorded_keys(self, deadlines: Iterable[tuple[int, int]],
-                            kind: str) -> set[tuple[int, int, int, int]]:
+    async def recorded_keys(
+        self, deadlines: Iterable[tuple[int, int]], kind: str
+    ) -> set[tuple[int, int, int, int]]:
         """(deadline id, generation, user id, offset) of every recorded claim of `kind`."""
         pairs = list(deadlines)
         if not pairs:
             return set()
         ids = {deadline_id for deadline_id, _ in pairs}
         rows = await self._session.execute(
-            select(ReminderDeliveryRow.deadline_id, ReminderDeliveryRow.generation,
-                   ReminderDeliveryRow.user_id, ReminderDeliveryRow.offset)
-            .where(ReminderDeliveryRow.kind == kind, ReminderDeliveryRow.deadline_id.in_(ids)))
+            select(
+                ReminderDeliveryRow.deadline_id,
+                ReminderDeliveryRow.generation,
+                ReminderDeliveryRow.user_id,
+                ReminderDeliveryRow.offset,
+            ).where(ReminderDeliveryRow.kind == kind, ReminderDeliveryRow.deadline_id.in_(ids))
+        )
         current = set(pairs)
         return {(d, g, u, o) for d, g, u, o in rows if (d, g) in current}
 
     async def add_claims(self, rows: list[dict[str, Any]]) -> None:
         """Insert claim rows in bulk (a duplicate key fails the transaction: never silently)."""
         for start in range(0, len(rows), 2000):
-            await self._session.execute(insert(ReminderDeliveryRow), rows[start:start + 2000])
+            await self._session.execute(insert(ReminderDeliveryRow), rows[start : start + 2000])
 
     async def add_outbox(self, rows: list[dict[str, Any]]) -> dict[int, int]:
         """Insert outbox rows in bulk; return {user id: outbox id} (one row per user)."""
@@ -149,7 +164,8 @@ class ReminderRepository:
         for start in range(0, len(rows), 2000):
             inserted = await self._session.execute(
                 insert(OutboxRow).returning(OutboxRow.id, OutboxRow.user_id),
-                rows[start:start + 2000])
+                rows[start : start + 2000],
+            )
             result.update({user_id: outbox_id for outbox_id, user_id in inserted})
         return result
 
@@ -158,8 +174,10 @@ class ReminderRepository:
         ids = list(outbox_ids)
         if ids:
             await self._session.execute(
-                update(ReminderDeliveryRow).where(ReminderDeliveryRow.outbox_id.in_(ids))
-                .values(**values))
+                update(ReminderDeliveryRow)
+                .where(ReminderDeliveryRow.outbox_id.in_(ids))
+                .values(**values)
+            )
 
     async def skip_claims(self, deadline_id: int, user_ids: Iterable[int], reason: str) -> int:
         """Mark not-yet-sent claims of a deadline for these users skipped; return how many."""
@@ -167,20 +185,28 @@ class ReminderRepository:
         if not users:
             return 0
         result = await self._session.execute(
-            update(ReminderDeliveryRow).where(
+            update(ReminderDeliveryRow)
+            .where(
                 ReminderDeliveryRow.deadline_id == deadline_id,
                 ReminderDeliveryRow.user_id.in_(users),
-                ReminderDeliveryRow.status == "planned").values(status="skipped", reason=reason))
+                ReminderDeliveryRow.status == "planned",
+            )
+            .values(status="skipped", reason=reason)
+        )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     # --- outbox -----------------------------------------------------------------------------
 
-    async def claim_outbox(self, *, now: datetime, limit: int, worker: str,
-                           expires: datetime) -> Sequence[OutboxRow]:
+    async def claim_outbox(
+        self, *, now: datetime, limit: int, worker: str, expires: datetime
+    ) -> Sequence[OutboxRow]:
         """Take up to `limit` due pending rows for `worker` (SKIP LOCKED on PostgreSQL)."""
-        query = (select(OutboxRow)
-                 .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now)
-                 .order_by(OutboxRow.next_attempt_at, OutboxRow.id).limit(limit))
+        query = (
+            select(OutboxRow)
+            .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now)
+            .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
+            .limit(limit)
+        )
         if self.dialect == "postgresql":
             query = query.with_for_update(skip_locked=True)
         rows = (await self._session.scalars(query)).all()
@@ -202,39 +228,60 @@ class ReminderRepository:
         ids = list((await self._session.scalars(query)).all())
         if ids:
             await self._session.execute(
-                update(OutboxRow).where(OutboxRow.id.in_(ids))
-                .values(status="unknown", last_error="in flight when the sender stopped"))
+                update(OutboxRow)
+                .where(OutboxRow.id.in_(ids))
+                .values(status="unknown", last_error="in flight when the sender stopped")
+            )
             await self.set_claims(ids, status="unknown")
         return ids
 
     async def block_user_outbox(self, user_id: int) -> None:
         """A user blocked the bot: their pending rows will never be sent."""
-        ids = list((await self._session.scalars(select(OutboxRow.id).where(
-            OutboxRow.user_id == user_id, OutboxRow.status == "pending"))).all())
+        ids = list(
+            (
+                await self._session.scalars(
+                    select(OutboxRow.id).where(
+                        OutboxRow.user_id == user_id, OutboxRow.status == "pending"
+                    )
+                )
+            ).all()
+        )
         if ids:
-            await self._session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids))
-                                        .values(status="blocked"))
+            await self._session.execute(
+                update(OutboxRow).where(OutboxRow.id.in_(ids)).values(status="blocked")
+            )
             await self.set_claims(ids, status="blocked")
 
     async def outbox_counts(self) -> dict[str, int]:
         """Outbox rows per status."""
         rows = await self._session.execute(
-            select(OutboxRow.status, func.count()).group_by(OutboxRow.status))
+            select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
+        )
         return {status: int(count) for status, count in rows}
 
     async def pending_exists(self, now: datetime) -> bool:
         """Whether a row is waiting to be sent now."""
-        return await self._session.scalar(
-            select(OutboxRow.id).where(OutboxRow.status == "pending",
-                                       OutboxRow.next_attempt_at <= now).limit(1)) is not None
+        return (
+            await self._session.scalar(
+                select(OutboxRow.id)
+                .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now)
+                .limit(1)
+            )
+            is not None
+        )
 
     async def next_attempt_at(self) -> datetime | None:
         """When the earliest pending row is due."""
         return await self._session.scalar(
-            select(func.min(OutboxRow.next_attempt_at)).where(OutboxRow.status == "pending"))
+            select(func.min(OutboxRow.next_attempt_at)).where(OutboxRow.status == "pending")
+        )
 
     async def user_outbox(self, user_id: int, statuses: Iterable[str]) -> Sequence[OutboxRow]:
         """A user's outbox rows in some states."""
-        return (await self._session.scalars(select(OutboxRow).where(
-            OutboxRow.user_id == user_id, or_(*(OutboxRow.status == s for s in statuses)))
-        )).all()
+        return (
+            await self._session.scalars(
+                select(OutboxRow).where(
+                    OutboxRow.user_id == user_id, or_(*(OutboxRow.status == s for s in statuses))
+                )
+            )
+        ).all()

@@ -22,73 +22,133 @@ class SelfCheckRepository:
         return await self._session.scalar(
             select(SelfCheckSessionRow)
             .where(SelfCheckSessionRow.user_id == user_id, SelfCheckSessionRow.status == "open")
-            .order_by(SelfCheckSessionRow.id.desc()).limit(1))
+            .order_by(SelfCheckSessionRow.id.desc())
+            .limit(1)
+        )
 
     async def get(self, session_id: int, *, user_id: int) -> SelfCheckSessionRow | None:
         """A session, only if it belongs to `user_id` (a forwarded button finds nothing)."""
-        return await self._session.scalar(select(SelfCheckSessionRow).where(
-            SelfCheckSessionRow.id == session_id, SelfCheckSessionRow.user_id == user_id))
+        return await self._session.scalar(
+            select(SelfCheckSessionRow).where(
+                SelfCheckSessionRow.id == session_id, SelfCheckSessionRow.user_id == user_id
+            )
+        )
 
-    async def add(self, *, user_id: int, unit_id: int, edition: str, content_version: str,
-                  cursor: str | None, now: datetime) -> SelfCheckSessionRow:
+    async def add(
+        self,
+        *,
+        user_id: int,
+        unit_id: int,
+        edition: str,
+        content_version: str,
+        cursor: str | None,
+        now: datetime,
+    ) -> SelfCheckSessionRow:
         """Open a new session."""
-        row = SelfCheckSessionRow(user_id=user_id, unit_id=unit_id, edition=edition,
-                                  content_version=content_version, status="open", step=1,
-                                  cursor=cursor, started_at=now, updated_at=now)
+        row = SelfCheckSessionRow(
+            user_id=user_id,
+            unit_id=unit_id,
+            edition=edition,
+            content_version=content_version,
+            status="open",
+            step=1,
+            cursor=cursor,
+            started_at=now,
+            updated_at=now,
+        )
         self._session.add(row)
         await self._session.flush()
         return row
 
-    async def claim_step(self, session_id: int, *, unit_id: int, step: int, now: datetime,
-                         cursor: str | None) -> bool:
+    async def claim_step(
+        self, session_id: int, *, unit_id: int, step: int, now: datetime, cursor: str | None
+    ) -> bool:
         """Move an open session from `step` to `step + 1` atomically; False if it moved already.
 
         This compare-and-set makes a double press (even from two processes) count once.
         """
         result = await self._session.execute(
             update(SelfCheckSessionRow)
-            .where(SelfCheckSessionRow.id == session_id, SelfCheckSessionRow.unit_id == unit_id,
-                   SelfCheckSessionRow.step == step, SelfCheckSessionRow.status == "open")
+            .where(
+                SelfCheckSessionRow.id == session_id,
+                SelfCheckSessionRow.unit_id == unit_id,
+                SelfCheckSessionRow.step == step,
+                SelfCheckSessionRow.status == "open",
+            )
             .values(step=step + 1, updated_at=now, cursor=cursor)
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session=False)
+        )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def add_answer(self, row: SelfCheckSessionRow, *, indicator_id: str, value: int | None,
-                         content_version: str, now: datetime) -> None:
+    async def add_answer(
+        self,
+        row: SelfCheckSessionRow,
+        *,
+        indicator_id: str,
+        value: int | None,
+        content_version: str,
+        now: datetime,
+    ) -> None:
         """Append one answer (None = skipped) to the history."""
-        self._session.add(SelfCheckAnswerRow(
-            session_id=row.id, unit_id=row.unit_id, user_id=row.user_id, edition=row.edition,
-            indicator_id=indicator_id, value=value, content_version=content_version,
-            answered_at=now))
+        self._session.add(
+            SelfCheckAnswerRow(
+                session_id=row.id,
+                unit_id=row.unit_id,
+                user_id=row.user_id,
+                edition=row.edition,
+                indicator_id=indicator_id,
+                value=value,
+                content_version=content_version,
+                answered_at=now,
+            )
+        )
         await self._session.flush()
 
     async def answers(self, session_id: int, *, unit_id: int) -> Sequence[SelfCheckAnswerRow]:
         """One session's history in order."""
-        return (await self._session.scalars(
-            select(SelfCheckAnswerRow)
-            .where(SelfCheckAnswerRow.session_id == session_id,
-                   SelfCheckAnswerRow.unit_id == unit_id)
-            .order_by(SelfCheckAnswerRow.id))).all()
+        return (
+            await self._session.scalars(
+                select(SelfCheckAnswerRow)
+                .where(
+                    SelfCheckAnswerRow.session_id == session_id,
+                    SelfCheckAnswerRow.unit_id == unit_id,
+                )
+                .order_by(SelfCheckAnswerRow.id)
+            )
+        ).all()
 
     async def unit_answers(self, *, unit_id: int, edition: str) -> Sequence[SelfCheckAnswerRow]:
         """Every answer given for a unit in an edition, across its members' sessions."""
-        return (await self._session.scalars(
-            select(SelfCheckAnswerRow)
-            .where(SelfCheckAnswerRow.unit_id == unit_id, SelfCheckAnswerRow.edition == edition)
-            .order_by(SelfCheckAnswerRow.id))).all()
+        return (
+            await self._session.scalars(
+                select(SelfCheckAnswerRow)
+                .where(
+                    SelfCheckAnswerRow.unit_id == unit_id, SelfCheckAnswerRow.edition == edition
+                )
+                .order_by(SelfCheckAnswerRow.id)
+            )
+        ).all()
 
     async def finished(self, *, unit_id: int, edition: str) -> Sequence[SelfCheckSessionRow]:
         """A unit's finished sessions of an edition, oldest first."""
-        return (await self._session.scalars(
-            select(SelfCheckSessionRow)
-            .where(SelfCheckSessionRow.unit_id == unit_id,
-                   SelfCheckSessionRow.edition == edition, SelfCheckSessionRow.status == "done")
-            .order_by(SelfCheckSessionRow.finished_at, SelfCheckSessionRow.id))).all()
+        return (
+            await self._session.scalars(
+                select(SelfCheckSessionRow)
+                .where(
+                    SelfCheckSessionRow.unit_id == unit_id,
+                    SelfCheckSessionRow.edition == edition,
+                    SelfCheckSessionRow.status == "done",
+                )
+                .order_by(SelfCheckSessionRow.finished_at, SelfCheckSessionRow.id)
+            )
+        ).all()
 
     async def units_with_finished(self, edition: str) -> set[int]:
         """Ids of units that finished at least one self-check in the edition."""
         rows = await self._session.scalars(
             select(SelfCheckSessionRow.unit_id)
             .where(SelfCheckSessionRow.edition == edition, SelfCheckSessionRow.status == "done")
-            .group_by(SelfCheckSessionRow.unit_id).having(func.count() > 0))
+            .group_by(SelfCheckSessionRow.unit_id)
+            .having(func.count() > 0)
+        )
         return set(rows.all())

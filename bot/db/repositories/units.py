@@ -29,7 +29,9 @@ class UnitRepository:
 
     async def governments(self) -> Sequence[GovernmentRow]:
         """All governments."""
-        return (await self._session.scalars(select(GovernmentRow).order_by(GovernmentRow.id))).all()
+        return (
+            await self._session.scalars(select(GovernmentRow).order_by(GovernmentRow.id))
+        ).all()
 
     async def upsert_government(self, code: str, name: str, timezone: str) -> GovernmentRow:
         """Insert or update a government by code."""
@@ -48,8 +50,14 @@ class UnitRepository:
         """Insert or update a unit by code, un-archiving it if it came back."""
         row = await self._session.scalar(select(UnitRow).where(UnitRow.code == code))
         if row is None:
-            row = UnitRow(code=code, name=name, type=type, government_id=government_id,
-                          timezone=timezone, archived=False)
+            row = UnitRow(
+                code=code,
+                name=name,
+                type=type,
+                government_id=government_id,
+                timezone=timezone,
+                archived=False,
+            )
             self._session.add(row)
         else:
             row.name, row.type, row.government_id = name, type, government_id
@@ -59,7 +67,9 @@ class UnitRepository:
 
     async def archive_missing(self, codes: set[str]) -> int:
         """Archive units whose code is no longer in content; return how many."""
-        rows = (await self._session.scalars(select(UnitRow).where(UnitRow.archived.is_(False)))).all()
+        rows = (
+            await self._session.scalars(select(UnitRow).where(UnitRow.archived.is_(False)))
+        ).all()
         gone = [row for row in rows if row.code not in codes]
         for row in gone:
             row.archived = True

@@ -30,11 +30,15 @@ class UpdateRepository:
         values = {"update_id": update_id, "received_at": now}
         key = [ProcessedUpdateRow.update_id]
         if dialect in ("postgresql", "sqlite"):
-            statement = (postgresql_insert(ProcessedUpdateRow).values(values)
-                         .on_conflict_do_nothing(index_elements=key)
-                         if dialect == "postgresql" else
-                         sqlite_insert(ProcessedUpdateRow).values(values)
-                         .on_conflict_do_nothing(index_elements=key))
+            statement = (
+                postgresql_insert(ProcessedUpdateRow)
+                .values(values)
+                .on_conflict_do_nothing(index_elements=key)
+                if dialect == "postgresql"
+                else sqlite_insert(ProcessedUpdateRow)
+                .values(values)
+                .on_conflict_do_nothing(index_elements=key)
+            )
             result = await self._session.execute(statement)
             return bool(result.rowcount == 1)  # type: ignore[attr-defined]
         try:
@@ -48,5 +52,6 @@ class UpdateRepository:
     async def prune(self, before: datetime) -> int:
         """Forget ids older than `before` (Telegram never redelivers after 24 h)."""
         result = await self._session.execute(
-            delete(ProcessedUpdateRow).where(ProcessedUpdateRow.received_at < before))
+            delete(ProcessedUpdateRow).where(ProcessedUpdateRow.received_at < before)
+        )
         return int(result.rowcount)  # type: ignore[attr-defined]

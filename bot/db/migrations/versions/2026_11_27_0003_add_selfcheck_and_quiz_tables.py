@@ -35,19 +35,27 @@ def upgrade() -> None:
         sa.Column("score", sa.String(length=8), nullable=True),
         sa.Column("coverage", sa.String(length=8), nullable=True),
         sa.Column("category", sa.String(length=8), nullable=True),
-        sa.ForeignKeyConstraint(["unit_id"], ["units.id"],
-                                name=op.f("fk_selfcheck_sessions_unit_id_units"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"],
-                                name=op.f("fk_selfcheck_sessions_user_id_users"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["unit_id"],
+            ["units.id"],
+            name=op.f("fk_selfcheck_sessions_unit_id_units"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_selfcheck_sessions_user_id_users"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_selfcheck_sessions")),
     )
     with op.batch_alter_table("selfcheck_sessions", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_selfcheck_sessions_unit_id"), ["unit_id"],
-                              unique=False)
-        batch_op.create_index(batch_op.f("ix_selfcheck_sessions_user_id"), ["user_id"],
-                              unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_selfcheck_sessions_unit_id"), ["unit_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_selfcheck_sessions_user_id"), ["user_id"], unique=False
+        )
 
     op.create_table(
         "selfcheck_answers",
@@ -60,22 +68,33 @@ def upgrade() -> None:
         sa.Column("value", sa.Integer(), nullable=True),
         sa.Column("content_version", sa.String(length=32), nullable=False),
         sa.Column("answered_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["session_id"], ["selfcheck_sessions.id"],
-                                name=op.f("fk_selfcheck_answers_session_id_selfcheck_sessions"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["unit_id"], ["units.id"],
-                                name=op.f("fk_selfcheck_answers_unit_id_units"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"],
-                                name=op.f("fk_selfcheck_answers_user_id_users"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["session_id"],
+            ["selfcheck_sessions.id"],
+            name=op.f("fk_selfcheck_answers_session_id_selfcheck_sessions"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["unit_id"],
+            ["units.id"],
+            name=op.f("fk_selfcheck_answers_unit_id_units"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_selfcheck_answers_user_id_users"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_selfcheck_answers")),
     )
     with op.batch_alter_table("selfcheck_answers", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_selfcheck_answers_session_id"), ["session_id"],
-                              unique=False)
-        batch_op.create_index(batch_op.f("ix_selfcheck_answers_unit_id"), ["unit_id"],
-                              unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_selfcheck_answers_session_id"), ["session_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_selfcheck_answers_unit_id"), ["unit_id"], unique=False
+        )
 
     op.create_table(
         "quiz_attempts",
@@ -91,12 +110,18 @@ def upgrade() -> None:
         sa.Column("content_version", sa.String(length=32), nullable=False),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["unit_id"], ["units.id"],
-                                name=op.f("fk_quiz_attempts_unit_id_units"),
-                                ondelete="SET NULL"),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"],
-                                name=op.f("fk_quiz_attempts_user_id_users"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["unit_id"],
+            ["units.id"],
+            name=op.f("fk_quiz_attempts_unit_id_units"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_quiz_attempts_user_id_users"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_quiz_attempts")),
     )
     with op.batch_alter_table("quiz_attempts", schema=None) as batch_op:
@@ -112,17 +137,24 @@ def upgrade() -> None:
         sa.Column("choice", sa.String(length=8), nullable=False),
         sa.Column("correct", sa.Boolean(), nullable=False),
         sa.Column("answered_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["attempt_id"], ["quiz_attempts.id"],
-                                name=op.f("fk_quiz_answers_attempt_id_quiz_attempts"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"],
-                                name=op.f("fk_quiz_answers_user_id_users"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["attempt_id"],
+            ["quiz_attempts.id"],
+            name=op.f("fk_quiz_answers_attempt_id_quiz_attempts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_quiz_answers_user_id_users"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_quiz_answers")),
     )
     with op.batch_alter_table("quiz_answers", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_quiz_answers_attempt_id"), ["attempt_id"],
-                              unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_quiz_answers_attempt_id"), ["attempt_id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_quiz_answers_user_id"), ["user_id"], unique=False)
 
 

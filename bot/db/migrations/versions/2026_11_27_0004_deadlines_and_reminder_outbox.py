@@ -40,8 +40,12 @@ def upgrade() -> None:
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.Column("created_at", UTC_DATETIME, nullable=False),
         sa.Column("updated_at", UTC_DATETIME, nullable=False),
-        sa.ForeignKeyConstraint(["created_by"], ["users.id"],
-                                name=op.f("fk_deadlines_created_by_users"), ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["created_by"],
+            ["users.id"],
+            name=op.f("fk_deadlines_created_by_users"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_deadlines")),
         sa.UniqueConstraint("slug", name=op.f("uq_deadlines_slug")),
     )
@@ -60,13 +64,18 @@ def upgrade() -> None:
         sa.Column("last_error", sa.String(length=300), nullable=True),
         sa.Column("created_at", UTC_DATETIME, nullable=False),
         sa.Column("sent_at", UTC_DATETIME, nullable=True),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"],
-                                name=op.f("fk_reminder_outbox_user_id_users"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_reminder_outbox_user_id_users"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reminder_outbox")),
     )
     with op.batch_alter_table("reminder_outbox", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_reminder_outbox_next_attempt_at"),
-                              ["next_attempt_at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_reminder_outbox_next_attempt_at"), ["next_attempt_at"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_reminder_outbox_status"), ["status"], unique=False)
         batch_op.create_index(batch_op.f("ix_reminder_outbox_user_id"), ["user_id"], unique=False)
 
@@ -76,13 +85,24 @@ def upgrade() -> None:
         sa.Column("unit_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
         sa.Column("done_at", UTC_DATETIME, nullable=False),
-        sa.ForeignKeyConstraint(["deadline_id"], ["deadlines.id"],
-                                name=op.f("fk_completions_deadline_id_deadlines"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["unit_id"], ["units.id"],
-                                name=op.f("fk_completions_unit_id_units"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"],
-                                name=op.f("fk_completions_user_id_users"), ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["deadline_id"],
+            ["deadlines.id"],
+            name=op.f("fk_completions_deadline_id_deadlines"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["unit_id"],
+            ["units.id"],
+            name=op.f("fk_completions_unit_id_units"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_completions_user_id_users"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("deadline_id", "unit_id", name=op.f("pk_completions")),
     )
     op.create_table(
@@ -102,32 +122,53 @@ def upgrade() -> None:
         sa.Column("telegram_message_id", sa.BigInteger(), nullable=True),
         sa.Column("outbox_id", sa.Integer(), nullable=True),
         sa.Column("created_at", UTC_DATETIME, nullable=False),
-        sa.ForeignKeyConstraint(["deadline_id"], ["deadlines.id"],
-                                name=op.f("fk_reminder_deliveries_deadline_id_deadlines"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["outbox_id"], ["reminder_outbox.id"],
-                                name=op.f("fk_reminder_deliveries_outbox_id_reminder_outbox"),
-                                ondelete="SET NULL"),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"],
-                                name=op.f("fk_reminder_deliveries_user_id_users"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["deadline_id"],
+            ["deadlines.id"],
+            name=op.f("fk_reminder_deliveries_deadline_id_deadlines"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["outbox_id"],
+            ["reminder_outbox.id"],
+            name=op.f("fk_reminder_deliveries_outbox_id_reminder_outbox"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_reminder_deliveries_user_id_users"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reminder_deliveries")),
-        sa.UniqueConstraint("deadline_id", "generation", "user_id", "offset", "kind",
-                            name="uq_reminder_deliveries_key"),
+        sa.UniqueConstraint(
+            "deadline_id",
+            "generation",
+            "user_id",
+            "offset",
+            "kind",
+            name="uq_reminder_deliveries_key",
+        ),
     )
     with op.batch_alter_table("reminder_deliveries", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_reminder_deliveries_outbox_id"), ["outbox_id"],
-                              unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_reminder_deliveries_outbox_id"), ["outbox_id"], unique=False
+        )
 
     op.create_table(
         "snoozes",
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("deadline_id", sa.Integer(), nullable=False),
         sa.Column("until", UTC_DATETIME, nullable=False),
-        sa.ForeignKeyConstraint(["deadline_id"], ["deadlines.id"],
-                                name=op.f("fk_snoozes_deadline_id_deadlines"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"],
-                                name=op.f("fk_snoozes_user_id_users"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["deadline_id"],
+            ["deadlines.id"],
+            name=op.f("fk_snoozes_deadline_id_deadlines"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_snoozes_user_id_users"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("user_id", "deadline_id", name=op.f("pk_snoozes")),
     )
 

@@ -43,7 +43,9 @@ def upgrade() -> None:
             ["unit_id"], ["units.id"], name=op.f("fk_evidence_unit_id_units"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(
-            ["uploaded_by"], ["users.id"], name=op.f("fk_evidence_uploaded_by_users"),
+            ["uploaded_by"],
+            ["users.id"],
+            name=op.f("fk_evidence_uploaded_by_users"),
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_evidence")),

@@ -33,8 +33,12 @@ def upgrade() -> None:
         sa.Column("created_at", UTC_DATETIME, nullable=False),
         sa.Column("queued_at", UTC_DATETIME, nullable=True),
         sa.Column("finished_at", UTC_DATETIME, nullable=True),
-        sa.ForeignKeyConstraint(["created_by"], ["users.id"],
-                                name=op.f("fk_broadcasts_created_by_users"), ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["created_by"],
+            ["users.id"],
+            name=op.f("fk_broadcasts_created_by_users"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_broadcasts")),
     )
     with op.batch_alter_table("broadcasts", schema=None) as batch_op:
@@ -44,20 +48,30 @@ def upgrade() -> None:
         sa.Column("broadcast_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("outbox_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(["broadcast_id"], ["broadcasts.id"],
-                                name=op.f("fk_broadcast_recipients_broadcast_id_broadcasts"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["outbox_id"], ["reminder_outbox.id"],
-                                name=op.f("fk_broadcast_recipients_outbox_id_reminder_outbox"),
-                                ondelete="SET NULL"),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"],
-                                name=op.f("fk_broadcast_recipients_user_id_users"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["broadcast_id"],
+            ["broadcasts.id"],
+            name=op.f("fk_broadcast_recipients_broadcast_id_broadcasts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["outbox_id"],
+            ["reminder_outbox.id"],
+            name=op.f("fk_broadcast_recipients_outbox_id_reminder_outbox"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_broadcast_recipients_user_id_users"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("broadcast_id", "user_id", name=op.f("pk_broadcast_recipients")),
     )
     with op.batch_alter_table("broadcast_recipients", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_broadcast_recipients_outbox_id"), ["outbox_id"],
-                              unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_broadcast_recipients_outbox_id"), ["outbox_id"], unique=False
+        )
 
 
 def downgrade() -> None:
