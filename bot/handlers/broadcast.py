@@ -40,11 +40,7 @@ async def start(update: Update, context: BotContext) -> None:
     message, member = update.effective_message, context.member
     if message is None or member is None:
         return
-    try:
-        await context.services.broadcasts.begin(member)
-    except NotAllowed:
-        await refuse(update, context)
-        return
+    await context.services.broadcasts.begin(member)
     await context.services.flows.put(member.user_id, FLOW, "text")
     await message.reply_html(render.ask_text(context.translator))
 
@@ -126,9 +122,6 @@ async def pressed(update: Update, context: BotContext) -> None:
             preview = await service.preview(member, payload.broadcast_id)
         else:
             raise StaleAction()
-    except NotAllowed:
-        await refuse(update, context)
-        return
     except StaleAction:
         await query.answer(_.gettext("This button has expired."), show_alert=True)
         return

@@ -10,15 +10,32 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
+from bot.domain.errors import NotAllowed, NotFound, StaleAction
 from bot.handlers.context import BotContext
+from bot.handlers.members import expired, refuse
 
 log = logging.getLogger(__name__)
 
 
 async def on_error(update: object, context: BotContext) -> None:
-    """Never leak internals to users; the traceback goes to the log (and operators' chat)."""
+    """Never leak internals to users; the traceback goes to the log (and operators' chat).
+
+    Expected domain refusals are not errors: a role refusal (already audited by the service) gets
+    the polite refusal, and a button whose target is gone gets "this button has expired", so
+    handlers need not catch them one by one.
+    """
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(update, Update) and isinstance(error, NotAllowed):
+        await refuse(update, context)
+        return
+    if (
+        isinstance(update, Update)
+        and update.callback_query is not None
+        and isinstance(error, NotFound | StaleAction)
+    ):
+        await expired(update, context)
+        return
     log.error("error while handling update %s: %r", update_id, error, exc_info=error)
     if not isinstance(update, Update):
         return

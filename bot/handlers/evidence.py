@@ -9,7 +9,7 @@ from telegram import Message, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.domain.errors import InvalidInput, NotAllowed, NotFound, NotRegistered
+from bot.domain.errors import InvalidInput, NotFound, NotRegistered
 from bot.domain.evidence import IncomingFile
 from bot.domain.roles import allowed
 from bot.domain.units import Role
@@ -18,7 +18,7 @@ from bot.handlers import callback_data as cd
 from bot.handlers import commands
 from bot.handlers.context import BotContext
 from bot.handlers.flows import on_flow_text
-from bot.handlers.members import expired, refuse, registered
+from bot.handlers.members import expired, registered
 
 FLOW = "evidence"
 
@@ -71,14 +71,7 @@ async def evidence_list(update: Update, context: BotContext) -> None:
     payload = cd.decode(query.data if query else None)
     if query is None or context.member is None or not isinstance(payload, view.EvidenceList):
         return
-    try:
-        await _show_list(update, context, payload.unit_id, payload.page, edit=True)
-    except NotAllowed:
-        await refuse(update, context)
-        return
-    except NotFound:
-        await expired(update, context)
-        return
+    await _show_list(update, context, payload.unit_id, payload.page, edit=True)
     await query.answer()
 
 
@@ -103,14 +96,7 @@ async def evidence_fetch(update: Update, context: BotContext) -> None:
     member = context.member
     if query is None or member is None or not isinstance(payload, view.EvidenceFetch):
         return
-    try:
-        found = await context.services.evidence.fetch(member, payload.evidence_id)
-    except NotAllowed:
-        await refuse(update, context)
-        return
-    except NotFound:
-        await expired(update, context)
-        return
+    found = await context.services.evidence.fetch(member, payload.evidence_id)
     await query.answer()
     chat = update.effective_chat
     if chat is None:

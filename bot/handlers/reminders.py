@@ -196,14 +196,7 @@ async def archive_confirm(update: Update, context: BotContext) -> None:
     if query is None or payload is None or member is None:
         return
     _ = context.translator
-    try:
-        info = await context.services.reminders.archive(member, payload.deadline_id)
-    except NotAllowed:
-        await refuse(update, context)
-        return
-    except NotFound:
-        await expired(update, context)
-        return
+    info = await context.services.reminders.archive(member, payload.deadline_id)
     await query.answer(_.gettext("Archived."))
     await query.edit_message_text(
         _.gettext("Archived: <b>{title}</b>.").format(title=escape(info.title)), parse_mode="HTML"
@@ -219,11 +212,7 @@ async def new(update: Update, context: BotContext) -> None:
     message, member = update.effective_message, context.member
     if message is None or member is None:
         return
-    try:
-        await context.services.reminders.creation_options(member)
-    except NotAllowed:
-        await refuse(update, context)
-        return
+    await context.services.reminders.creation_options(member)
     await context.services.flows.put(member.user_id, NEW_FLOW, "title", {})
     await message.reply_html(render.ask_title(context.translator))
 

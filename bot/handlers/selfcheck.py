@@ -13,7 +13,6 @@ from bot.domain import units as unit_rules
 from bot.domain.errors import (
     InvalidAnswer,
     InvalidInput,
-    NotAllowed,
     NotFound,
     NotRegistered,
     StaleAction,
@@ -25,7 +24,7 @@ from bot.handlers import commands
 from bot.handlers import selfcheck_render as render
 from bot.handlers.context import BotContext
 from bot.handlers.keyboards import button
-from bot.handlers.members import refuse, registered
+from bot.handlers.members import registered
 from bot.i18n import Translator
 
 UNITS_PER_PAGE = 8
@@ -242,9 +241,6 @@ async def _start(
     assert member is not None  # guaranteed by the callers
     try:
         step = await context.services.selfcheck.start(member, edition=edition, unit_id=unit_id)
-    except NotAllowed:
-        await refuse(update, context)
-        return
     except (*EXPIRED, NotRegistered):
         await _expired(update, context)
         return

@@ -8,13 +8,13 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.domain.errors import InvalidInput, NotAllowed, NotFound
+from bot.domain.errors import InvalidInput
 from bot.domain.units import Role
 from bot.handlers import admin_render as view
 from bot.handlers import callback_data as cd
 from bot.handlers import commands
 from bot.handlers.context import BotContext
-from bot.handlers.members import expired, refuse
+from bot.handlers.members import expired
 from bot.handlers.render import role_name
 from bot.i18n import Translator
 
@@ -27,11 +27,7 @@ async def users_list(update: Update, context: BotContext) -> None:
     member = context.member
     if message is None or member is None:
         return
-    try:
-        users = await context.services.users.list_users(member)
-    except NotAllowed:
-        await refuse(update, context)
-        return
+    users = await context.services.users.list_users(member)
     text, markup, _page = view.user_page(context.translator, users, 0, member.timezone)
     await message.reply_html(text, reply_markup=markup)
 
@@ -43,11 +39,7 @@ async def users_page(update: Update, context: BotContext) -> None:
     member = context.member
     if query is None or member is None or not isinstance(payload, view.UsersPage):
         return
-    try:
-        users = await context.services.users.list_users(member)
-    except NotAllowed:
-        await refuse(update, context)
-        return
+    users = await context.services.users.list_users(member)
     await query.answer()
     text, markup, _page = view.user_page(context.translator, users, payload.page, member.timezone)
     await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
@@ -60,14 +52,7 @@ async def user_show(update: Update, context: BotContext) -> None:
     member = context.member
     if query is None or member is None or not isinstance(payload, view.UserShow):
         return
-    try:
-        user = await context.services.users.get_user(member, payload.user_id)
-    except NotAllowed:
-        await refuse(update, context)
-        return
-    except NotFound:
-        await expired(update, context)
-        return
+    user = await context.services.users.get_user(member, payload.user_id)
     await query.answer()
     text, markup = view.user_detail(context.translator, user, member.timezone, payload.page)
     await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
@@ -87,12 +72,6 @@ async def user_role(update: Update, context: BotContext) -> None:
     _ = context.translator
     try:
         user = await context.services.users.set_role(member, payload.user_id, role)
-    except NotAllowed:
-        await refuse(update, context)
-        return
-    except NotFound:
-        await expired(update, context)
-        return
     except InvalidInput as exc:
         await query.answer(_refusal(_, exc.reason), show_alert=True)
         return
@@ -114,12 +93,6 @@ async def user_active(update: Update, context: BotContext) -> None:
     _ = context.translator
     try:
         user = await context.services.users.set_active(member, payload.user_id, payload.active)
-    except NotAllowed:
-        await refuse(update, context)
-        return
-    except NotFound:
-        await expired(update, context)
-        return
     except InvalidInput as exc:
         await query.answer(_refusal(_, exc.reason), show_alert=True)
         return
