@@ -258,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     figures = asyncio.run(run(args.recipients, args.questions_per_second, args.askers))
     if args.json:
-        print(json.dumps(figures, indent=2))
+        print(json.dumps(figures))
     else:
         width = max(map(len, figures))
         for name, value in figures.items():

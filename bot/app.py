@@ -188,8 +188,13 @@ def build_application(
     catalogs: Catalogs | None = None,
     request: BaseRequest | None = None,
     rate_limit: bool = True,
+    rate_limiter: reminder_jobs.BulkAwareRateLimiter | None = None,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """Build the Application with every handler, in a fixed order (see comments)."""
+    """Build the Application with every handler, in a fixed order (see comments).
+
+    `rate_limiter` replaces the default limiter (tests give one on a virtual clock);
+    `rate_limit=False` runs without any.
+    """
     if settings.token is None:
         raise ValueError("BOT_TOKEN is required to build the application")
     builder = (
@@ -207,7 +212,8 @@ def build_application(
     if rate_limit:
         # Bulk reminder sends share the overall limit but are never retried by it (jobs/reminders).
         builder = builder.rate_limiter(
-            reminder_jobs.BulkAwareRateLimiter(  # type: ignore[arg-type]
+            rate_limiter  # type: ignore[arg-type]
+            or reminder_jobs.BulkAwareRateLimiter(
                 overall_max_rate=OVERALL_PER_SECOND,
                 overall_time_period=1,
                 group_max_rate=GROUP_PER_MINUTE,

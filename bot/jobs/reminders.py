@@ -15,9 +15,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
-from collections import deque
-from collections.abc import Awaitable, Callable
+from collections import Counter, deque
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from telegram import Bot
@@ -59,10 +60,19 @@ SENDING_ENDPOINTS = frozenset(
 
 
 class SlidingWindow:
-    """At most `limit` acquisitions in any `period` seconds (Telegram counts like this).
+    """At most `limit` requests *arriving* at Telegram in any `period` seconds.
 
-    An `urgent` acquisition (a reply to someone waiting) goes first: others do not take a free
-    slot while an urgent one is waiting for it.
+    We cannot see when Telegram stamps a request, only that it happens between the moment we
+    start sending it and the moment its answer is back; a busy event loop or network can bunch
+    requests that left here evenly spaced. So a request counts from its start until `period`
+    after its answer came back, and a new one may start only while fewer than `limit` are
+    counted. Then any `period` seconds see at most `limit` arrivals, whatever the delays: of the
+    requests arriving in one period, the last to start found all the others either in flight
+    or answered less than `period` before it started. The price is a little throughput
+    (limit / (period + latency)).
+
+    An `urgent` request (a reply to someone waiting) goes first: others do not take a free slot
+    while an urgent one is waiting for it.
     """
 
     def __init__(
@@ -74,50 +84,125 @@ class SlidingWindow:
         self.period = period
         self._clock = clock
         self._sleep = sleep
-        self._times: deque[float] = deque()
+        self._in_flight = 0
+        self._ended: deque[float] = deque()  # answer times within the last period, in order
+        self._released = asyncio.Event()
         self._urgent_waiting = 0
 
-    async def acquire(self, limit: int, *, urgent: bool = False) -> None:
-        """Wait until fewer than `limit` acquisitions happened in the last period; take one."""
+    def counted(self) -> int:
+        """Requests in flight plus those answered within the last period."""
+        now = self._clock()
+        while self._ended and self._ended[0] <= now - self.period:
+            self._ended.popleft()
+        return self._in_flight + len(self._ended)
+
+    @contextlib.asynccontextmanager
+    async def slot(self, limit: int, *, urgent: bool = False) -> AsyncIterator[None]:
+        """Wait for room under `limit`, hold it while the request runs, count it a period more."""
+        await self._acquire(limit, urgent)
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+            self._ended.append(self._clock())
+            self._released.set()
+
+    async def _acquire(self, limit: int, urgent: bool) -> None:
         if urgent:
             self._urgent_waiting += 1
         try:
             while True:
-                now = self._clock()
-                while self._times and self._times[0] <= now - self.period:
-                    self._times.popleft()
-                if len(self._times) < limit and (urgent or not self._urgent_waiting):
-                    self._times.append(now)
+                counted = self.counted()
+                if counted < limit and (urgent or not self._urgent_waiting):
+                    self._in_flight += 1
                     return
-                if len(self._times) < limit:  # yield the free slot to the urgent waiter
+                if counted < limit:  # yield the free slot to the urgent waiter
                     await self._sleep(0.005)
-                    continue
-                await self._sleep(
-                    self._times[len(self._times) - limit] + self.period - now + 0.001
-                )
+                elif self._ended and len(self._ended) > counted - limit:
+                    # Enough answered requests will age out: wait for the one that frees room.
+                    oldest = self._ended[counted - limit]
+                    await self._sleep(oldest + self.period - self._clock() + 0.001)
+                else:  # everything counted is in flight: wait for an answer
+                    self._released.clear()
+                    await self._released.wait()
         finally:
             if urgent:
                 self._urgent_waiting -= 1
 
 
-class BulkAwareRateLimiter(AIORateLimiter):
-    """AIORateLimiter with a sliding one-second window over every message sent.
+class ChatSpacing:
+    """One request at a time per chat, the next starting `period` after the last one's answer.
 
-    All messages together stay at or below TOTAL_CEILING a second and bulk sends alone at or
-    below BULK_CEILING; a reply takes the next free slot before any bulk send does (it never
-    waits behind a batch), and the
-    total keeps a margin under Telegram's 30/s for network jitter: Telegram counts arrivals,
-    not our send times. A bulk 429 is not retried here (the row goes back to the outbox with its
-    retry_after) so it never makes the limiter hold every other request.
+    Telegram allows about one message a second to one private chat and, as for the overall
+    window, counts arrivals we cannot see: so spacing runs from the previous answer, not from
+    the previous start. Replies are noted (`begin`/`end`) but never made to wait; bulk sends wait.
     """
 
-    TOTAL_CEILING = 27
-    BULK_CEILING = 26
+    def __init__(
+        self,
+        period: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
+        self.period = period
+        self._clock = clock
+        self._sleep = sleep
+        self._busy: Counter[int | str] = Counter()
+        self._last: dict[int | str, float] = {}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    async def wait(self, chat: int | str) -> None:
+        """Return when a request to `chat` may start; call `begin` right after (no await)."""
+        while True:
+            if self._busy[chat]:
+                await self._sleep(self.period / 10)
+                continue
+            ready = self._last.get(chat, -math.inf) + self.period
+            now = self._clock()
+            if ready <= now:
+                return
+            await self._sleep(ready - now + 0.001)
+
+    def begin(self, chat: int | str) -> None:
+        """A request to `chat` starts."""
+        self._busy[chat] += 1
+
+    def end(self, chat: int | str) -> None:
+        """Its answer is back (or it failed)."""
+        self._busy[chat] -= 1
+        if not self._busy[chat]:
+            del self._busy[chat]
+        now = self._clock()
+        self._last[chat] = now
+        if len(self._last) > 50_000:
+            self._last = {c: t for c, t in self._last.items() if t > now - self.period}
+
+
+class BulkAwareRateLimiter(AIORateLimiter):
+    """AIORateLimiter with arrival-safe one-second windows over every message sent.
+
+    All messages together stay at or below TOTAL_CEILING arrivals a second and bulk sends alone
+    at or below BULK_CEILING (see `SlidingWindow`: counted from start to a second after the
+    answer, so delays on the way cannot bunch them at Telegram's end); bulk sends to one chat
+    are spaced a second apart from the previous answer (`ChatSpacing`). A reply takes the next
+    free slot before any bulk send does (it never waits behind a batch) and the total keeps a
+    slot under Telegram's 30/s for it. A bulk 429 is not retried here (the row goes back to the
+    outbox with its retry_after) so it never makes the limiter hold every other request.
+    """
+
+    TOTAL_CEILING = 29
+    BULK_CEILING = 28
+
+    def __init__(
+        self,
+        *args: Any,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.window = SlidingWindow()
-        self.bulk_window = SlidingWindow()
+        self.window = SlidingWindow(clock=clock, sleep=sleep)
+        self.bulk_window = SlidingWindow(clock=clock, sleep=sleep)
+        self.chats = ChatSpacing(clock=clock, sleep=sleep)
 
     async def process_request(
         self,
@@ -129,16 +214,30 @@ class BulkAwareRateLimiter(AIORateLimiter):
         rate_limit_args: int | None,
     ) -> Any:
         bulk = rate_limit_args == BULK
-        if bulk or (data.get("chat_id") is not None and endpoint in SENDING_ENDPOINTS):
+        chat = data.get("chat_id")
+        if bulk or (chat is not None and endpoint in SENDING_ENDPOINTS):
             # Taken last, right before the HTTP request, so waiting in AIORateLimiter's own
             # limiter cannot bunch requests after their slot in the window was counted.
             inner = callback
 
             async def callback(*call_args: Any, **call_kwargs: Any) -> Any:
-                if bulk:
-                    await self.bulk_window.acquire(self.BULK_CEILING)
-                await self.window.acquire(self.TOTAL_CEILING, urgent=not bulk)
-                return await inner(*call_args, **call_kwargs)
+                if chat is not None:
+                    if bulk:
+                        await self.chats.wait(chat)
+                    self.chats.begin(chat)
+                try:
+                    async with contextlib.AsyncExitStack() as slots:
+                        if bulk:
+                            await slots.enter_async_context(
+                                self.bulk_window.slot(self.BULK_CEILING)
+                            )
+                        await slots.enter_async_context(
+                            self.window.slot(self.TOTAL_CEILING, urgent=not bulk)
+                        )
+                        return await inner(*call_args, **call_kwargs)
+                finally:
+                    if chat is not None:
+                        self.chats.end(chat)
 
         if bulk:
             return await self._run_request(

@@ -349,12 +349,13 @@ async def test_sliding_window_keeps_the_limit_and_serves_a_waiting_reply_first()
 
     window = SlidingWindow(clock=lambda: now[0], sleep=sleep)
     for _ in range(3):
-        await window.acquire(3)
+        async with window.slot(3):
+            pass
     order: list[tuple[str, float]] = []
 
     async def take(name: str, urgent: bool) -> None:
-        await window.acquire(3, urgent=urgent)
-        order.append((name, now[0]))
+        async with window.slot(3, urgent=urgent):
+            order.append((name, now[0]))
 
     reply = asyncio.create_task(take("reply", True))
     await asyncio.sleep(0)  # the reply waits for the window to free up
@@ -362,6 +363,69 @@ async def test_sliding_window_keeps_the_limit_and_serves_a_waiting_reply_first()
     await asyncio.wait_for(asyncio.gather(reply, bulk), timeout=5)
     assert [name for name, _ in order] == ["reply", "bulk"]
     assert all(at > 1.0 for _, at in order)  # nothing more than 3 within one second
+
+
+async def test_sliding_window_holds_the_limit_at_the_far_end_whatever_the_delays() -> None:
+    """Requests that wait on the way (a busy loop, a slow network) must not bunch on arrival."""
+    import asyncio
+    import random
+
+    from bot.jobs.reminders import SlidingWindow
+
+    now = [0.0]
+    arrivals: list[float] = []
+    timers: list[tuple[float, int, asyncio.Future[None]]] = []
+    order = [0]
+
+    async def sleep(seconds: float) -> None:  # a virtual event loop: wake in time order
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        order[0] += 1
+        timers.append((now[0] + max(0.0, seconds), order[0], future))
+        await future
+
+    window = SlidingWindow(clock=lambda: now[0], sleep=sleep)
+    rng = random.Random(7)
+
+    async def send() -> None:
+        async with window.slot(5):
+            await sleep(rng.choice([0.0, 0.01, 0.3, 0.9]))  # on the way to Telegram
+            arrivals.append(now[0])
+            await sleep(rng.choice([0.0, 0.05, 0.6]))  # the answer coming back
+
+    tasks = [asyncio.create_task(send()) for _ in range(60)]
+    while not all(t.done() for t in tasks):
+        await asyncio.sleep(0)
+        if timers:
+            timers.sort()
+            at, _, future = timers.pop(0)
+            now[0] = max(now[0], at)
+            future.set_result(None)
+    arrivals.sort()
+    assert len(arrivals) == 60
+    # Any one second (Telegram's window: (t-1, t]) holds at most 5 arrivals.
+    assert all(arrivals[i + 5] - arrivals[i] > 1.0 - 1e-9 for i in range(len(arrivals) - 5))
+
+
+async def test_bulk_sends_to_one_chat_wait_a_second_after_the_previous_answer() -> None:
+    import asyncio
+
+    from bot.jobs.reminders import ChatSpacing
+
+    now = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+        await asyncio.sleep(0)
+
+    chats = ChatSpacing(clock=lambda: now[0], sleep=sleep)
+    await chats.wait(1)
+    chats.begin(1)
+    now[0] = 0.4  # the answer takes 0.4 s
+    chats.end(1)
+    await chats.wait(2)  # another chat: no wait
+    assert now[0] == pytest.approx(0.4)
+    await chats.wait(1)
+    assert now[0] >= 1.4  # a second after the answer, not after the start
 
 
 async def test_restart_in_the_middle_of_new_deadline_continues_at_the_same_step(

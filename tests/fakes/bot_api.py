@@ -155,7 +155,7 @@ class FakeBotAPI:
         self.rate_limit = rate_limit
         self.overall_per_second = overall_per_second
         self.per_chat_per_second = per_chat_per_second
-        self._clock = clock
+        self.clock = clock  # what arrival times are stamped with (a test may step it)
         self._requested_port = port
         self.port = 0
 
@@ -373,7 +373,7 @@ class FakeBotAPI:
     # ----------------------------------------------------------------- HTTP layer
 
     async def _handle_method(self, request: web.Request) -> web.Response:
-        arrived = self._clock()
+        arrived = self.clock()
         if request.match_info["token"] != self.token:
             self.unauthorized_requests += 1
             return _error_response(ApiError(HTTPStatus.UNAUTHORIZED, "Unauthorized"))
@@ -452,7 +452,7 @@ class FakeBotAPI:
     # ----------------------------------------------------------------- rate limiting
 
     def _check_rate(self, chat_id: int | str) -> None:
-        now = self._clock()
+        now = self.clock()
         overall = self._sent_overall
         chat = self._sent_per_chat[chat_id]
         for window in (overall, chat):
