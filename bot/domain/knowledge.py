@@ -127,6 +127,10 @@ class RankingConfig:
         clarify_threshold: minimum confidence to offer a topic as a candidate.
         margin: minimum relative score lead of the best topic over the second, (s1 - s2) / s1,
             to answer directly; a smaller lead asks "Mungkin maksud Anda: ...".
+        confident_threshold, confident_margin: a best topic with at least this confidence
+            (it explains nearly all of the question) needs only ``confident_margin`` of lead:
+            near-ties of two well-matching topics are common (the same words in both), and
+            the ranking separates them reliably once the lead is no longer tiny.
         clarify_window: candidates must score at least (1 - clarify_window) times the best.
         max_candidates: candidates offered with CLARIFY ("Mungkin maksud Anda: ...").
         max_query_chars: longer input is truncated before analysis (bounds latency).
@@ -149,6 +153,8 @@ class RankingConfig:
     answer_threshold: float = 0.55
     clarify_threshold: float = 0.5
     margin: float = 0.1
+    confident_threshold: float = 0.7
+    confident_margin: float = 0.05
     clarify_window: float = 0.15
     max_candidates: int = 3
     max_query_chars: int = 5000
@@ -614,7 +620,12 @@ class KnowledgeIndex:
         best = hits[0]
         second = hits[1].score if len(hits) > 1 else 0.0
         lead = (best.score - second) / best.score if best.score > 0 else 0.0
-        if best.confidence >= config.answer_threshold and lead >= config.margin:
+        needed = (
+            config.confident_margin
+            if best.confidence >= config.confident_threshold
+            else config.margin
+        )
+        if best.confidence >= config.answer_threshold and lead >= needed:
             return Decision(
                 DecisionKind.ANSWER,
                 best.confidence,
