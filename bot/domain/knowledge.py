@@ -14,17 +14,24 @@ Pipeline for both topics and questions (``Analyzer``):
 
 ``KnowledgeIndex`` ranks topics with BM25F (one saturation over field-weighted, length-normalised
 term frequencies of title, example questions, keywords, short answer and detail), corrects query
-words the domain vocabulary does not know with rapidfuzz (typo tolerance), and adds a
+words the domain vocabulary does not know with rapidfuzz or, for chat verbs, by their standard
+"-kan"/"-i" form ("dicantumin" -> "dicantumkan") (typo tolerance), and adds a
 character-level similarity to the closest example question. ``KnowledgeIndex.decide`` turns the
 ranking into an ANSWER, a CLARIFY with up to three candidates, or a DECLINE.
 
 Out-of-scope questions are detected mainly by coverage: the confidence of a topic is the share
 of the query's information (IDF mass) that the topic explains, so a question that is mostly about
-words the knowledge base never uses ("cuaca") gets a low confidence. Some out-of-scope questions
+words the knowledge base never uses ("cuaca") gets a low confidence. An acronym and the words of
+its expansion are one concept there ("disdukcapil" -> "dinas kependudukan ..." counts once), so a
+long expansion cannot outweigh the rest of the question. Some out-of-scope questions
 share most of their words with the domain ("jadwal CPNS", "opini WTP", "nilai IPK"); the lexicon's
 ``off_topic`` cue words name the other domains they come from. A cue word in a query is never
 matched, and it counts against coverage like an unknown word (``RankingConfig.off_topic_weight``),
 so such a question is declined unless the rest of it is clearly about a topic.
+
+A direct answer needs a confident best topic and a lead over the second; the lead required is
+smaller when the best topic explains nearly all of the question (``confident_threshold``), since
+two well-matching topics often share every query word and still rank in the right order.
 """
 
 from __future__ import annotations
