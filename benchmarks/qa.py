@@ -15,9 +15,11 @@ Figures, per split and per engine:
     top1       the first topic shown (ANSWER, or first CLARIFY candidate) is correct; a DECLINE
                counts as wrong (the baseline always shows its top hit unless its score is 0)
     answer     ANSWER with a correct topic (no clarification needed)
+    wrong_answer  ANSWER with a wrong topic (a confident wrong answer, worse than a clarify)
     top3, mrr  ranking only (``search``), ignoring the decision
     false_decline  DECLINE on in-scope questions
     oos_reject DECLINE on out-of-scope questions
+    oos_answer ANSWER (no clarification) on out-of-scope questions
     p50/p99    latency of one decision, in milliseconds
 """
 
@@ -135,21 +137,23 @@ def evaluate(run: Callable[[str], Outcome], questions: Sequence[Question]) -> di
     """Compute the figures described in the module docstring."""
     in_scope = [q for q in questions if q.expect]
     out_scope = [q for q in questions if not q.expect]
-    top1 = answer = top3 = rr = declined_in = 0.0
+    top1 = answer = wrong = top3 = rr = declined_in = 0.0
     latencies = []
     for q in in_scope:
         o = run(q.text)
         latencies.append(o.seconds)
         top1 += o.shown in q.accepted
         answer += o.answered and o.shown in q.accepted
+        wrong += o.answered and o.shown not in q.accepted
         declined_in += o.shown is None
         top3 += any(t in q.accepted for t in o.ranking[:3])
         rr += next((1.0 / (i + 1) for i, t in enumerate(o.ranking) if t in q.accepted), 0.0)
-    rejected = 0.0
+    rejected = answered_out = 0.0
     for q in out_scope:
         o = run(q.text)
         latencies.append(o.seconds)
         rejected += o.shown is None
+        answered_out += o.answered
     n_in, n_out = max(len(in_scope), 1), max(len(out_scope), 1)
     latencies.sort()
     return {
@@ -157,10 +161,12 @@ def evaluate(run: Callable[[str], Outcome], questions: Sequence[Question]) -> di
         "n_oos": len(out_scope),
         "top1": top1 / n_in,
         "answer": answer / n_in,
+        "wrong_answer": wrong / n_in,
         "top3": top3 / n_in,
         "mrr": rr / n_in,
         "false_decline": declined_in / n_in,
         "oos_reject": rejected / n_out,
+        "oos_answer": answered_out / n_out,
         "p50_ms": 1000 * statistics.median(latencies) if latencies else 0.0,
         "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
         if latencies
@@ -215,8 +221,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "baseline_build_ms": baseline_build_ms,
         "config": dataclasses.asdict(config),
     }
-    columns = ["n_in", "n_oos", "top1", "answer", "top3", "mrr", "false_decline", "oos_reject"]
-    columns += ["p50_ms", "p99_ms"]
+    columns = ["n_in", "n_oos", "top1", "answer", "wrong_answer", "top3", "mrr", "false_decline"]
+    columns += ["oos_reject", "oos_answer", "p50_ms", "p99_ms"]
     print(
         f"topics={len(topics)} index build={build_ms:.1f} ms (baseline {baseline_build_ms:.1f} ms)"
     )

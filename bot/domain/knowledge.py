@@ -14,17 +14,24 @@ Pipeline for both topics and questions (``Analyzer``):
 
 ``KnowledgeIndex`` ranks topics with BM25F (one saturation over field-weighted, length-normalised
 term frequencies of title, example questions, keywords, short answer and detail), corrects query
-words the domain vocabulary does not know with rapidfuzz (typo tolerance), and adds a
+words the domain vocabulary does not know with rapidfuzz or, for chat verbs, by their standard
+"-kan"/"-i" form ("dicantumin" -> "dicantumkan") (typo tolerance), and adds a
 character-level similarity to the closest example question. ``KnowledgeIndex.decide`` turns the
 ranking into an ANSWER, a CLARIFY with up to three candidates, or a DECLINE.
 
 Out-of-scope questions are detected mainly by coverage: the confidence of a topic is the share
 of the query's information (IDF mass) that the topic explains, so a question that is mostly about
-words the knowledge base never uses ("cuaca") gets a low confidence. Some out-of-scope questions
+words the knowledge base never uses ("cuaca") gets a low confidence. An acronym and the words of
+its expansion are one concept there ("disdukcapil" -> "dinas kependudukan ..." counts once), so a
+long expansion cannot outweigh the rest of the question. Some out-of-scope questions
 share most of their words with the domain ("jadwal CPNS", "opini WTP", "nilai IPK"); the lexicon's
 ``off_topic`` cue words name the other domains they come from. A cue word in a query is never
 matched, and it counts against coverage like an unknown word (``RankingConfig.off_topic_weight``),
 so such a question is declined unless the rest of it is clearly about a topic.
+
+A direct answer needs a confident best topic and a lead over the second; the lead required is
+smaller when the best topic explains nearly all of the question (``confident_threshold``), since
+two well-matching topics often share every query word and still rank in the right order.
 """
 
 from __future__ import annotations
@@ -127,6 +134,10 @@ class RankingConfig:
         clarify_threshold: minimum confidence to offer a topic as a candidate.
         margin: minimum relative score lead of the best topic over the second, (s1 - s2) / s1,
             to answer directly; a smaller lead asks "Mungkin maksud Anda: ...".
+        confident_threshold, confident_margin: a best topic with at least this confidence
+            (it explains nearly all of the question) needs only ``confident_margin`` of lead:
+            near-ties of two well-matching topics are common (the same words in both), and
+            the ranking separates them reliably once the lead is no longer tiny.
         clarify_window: candidates must score at least (1 - clarify_window) times the best.
         max_candidates: candidates offered with CLARIFY ("Mungkin maksud Anda: ...").
         max_query_chars: longer input is truncated before analysis (bounds latency).
@@ -149,6 +160,8 @@ class RankingConfig:
     answer_threshold: float = 0.55
     clarify_threshold: float = 0.5
     margin: float = 0.1
+    confident_threshold: float = 0.7
+    confident_margin: float = 0.05
     clarify_window: float = 0.15
     max_candidates: int = 3
     max_query_chars: int = 5000
@@ -209,9 +222,11 @@ class Analyzer:
         }
         # Acronyms keep the acronym itself, so "SP" in a question still meets "SP" in a topic.
         self._expansions: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._acronyms: set[tuple[str, ...]] = set()
         for key, value in lexicon.acronyms.items():
             tokens = tuple(_split(key))
             if tokens:
+                self._acronyms.add(tokens)
                 self._expansions[tokens] = tokens + tuple(
                     t for t in _split(value) if t not in tokens
                 )
@@ -251,26 +266,42 @@ class Analyzer:
         "permenpanrb", which expands to "... reformasi birokrasi", is not off topic). A cue
         phrase ("reformasi birokrasi") comes back as one word, with its tokens joined by spaces.
         """
+        return [(word, cue) for word, cue, _ in self.grouped_words(text)]
+
+    def grouped_words(self, text: str) -> list[tuple[str, bool, int]]:
+        """Like ``query_words``, each word also carrying the number of the concept it belongs to.
+
+        An acronym and the words of its expansion ("sp standar pelayanan") share one number:
+        they name one concept, so coverage counts them once. Every other word has its own.
+        """
         tokens = self.normalize(text)
-        expanded: list[tuple[str, bool]] = []
-        i = 0
+        expanded: list[tuple[str, bool, int]] = []
+        i = group = 0
         while i < len(tokens):
             for n in range(min(self._max_key, len(tokens) - i), 0, -1):
                 key = tuple(tokens[i : i + n])
                 cue = self._off_topic.get(key)
                 if cue is not None:
-                    expanded.append((cue, True))
+                    expanded.append((cue, True, group))
+                    group += 1
                     i += n
                     break
                 replacement = self._expansions.get(key)
                 if replacement is not None:
-                    expanded.extend((word, False) for word in replacement)
+                    if key in self._acronyms:
+                        expanded.extend((word, False, group) for word in replacement)
+                        group += 1
+                    else:
+                        for word in replacement:
+                            expanded.append((word, False, group))
+                            group += 1
                     i += n
                     break
             else:
-                expanded.append((tokens[i], False))
+                expanded.append((tokens[i], False, group))
+                group += 1
                 i += 1
-        return [(w, cue) for w, cue in expanded if w not in self._stopwords]
+        return [(w, cue, g) for w, cue, g in expanded if w not in self._stopwords]
 
     def stem(self, word: str) -> str:
         """Stem one surface word, honouring the exception list."""
@@ -290,6 +321,19 @@ class Analyzer:
 _FIELDS = ("title", "questions", "keywords", "short", "detail")
 
 
+def _swapped_once(word: str, other: str) -> bool:
+    """True when ``other`` is ``word`` with exactly two adjacent letters swapped."""
+    if len(word) != len(other):
+        return False
+    diff = [i for i, (a, b) in enumerate(zip(word, other, strict=True)) if a != b]
+    return (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and word[diff[0]] == other[diff[1]]
+        and word[diff[1]] == other[diff[0]]
+    )
+
+
 def _field_texts(topic: Topic) -> tuple[str, ...]:
     return (
         topic.title,
@@ -305,6 +349,7 @@ class _QueryTerm:
     term: str
     weight: float  # 1 for an exact word, fuzzy_weight for a corrected one, 0 if unknown
     off_topic: bool = False  # an off-topic cue word: never matched, counts against coverage
+    group: int = 0  # concept number: an acronym and its expansion share one (see grouped_words)
 
 
 class KnowledgeIndex:
@@ -329,6 +374,10 @@ class KnowledgeIndex:
         self._idf = idf
         self._surface = surface_vocabulary
         self._surface_words = list(surface_vocabulary)
+        # Anagram classes of the vocabulary, for swapped-letter typos ("unsru" -> "unsur").
+        self._anagrams: dict[str, list[str]] = {}
+        for word in self._surface_words:
+            self._anagrams.setdefault("".join(sorted(word)), []).append(word)
         self._examples = list(examples)  # analysed title and example questions, per topic
         self._unknown_idf = math.log(1.0 + (len(self._topics) + 0.5) / 0.5)
         self._corrections: dict[str, str | None] = {}
@@ -420,7 +469,12 @@ class KnowledgeIndex:
         return self._by_id[topic_id]
 
     def _correct(self, word: str) -> str | None:
-        """Return the vocabulary word closest to an unknown ``word``, or None."""
+        """Return the vocabulary word closest to an unknown ``word``, or None.
+
+        A close rapidfuzz ``ratio`` match wins; failing that, a vocabulary word that differs
+        from ``word`` only by two adjacent letters swapped (a ratio counts that as two edits,
+        which is too many for a five-letter word).
+        """
         if word in self._corrections:
             return self._corrections[word]
         result: str | None = None
@@ -437,25 +491,48 @@ class KnowledgeIndex:
             )
             if match is not None:
                 result = match[0]
+            else:
+                result = next(
+                    (
+                        other
+                        for other in self._anagrams.get("".join(sorted(word)), ())
+                        if _swapped_once(word, other)
+                    ),
+                    None,
+                )
         if len(self._corrections) < 10_000:  # bounded memo; user input is unbounded
             self._corrections[word] = result
         return result
 
+    def _colloquial(self, word: str) -> str | None:
+        """Return the known stem of a chat "-in" verb ("dicantumin" -> "dicantumkan"), or None."""
+        if len(word) <= 4 or not word.endswith("in"):
+            return None
+        for suffix in ("kan", "i"):
+            stem = self._analyzer.stem(word[:-2] + suffix)
+            if stem in self._idf:
+                return stem
+        return None
+
     def _query_terms(self, text: str) -> list[_QueryTerm]:
         terms: dict[str, _QueryTerm] = {}
-        for word, off_topic in self._analyzer.query_words(text):
+        for word, off_topic, group in self._analyzer.grouped_words(text):
             if off_topic:
-                terms["\x00" + word] = _QueryTerm(word, 0.0, off_topic=True)
+                terms["\x00" + word] = _QueryTerm(word, 0.0, off_topic=True, group=group)
                 continue
             stem = self._analyzer.stem(word)
+            if stem not in self._idf:
+                stem = self._colloquial(word) or stem
             if stem in self._idf:
-                candidate = _QueryTerm(stem, 1.0)
+                candidate = _QueryTerm(stem, 1.0, group=group)
             else:
                 corrected = self._correct(word)
                 if corrected is None or self._surface[corrected] not in self._idf:
-                    candidate = _QueryTerm(stem, 0.0)
+                    candidate = _QueryTerm(stem, 0.0, group=group)
                 else:
-                    candidate = _QueryTerm(self._surface[corrected], self._config.fuzzy_weight)
+                    candidate = _QueryTerm(
+                        self._surface[corrected], self._config.fuzzy_weight, group=group
+                    )
             previous = terms.get(candidate.term)
             if previous is None or previous.weight < candidate.weight:
                 terms[candidate.term] = candidate
@@ -463,28 +540,40 @@ class KnowledgeIndex:
 
     def _rank(self, terms: Sequence[_QueryTerm]) -> list[Hit]:
         config = self._config
-        # Denominator: the IDF mass of the whole query, unknown words included.
-        mass = 0.0
+        # Denominator: the IDF mass of the whole query, unknown words included, one share per
+        # concept (an acronym with its expansion weighs as much as its rarest known word).
+        group_mass: dict[int, tuple[bool, float]] = {}
         for qt in terms:
             if qt.weight > 0:
-                mass += self._idf[qt.term]
+                value = self._idf[qt.term]
             elif qt.off_topic:
-                mass += self._unknown_idf * config.off_topic_weight
+                value = self._unknown_idf * config.off_topic_weight
             else:
-                mass += self._unknown_idf * config.oov_weight
+                value = self._unknown_idf * config.oov_weight
+            known = qt.weight > 0
+            previous = group_mass.get(qt.group)
+            if previous is None or (known, value) > previous:
+                group_mass[qt.group] = (known, value)
+        mass = sum(value for _, value in group_mass.values())
         if mass <= 0:
             return []
         scores: dict[int, float] = {}
-        covered: dict[int, float] = {}
+        covered_groups: dict[tuple[int, int], float] = {}
         k1 = config.k1
         for qt in terms:
             if qt.weight <= 0:
                 continue
             idf = self._idf[qt.term]
+            cover = min(qt.weight * idf, group_mass[qt.group][1])
             for d, tf in self._postings[qt.term]:
                 # Saturation scaled so that one average occurrence earns exactly idf.
                 scores[d] = scores.get(d, 0.0) + qt.weight * idf * tf * (k1 + 1.0) / (k1 + tf)
-                covered[d] = covered.get(d, 0.0) + qt.weight * idf
+                key = (d, qt.group)
+                if covered_groups.get(key, 0.0) < cover:
+                    covered_groups[key] = cover
+        covered: dict[int, float] = {}
+        for (d, _), value in covered_groups.items():
+            covered[d] = covered.get(d, 0.0) + value
         if not scores:
             return []
         # Example similarity only for the lexical front-runners: bounds latency, and a topic
@@ -538,7 +627,12 @@ class KnowledgeIndex:
         best = hits[0]
         second = hits[1].score if len(hits) > 1 else 0.0
         lead = (best.score - second) / best.score if best.score > 0 else 0.0
-        if best.confidence >= config.answer_threshold and lead >= config.margin:
+        needed = (
+            config.confident_margin
+            if best.confidence >= config.confident_threshold
+            else config.margin
+        )
+        if best.confidence >= config.answer_threshold and lead >= needed:
             return Decision(
                 DecisionKind.ANSWER,
                 best.confidence,

@@ -351,3 +351,64 @@ def test_off_topic_phrase_is_one_cue_matched_before_expansions() -> None:
     ]
     assert analyzer.query_words("nomor WA dinas") == [("nomor wa", True), ("dinas", False)]
     assert analyzer.query_words("reformasi") == [("reformasi", False)]
+
+
+# --- concepts, chat verbs, swapped letters, confident near-ties ------------------------------
+
+
+def test_acronym_and_its_expansion_are_one_concept(analyzer: Analyzer) -> None:
+    words = analyzer.grouped_words("komponen SP brp")
+    groups = {word: group for word, _, group in words}
+    assert groups["sp"] == groups["standar"] == groups["pelayanan"]
+    assert len({groups["komponen"], groups["sp"], groups["berapa"]}) == 3
+    # Abbreviations are spelling, not concepts: "k/l" gives two separate words.
+    kl = {word: group for word, _, group in analyzer.grouped_words("unit K/L")}
+    assert kl["kementerian"] != kl["lembaga"]
+
+
+def test_expansion_does_not_outweigh_an_off_topic_cue() -> None:
+    # A long acronym expansion used to add its words to the matched share of the question,
+    # drowning the cue; as one concept it weighs as much as its rarest known word.
+    lexicon = dataclasses.replace(
+        LEXICON,
+        acronyms={**LEXICON.acronyms, "ikm": "indeks kepuasan masyarakat survei kepuasan"},
+        off_topic=frozenset({"nomor wa"}),
+    )
+    index = KnowledgeIndex.build(TOPICS, lexicon)
+    assert index.decide("nomor WA ikm").kind is DecisionKind.DECLINE
+    assert index.decide("ikm").kind is not DecisionKind.DECLINE
+
+
+def test_chat_in_verbs_find_their_standard_form() -> None:
+    topics = (
+        *TOPICS,
+        Topic(
+            id="jangka-waktu",
+            title="Jangka waktu penyelesaian",
+            short="Jangka waktu dicantumkan di standar pelayanan.",
+            questions=("jangka waktu harus dicantumkan?",),
+        ),
+    )
+    index = KnowledgeIndex.build(topics, LEXICON)
+    hits = index.search("dicantumin")
+    assert hits and hits[0].topic_id == "jangka-waktu"
+    assert index.search("dicantumin")[0].confidence == index.search("dicantumkan")[0].confidence
+
+
+def test_swapped_letters_are_corrected_even_in_short_words(index: KnowledgeIndex) -> None:
+    # fuzz.ratio counts a swap as two edits (80 for five letters, under the threshold).
+    assert index.search("opnii")[0].topic_id in {"kategori-a-e", "kategori-2025"}
+    assert index.search("xyzzy") == []
+
+
+def test_confident_best_topic_needs_a_smaller_lead() -> None:
+    question = "kategori opini 2025"
+    strict = KnowledgeIndex.build(
+        TOPICS, LEXICON, RankingConfig(margin=0.9, confident_margin=0.9)
+    ).decide(question)
+    relaxed = KnowledgeIndex.build(
+        TOPICS, LEXICON, RankingConfig(margin=0.9, confident_margin=0.0)
+    ).decide(question)
+    assert strict.kind is DecisionKind.CLARIFY
+    assert relaxed.kind is DecisionKind.ANSWER and relaxed.confidence >= 0.7
+    assert relaxed.topic is not None and relaxed.topic.id == "kategori-2025"
