@@ -1175,6 +1175,16 @@ class ReminderService:
             )
             return _info(row)
 
+    async def editable(self, member: Member, deadline_id: int) -> DeadlineInfo:
+        """A deadline the member may edit (role "deadline.edit"), to show before editing it."""
+        async with self._sessions() as session:
+            row = await ReminderRepository(session).deadline(deadline_id)
+            if row is None or row.archived:
+                raise NotFound("deadline", deadline_id)
+            info = _info(row)
+        await self._access.require(member, "deadline.edit", unit_id=own_unit(row.units))
+        return info
+
     async def edit_offsets(
         self, member: Member, deadline_id: int, offsets: Iterable[int]
     ) -> DeadlineInfo:
