@@ -239,7 +239,8 @@ class DeadlineRow(Base):
 
     `generation` grows whenever the due date moves; reminder keys include it, so a moved deadline
     is planned afresh, and `planned_from` (the moment of the move) keeps already-passed reminder
-    times of the new plan from firing as "late" duplicates.
+    times of the new plan from firing as "late" duplicates. Changing only the reminder days in
+    chat keeps the generation (see `ReminderService.edit_offsets`), so no key is planned twice.
     """
 
     __tablename__ = "deadlines"

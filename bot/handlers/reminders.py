@@ -10,7 +10,9 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.domain.dates import EXAMPLES, DateParseError, parse_due, resolve_zone
+from bot.domain.deadlines import DEFAULT_OFFSETS
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound
+from bot.domain.offsets import CHOICES, check_offsets, parse_offsets, toggle
 from bot.domain.units import Role
 from bot.handlers import callback_data as cd
 from bot.handlers import commands
@@ -22,12 +24,17 @@ from bot.handlers.reminders_data import (
     DeadlineArchive,
     DeadlineArchiveConfirm,
     DeadlineEdit,
+    DeadlineOffsets,
     NewCancel,
     NewConfirm,
+    NewOffsets,
     NewScope,
     NewTopic,
     NewUnit,
     NewUnitsDone,
+    OffsetCancel,
+    OffsetSave,
+    OffsetToggle,
     ReminderDone,
     ReminderGuide,
     ReminderSnooze,
@@ -37,6 +44,7 @@ from bot.services.reminders import DeadlineDraft
 
 NEW_FLOW = "tenggat_baru"
 EDIT_FLOW = "tenggat_edit"
+OFFSETS = "offsets"  # the reminder-schedule step, in both flows
 MAX_TITLE = 120
 
 
@@ -129,7 +137,7 @@ async def list_deadlines(update: Update, context: BotContext) -> None:
 
 @registered
 async def edit(update: Update, context: BotContext) -> None:
-    """ "✏️ Ubah tanggal": ask for the new date (typed)."""
+    """ "✏️ Ubah": show the deadline, ask for a new date (typed) or offer its reminder days."""
     query, payload, member = update.callback_query, _payload(update, DeadlineEdit), context.member
     if query is None or payload is None or member is None:
         return
@@ -143,8 +151,17 @@ async def edit(update: Update, context: BotContext) -> None:
     await query.answer()
     if update.effective_message is not None:
         await update.effective_message.reply_html(
-            f"<b>{escape(info.title)}</b>\n" + render.date_help(_, EXAMPLES)
+            render.edit_menu(_, info.title, info.due_at, member.timezone, info.offsets, EXAMPLES),
+            reply_markup=render.edit_menu_keyboard(_, info.id),
         )
+
+
+async def edit_text(update: Update, context: BotContext) -> None:
+    """Typed text while editing a deadline: a new date, or its reminder days."""
+    if context.flow is not None and context.flow.step == OFFSETS:
+        await offsets_typed(update, context)
+    else:
+        await edit_due_text(update, context)
 
 
 async def edit_due_text(update: Update, context: BotContext) -> None:
@@ -246,6 +263,8 @@ async def new_text(update: Update, context: BotContext) -> None:
         await message.reply_html(
             _confirm_text(context, flow), reply_markup=render.confirm_keyboard(_, flow.revision)
         )
+    elif flow.step == OFFSETS:
+        await offsets_typed(update, context)
     else:
         await message.reply_html(_.gettext("Please use the buttons above, or /batal to stop."))
 
@@ -270,6 +289,7 @@ def _confirm_text(context: BotContext, flow: Flow) -> str:
         scope=flow.data["scope_label"],
         due=datetime.fromisoformat(flow.data["due"]),
         zone=member.timezone,
+        offsets=tuple(flow.data.get("offsets", DEFAULT_OFFSETS)),
     )
 
 
@@ -444,6 +464,7 @@ async def new_confirm(update: Update, context: BotContext) -> None:
         due_at=datetime.fromisoformat(data["due"]),
         scope=data["scope"],
         topics=(data["topic"],) if data.get("topic") else (),
+        offsets=tuple(data.get("offsets", DEFAULT_OFFSETS)),
     )
     try:
         info = await context.services.reminders.create_deadline(member, draft)
@@ -472,6 +493,186 @@ async def new_cancel(update: Update, context: BotContext) -> None:
     await _reply(update, context.translator.gettext("Cancelled."), None)
 
 
+# --- reminder schedule (offsets): editing a deadline, or a step of /tenggat_baru --------------
+
+
+def _offsets_flow(context: BotContext, revision: int) -> Flow | None:
+    flow = context.flow
+    if (
+        flow is None
+        or flow.name not in (NEW_FLOW, EDIT_FLOW)
+        or flow.step != OFFSETS
+        or flow.revision != revision
+    ):
+        return None
+    return flow
+
+
+async def _show_offsets(update: Update, context: BotContext, flow: Flow, *, new: bool) -> None:
+    _ = context.translator
+    chosen, extra = list(flow.data["chosen"]), list(flow.data.get("extra", []))
+    text = render.offsets_editor(_, flow.data["title"], chosen)
+    markup = render.offsets_keyboard(_, chosen, extra, flow.revision)
+    if new and update.effective_message is not None:
+        await update.effective_message.reply_html(text, reply_markup=markup)
+    else:
+        await _reply(update, text, markup)
+
+
+async def _back_to_confirm(update: Update, context: BotContext, data: dict[str, Any]) -> None:
+    """/tenggat_baru: leave the reminder step for the confirmation, with `data["offsets"]`."""
+    member = context.member
+    assert member is not None
+    data = {k: v for k, v in data.items() if k not in ("chosen", "extra")}
+    flow = await context.services.flows.put(member.user_id, NEW_FLOW, "confirm", data)
+    await _reply(
+        update,
+        _confirm_text(context, flow),
+        render.confirm_keyboard(context.translator, flow.revision),
+    )
+
+
+async def _save_offsets(
+    update: Update, context: BotContext, flow: Flow, offsets: tuple[int, ...]
+) -> None:
+    """Store the chosen days (editing) or take them into the new deadline (/tenggat_baru).
+
+    Raises:
+        InvalidInput: the days cannot be used; the caller words the reason.
+    """
+    member, query = context.member, update.callback_query
+    assert member is not None
+    _ = context.translator
+    if flow.name == NEW_FLOW:
+        chosen = check_offsets(offsets)
+        if query is not None:
+            await query.answer()
+        await _back_to_confirm(update, context, {**flow.data, "offsets": list(chosen)})
+        return
+    try:
+        info = await context.services.reminders.edit_offsets(
+            member, int(flow.data["deadline_id"]), offsets
+        )
+    except NotAllowed:
+        await context.services.flows.clear(member.user_id)
+        await refuse(update, context)
+        return
+    except NotFound:
+        await context.services.flows.clear(member.user_id)
+        gone = _.gettext("This deadline can no longer be changed.")
+        if query is not None:
+            await expired(update, context, gone)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_html(gone)
+        return
+    await context.services.flows.clear(member.user_id)
+    if query is not None:
+        await query.answer(_.gettext("Saved."))
+    await _reply(update, render.offsets_saved(_, info.title, info.offsets), None)
+
+
+@registered
+async def offsets_open(update: Update, context: BotContext) -> None:
+    """ "🔔 Ubah jadwal pengingat": the deadline's reminder days as toggle buttons."""
+    query, payload = update.callback_query, _payload(update, DeadlineOffsets)
+    member = context.member
+    if query is None or payload is None or member is None:
+        return
+    info = await context.services.reminders.editable(member, payload.deadline_id)
+    data = {
+        "deadline_id": info.id,
+        "title": info.title,
+        "chosen": list(info.offsets),
+        "extra": list(info.offsets),  # days outside the usual buttons stay toggleable
+    }
+    flow = await context.services.flows.put(member.user_id, EDIT_FLOW, OFFSETS, data)
+    await query.answer()
+    await _show_offsets(update, context, flow, new=True)
+
+
+@registered
+async def new_offsets(update: Update, context: BotContext) -> None:
+    """/tenggat_baru: change the reminder days before saving (the default is preselected)."""
+    query, payload, member = update.callback_query, _payload(update, NewOffsets), context.member
+    if query is None or payload is None or member is None:
+        return
+    flow = _current(context, "confirm", payload.revision)
+    if flow is None:
+        await expired(update, context)
+        return
+    chosen = list(flow.data.get("offsets", DEFAULT_OFFSETS))
+    flow = await context.services.flows.put(
+        member.user_id, NEW_FLOW, OFFSETS, {**flow.data, "chosen": chosen}
+    )
+    await query.answer()
+    await _show_offsets(update, context, flow, new=False)
+
+
+@registered
+async def offset_toggle(update: Update, context: BotContext) -> None:
+    """Add or remove one reminder day."""
+    query, payload, member = update.callback_query, _payload(update, OffsetToggle), context.member
+    if query is None or payload is None or member is None:
+        return
+    flow = _offsets_flow(context, payload.revision)
+    if flow is None or payload.days not in {*CHOICES, *flow.data.get("extra", [])}:
+        await expired(update, context)
+        return
+    chosen = list(toggle(flow.data["chosen"], payload.days))
+    flow = await context.services.flows.put(
+        member.user_id, flow.name, OFFSETS, {**flow.data, "chosen": chosen}
+    )
+    await query.answer()
+    await _show_offsets(update, context, flow, new=False)
+
+
+@registered
+async def offset_save(update: Update, context: BotContext) -> None:
+    """Save the chosen reminder days."""
+    query, payload, member = update.callback_query, _payload(update, OffsetSave), context.member
+    if query is None or payload is None or member is None:
+        return
+    flow = _offsets_flow(context, payload.revision)
+    if flow is None:
+        await expired(update, context)
+        return
+    try:
+        await _save_offsets(update, context, flow, tuple(flow.data["chosen"]))
+    except InvalidInput as exc:
+        await query.answer(render.offsets_reason(context.translator, exc.reason), show_alert=True)
+
+
+@registered
+async def offset_cancel(update: Update, context: BotContext) -> None:
+    """Leave the reminder days as they were."""
+    query, payload, member = update.callback_query, _payload(update, OffsetCancel), context.member
+    if query is None or payload is None or member is None:
+        return
+    flow = _offsets_flow(context, payload.revision)
+    if flow is None:
+        await expired(update, context)
+        return
+    await query.answer()
+    if flow.name == NEW_FLOW:
+        await _back_to_confirm(update, context, flow.data)
+        return
+    await context.services.flows.clear(member.user_id)
+    await _reply(update, context.translator.gettext("Cancelled."), None)
+
+
+async def offsets_typed(update: Update, context: BotContext) -> None:
+    """Reminder days typed instead of toggled: "14 7 3 1 0", "H-7, H-1, hari H"."""
+    message, flow = update.effective_message, context.flow
+    if message is None or not message.text or flow is None:
+        return
+    _ = context.translator
+    try:
+        offsets = parse_offsets(message.text, keep=flow.data.get("extra", []))
+        await _save_offsets(update, context, flow, offsets)
+    except InvalidInput as exc:
+        await message.reply_html(render.offsets_error(_, exc.reason))
+
+
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """/tenggat, /tenggat_baru, reminder buttons; typed text of both flows."""
     app.add_handler(CommandHandler(commands.DEADLINES, list_deadlines))
@@ -489,7 +690,12 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         (new_units_done, NewUnitsDone),
         (new_confirm, NewConfirm),
         (new_cancel, NewCancel),
+        (offsets_open, DeadlineOffsets),
+        (new_offsets, NewOffsets),
+        (offset_toggle, OffsetToggle),
+        (offset_save, OffsetSave),
+        (offset_cancel, OffsetCancel),
     ):
         app.add_handler(CallbackQueryHandler(handler, pattern=cd.pattern_for(kind)))
     on_flow_text(app, NEW_FLOW, new_text)
-    on_flow_text(app, EDIT_FLOW, edit_due_text)
+    on_flow_text(app, EDIT_FLOW, edit_text)

@@ -128,3 +128,44 @@ class NewCancel:
     """/tenggat_baru: stop."""
 
     revision: int
+
+
+@callback("rm1.o")
+@dataclass(frozen=True, slots=True)
+class DeadlineOffsets:
+    """Staff: open the reminder schedule (offsets) of a deadline."""
+
+    deadline_id: int
+
+
+@callback("tg1.o")
+@dataclass(frozen=True, slots=True)
+class NewOffsets:
+    """/tenggat_baru: change the reminder schedule before saving."""
+
+    revision: int
+
+
+@callback("rm1.ot")
+@dataclass(frozen=True, slots=True)
+class OffsetToggle:
+    """Reminder schedule (editing or /tenggat_baru): add or remove one day."""
+
+    revision: int
+    days: int
+
+
+@callback("rm1.os")
+@dataclass(frozen=True, slots=True)
+class OffsetSave:
+    """Reminder schedule: save the chosen days."""
+
+    revision: int
+
+
+@callback("rm1.oc")
+@dataclass(frozen=True, slots=True)
+class OffsetCancel:
+    """Reminder schedule: leave it unchanged."""
+
+    revision: int

@@ -8,18 +8,24 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.knowledge import Topic
+from bot.domain.offsets import CHOICES, MAX_CHAT_OFFSET
 from bot.domain.units import Unit
 from bot.handlers import keyboards
 from bot.handlers.reminders_data import (
     DeadlineArchive,
     DeadlineArchiveConfirm,
     DeadlineEdit,
+    DeadlineOffsets,
     NewCancel,
     NewConfirm,
+    NewOffsets,
     NewScope,
     NewTopic,
     NewUnit,
     NewUnitsDone,
+    OffsetCancel,
+    OffsetSave,
+    OffsetToggle,
     ReminderDone,
     ReminderGuide,
     ReminderHour,
@@ -203,9 +209,7 @@ def deadline_list_keyboard(
         row = []
         if status.can_edit:
             row.append(
-                button(
-                    f"✏️ {number}. " + _.gettext("Change date"), DeadlineEdit(status.deadline.id)
-                )
+                button(f"✏️ {number}. " + _.gettext("Edit"), DeadlineEdit(status.deadline.id))
             )
         if status.can_archive:
             row.append(
@@ -313,7 +317,14 @@ def units_keyboard(
 
 
 def confirm_new(
-    _: Translator, *, title: str, topic: str | None, scope: str, due: object, zone: str
+    _: Translator,
+    *,
+    title: str,
+    topic: str | None,
+    scope: str,
+    due: object,
+    zone: str,
+    offsets: tuple[int, ...],
 ) -> str:
     """Step 5: show everything back, the date in Indonesian."""
     lines = [
@@ -322,21 +333,22 @@ def confirm_new(
         _.gettext("Guide topic: {topic}").format(topic=escape(topic or "—")),
         _.gettext("Units: {units}").format(units=escape(scope)),
         _.gettext("Due: {date}").format(date=_.datetime(due, zone)),  # type: ignore[arg-type]
-        _.gettext(
-            "Reminders: 14, 7, 3 and 1 day before and on the day, at each person's reminder hour."
+        _.gettext("Reminders: {days}, at each person's reminder hour.").format(
+            days=offsets_text(_, offsets)
         ),
     ]
     return "\n".join(lines)
 
 
 def confirm_keyboard(_: Translator, revision: int) -> InlineKeyboardMarkup:
-    """Save / cancel."""
+    """Save / cancel, and a way to change the reminder schedule first."""
     return InlineKeyboardMarkup(
         [
             [
                 button("✅ " + _.gettext("Save"), NewConfirm(revision)),
                 button(_.gettext("Cancel"), NewCancel(revision)),
-            ]
+            ],
+            [button("🔔 " + _.gettext("Change reminder schedule"), NewOffsets(revision))],
         ]
     )
 
@@ -346,6 +358,119 @@ def saved(_: Translator, title: str, due: object, zone: str) -> str:
     return _.gettext(
         "Saved: <b>{title}</b>, due {date}. Reminders will go out automatically."
     ).format(title=escape(title), date=_.datetime(due, zone))  # type: ignore[arg-type]
+
+
+# --- reminder schedule (offsets) -----------------------------------------------------------
+
+
+def offset_label(_: Translator, days: int) -> str:
+    """One offset the Indonesian way: "H-7", or "hari H" for the due day."""
+    if days == 0:
+        # TRANSLATORS: the due day itself as a reminder day; Indonesian "hari H".
+        return _.pgettext("offset", "due day")
+    # TRANSLATORS: a reminder {days} days before the due date; Indonesian "H-{days}".
+    return _.gettext("D-{days}").format(days=days)
+
+
+def offsets_text(_: Translator, offsets: tuple[int, ...] | list[int]) -> str:
+    """All offsets, earliest first: "H-14, H-7, H-3, H-1, hari H"."""
+    return ", ".join(offset_label(_, days) for days in sorted(offsets, reverse=True))
+
+
+def edit_menu(
+    _: Translator,
+    title: str,
+    due: datetime,
+    zone: str,
+    offsets: tuple[int, ...],
+    examples: tuple[str, ...],
+) -> str:
+    """ "Ubah": the deadline as it is, then how to move it (typed) or change its reminders."""
+    lines = [
+        f"<b>{escape(title)}</b>",
+        _.gettext("Due: {date}").format(date=_.datetime(due, zone)),
+        _.gettext("Reminders: {days}").format(days=offsets_text(_, offsets)),
+        "",
+        date_help(_, examples),
+        _.gettext("To change the days reminders go out, press the button below."),
+    ]
+    return "\n".join(lines)
+
+
+def edit_menu_keyboard(_: Translator, deadline_id: int) -> InlineKeyboardMarkup:
+    """The button that opens the reminder schedule."""
+    return InlineKeyboardMarkup(
+        [[button("🔔 " + _.gettext("Change reminder schedule"), DeadlineOffsets(deadline_id))]]
+    )
+
+
+def offsets_editor(_: Translator, title: str, chosen: list[int]) -> str:
+    """The reminder schedule being edited: what is chosen, and how to change it."""
+    now = offsets_text(_, chosen) if chosen else "—"
+    return "\n".join(
+        [
+            _.gettext("<b>Reminder schedule:</b> {title}").format(title=escape(title)),
+            _.gettext("Chosen: {days}").format(days=now),
+            "",
+            _.gettext(
+                "Tap the days to choose them (✓ = chosen), then press Save. Or type them, "
+                "for example <i>14 7 3 1 0</i> or <i>H-7, H-1, hari H</i>."
+            ),
+            _.gettext(
+                "Each person is reminded at their own reminder hour, in their own time zone."
+            ),
+        ]
+    )
+
+
+def offsets_keyboard(
+    _: Translator, chosen: list[int], extra: list[int], revision: int
+) -> InlineKeyboardMarkup:
+    """Toggle buttons (H-30 ... hari H, plus any other day the deadline has), Save, Cancel."""
+    days = sorted(set(CHOICES) | set(extra), reverse=True)
+    toggles = [
+        button(("✓ " if d in chosen else "") + offset_label(_, d), OffsetToggle(revision, d))
+        for d in days
+    ]
+    rows = [toggles[i : i + 4] for i in range(0, len(toggles), 4)]
+    rows.append(
+        [
+            button("✅ " + _.gettext("Save"), OffsetSave(revision)),
+            button(_.gettext("Cancel"), OffsetCancel(revision)),
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def offsets_reason(_: Translator, reason: str) -> str:
+    """Why reminder days were refused, in one plain sentence (also fits a button alert)."""
+    reasons = {
+        "empty": _.gettext("Choose at least one reminder day."),
+        "out_of_range": _.gettext(
+            "A reminder day must be between 0 (the due day) and {max} days before the due date."
+        ).format(max=MAX_CHAT_OFFSET),
+        "duplicate": _.gettext("Each day may be given only once."),
+    }
+    return reasons.get(reason, _.gettext("I could not read those reminder days."))
+
+
+def offsets_error(_: Translator, reason: str) -> str:
+    """Why typed reminder days were refused, and how to type them."""
+    return (
+        offsets_reason(_, reason)
+        + "\n"
+        + _.gettext(
+            "Type the days before the due date, for example <i>14 7 3 1 0</i> or "
+            "<i>H-7, H-1, hari H</i>."
+        )
+    )
+
+
+def offsets_saved(_: Translator, title: str, offsets: tuple[int, ...]) -> str:
+    """After saving a deadline's reminder schedule."""
+    return _.gettext("Reminder schedule of <b>{title}</b> saved: {days}.").format(
+        title=escape(title), days=offsets_text(_, offsets)
+    )
 
 
 # --- /pengaturan ------------------------------------------------------------------------------

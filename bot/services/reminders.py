@@ -13,7 +13,7 @@ import asyncio
 import hashlib
 import json
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -47,6 +47,7 @@ from bot.domain.deadlines import (
 )
 from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.knowledge import Topic
+from bot.domain.offsets import check_offsets
 from bot.domain.roles import allowed
 from bot.domain.timeline import Timeline, TimelineEntry, UnitSelector
 from bot.domain.units import Member, Role, Unit
@@ -456,17 +457,25 @@ class ReminderService:
         return user.role == Role.ADMIN.value or user.telegram_id in self._admin_ids
 
     async def _plan(
-        self, session: AsyncSession, now: datetime, *, from_creation: bool = True
+        self,
+        session: AsyncSession,
+        now: datetime,
+        *,
+        from_creation: bool = True,
+        only: Mapping[int, tuple[int, ...]] | None = None,
     ) -> _Planned:
+        """Decide what is due at `now`; `only` restricts it to {deadline id: some offsets}."""
         repo = ReminderRepository(session)
         units = await self._units(session)
         rows = await repo.deadlines()
+        if only is not None:
+            rows = [r for r in rows if r.id in only]
         deadlines = [
             Deadline(
                 id=domain_id(r),
                 title=r.title,
                 due_at=r.due_at,
-                offsets=tuple(r.offsets),
+                offsets=only[r.id] if only is not None else tuple(r.offsets),
                 unit_ids=resolve_scope(r.units, units),
                 created_at=r.planned_from if from_creation else None,
             )
@@ -1166,6 +1175,96 @@ class ReminderService:
             )
             return _info(row)
 
+    async def editable(self, member: Member, deadline_id: int) -> DeadlineInfo:
+        """A deadline the member may edit (role "deadline.edit"), to show before editing it."""
+        async with self._sessions() as session:
+            row = await ReminderRepository(session).deadline(deadline_id)
+            if row is None or row.archived:
+                raise NotFound("deadline", deadline_id)
+            info = _info(row)
+        await self._access.require(member, "deadline.edit", unit_id=own_unit(row.units))
+        return info
+
+    async def edit_offsets(
+        self, member: Member, deadline_id: int, offsets: Iterable[int]
+    ) -> DeadlineInfo:
+        """Change the days a deadline reminds on (role "deadline.edit"); nothing is sent twice.
+
+        Reminder keys keep the deadline's generation, so an offset that stays, or comes back
+        after being removed, is never planned again for someone who already had it. Reminders of
+        a removed offset that are planned but not yet sent are dropped. An added offset whose
+        time has already passed for someone is recorded as skipped for them, so an edit never
+        sets off a surprise "(terlambat)" reminder; its later times go out as usual.
+
+        Raises:
+            NotFound: no such active deadline.
+            NotAllowed: not an admin, nor the coordinator of the deadline's single unit.
+            InvalidInput: ("offsets", reason) from `bot.domain.offsets.check_offsets`.
+        """
+        self.changed()
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            repo = ReminderRepository(session)
+            row = await repo.deadline(deadline_id)
+            if row is None or row.archived:
+                raise NotFound("deadline", deadline_id)
+            unit = own_unit(row.units)
+            await self._access.require(member, "deadline.edit", unit_id=unit)
+            chosen = check_offsets(offsets, keep=row.offsets)
+            await repo.lock_planner()  # the sweep must not plan this deadline meanwhile
+            before = tuple(row.offsets)
+            removed = set(before) - set(chosen)
+            added = tuple(sorted(set(chosen) - set(before), reverse=True))
+            dropped = await repo.drop_planned(row.id, row.generation, removed, "offset_removed")
+            passed = await self._passed(session, row, added, now) if added else []
+            await repo.add_claims(passed)
+            if before != chosen:
+                row.offsets, row.updated_at = list(chosen), now
+            await AuditRepository(session).add(
+                at=now,
+                actor_user_id=member.user_id,
+                action="deadline.edit",
+                unit_id=unit,
+                detail={
+                    "deadline": row.slug,
+                    "offsets": list(chosen),
+                    "before": list(before),
+                    "dropped": dropped,
+                    "passed": len(passed),
+                },
+            )
+            return _info(row)
+
+    async def _passed(
+        self, session: AsyncSession, row: DeadlineRow, added: tuple[int, ...], now: datetime
+    ) -> list[dict[str, Any]]:
+        """Skipped claims for the added offsets that a sweep at `now` would already consider."""
+        planned = await self._plan(session, now, only={row.id: added})
+        claims = []
+        items = [(r.key.user_id, r.offset, r.planned_at) for r in planned.skipped]
+        items += [
+            (r.key.user_id, r.offset, r.planned_at) for r in planned.reminders if not r.snoozed
+        ]
+        for user_id, offset, planned_at in items:
+            if offset not in added:
+                continue
+            claims.append(
+                {
+                    "deadline_id": row.id,
+                    "generation": row.generation,
+                    "user_id": user_id,
+                    "offset": offset,
+                    "kind": "reminder",
+                    "status": "skipped",
+                    "reason": "offset_added_late",
+                    "planned_at": planned_at,
+                    "attempts": 0,
+                    "created_at": now,
+                    "outbox_id": None,
+                }
+            )
+        return claims
+
     async def archive(self, member: Member, deadline_id: int) -> DeadlineInfo:
         """Archive a deadline (role "deadline.archive"): no more reminders."""
         now = self._clock()
@@ -1194,6 +1293,7 @@ class ReminderService:
             raise InvalidInput("title", "empty" if not title else "too_long")
         if draft.due_at <= now:
             raise InvalidInput("due", "past")
+        offsets = check_offsets(draft.offsets)
         scope = self._checked_scope(draft.scope)
         await self._access.require(member, "deadline.create", unit_id=own_unit(scope))
         async with self._sessions.begin() as session:
@@ -1204,7 +1304,7 @@ class ReminderService:
                 title=title,
                 description="",
                 due_at=draft.due_at,
-                offsets=sorted(set(draft.offsets), reverse=True),
+                offsets=list(offsets),
                 units=scope,
                 indicators=[],
                 topics=list(draft.topics),

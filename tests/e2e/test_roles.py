@@ -18,8 +18,11 @@ from bot.domain.evidence import IncomingFile
 from bot.domain.units import Member, Role
 from bot.handlers import admin_render as view
 from bot.handlers import callback_data as cd
+from bot.handlers.reminders_data import DeadlineOffsets
+from bot.services.reminders import DeadlineDraft
 from tests.e2e.harness import Harness
 from tests.e2e.people import ADMIN, person, unit_id
+from tests.services.test_reminders import DUE
 
 REFUSAL = "Maaf, fitur ini hanya untuk koordinator atau admin"
 ACTORS = ("member_same", "member_other", "coord_same", "coord_other", "admin")
@@ -31,6 +34,7 @@ class World:
     target: Member  # a plain member of dinkes whose role and status admins may change
     dinkes: int
     evidence_id: int
+    deadline_id: int  # made by the dinkes coordinator for dinkes only
 
 
 async def _world(services: Any) -> World:
@@ -52,7 +56,12 @@ async def _world(services: Any) -> World:
         incoming=IncomingFile("document", "f-1", "u-f-1", "application/pdf", 16, "rahasia.pdf"),
         download=download,
     )
-    return World(people, target, await unit_id(services, "dinkes"), item.id)
+    dinkes = await unit_id(services, "dinkes")
+    deadline = await services.reminders.create_deadline(
+        people["coord_same"],
+        DeadlineDraft(title="Maklumat dipajang", due_at=DUE, scope={"unit_ids": [dinkes]}),
+    )
+    return World(people, target, dinkes, item.id, deadline.id)
 
 
 async def _refusals(services: Any) -> list[AuditRow]:
@@ -102,6 +111,12 @@ CASES: dict[str, tuple[str, str, set[str], str]] = {
         "rahasia.pdf",
     ),
     "fetch file": ("bk1.f", "evidence.fetch", {"coord_same", "admin"}, "sendDocument"),
+    "reminder schedule": (
+        "rm1.o",
+        "deadline.edit",
+        {"coord_same", "admin"},
+        "<b>Jadwal pengingat:</b> Maklumat dipajang",
+    ),
 }
 
 
@@ -114,6 +129,7 @@ def _payload(kind: str, world: World) -> str:
         "pg1.a": view.UserActive(target, False, 0),
         "bk1.l": view.EvidenceList(world.dinkes, 0),
         "bk1.f": view.EvidenceFetch(world.evidence_id),
+        "rm1.o": DeadlineOffsets(world.deadline_id),
     }
     return cd.encode(payloads[kind])
 
@@ -151,7 +167,9 @@ async def test_role_matrix(case: str, harness: Harness, services: Any) -> None:
             assert outcome == "refused", (actor, outcome)
             assert "Rahasia" not in outcome and "rahasia" not in outcome
             assert [(r.actor_user_id, r.action) for r in refusals] == [(member.user_id, action)]
-            expected_unit = world.dinkes if kind in {"bk1.l", "bk1.f", "pg1.r", "pg1.a"} else None
+            expected_unit = (
+                world.dinkes if kind in {"bk1.l", "bk1.f", "pg1.r", "pg1.a", "rm1.o"} else None
+            )
             if case == "/rekap":  # a refused recap names the asker's own unit
                 expected_unit = member.unit_id
             assert refusals[0].unit_id == expected_unit, (actor, refusals[0].unit_id)

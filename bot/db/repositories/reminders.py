@@ -195,6 +195,55 @@ class ReminderRepository:
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
+    async def drop_planned(
+        self, deadline_id: int, generation: int, offsets: Iterable[int], reason: str
+    ) -> int:
+        """Take reminders of removed offsets out of the schedule before they are sent.
+
+        Claims still "planned" are marked skipped and detached from their outbox row, and the
+        row's payload loses those items (a row left empty is skipped). Rows being sent right now
+        are left alone: they are in flight. Returns the number of claims dropped.
+        """
+        days = sorted(set(offsets))
+        if not days:
+            return 0
+        claims = (
+            await self._session.scalars(
+                select(ReminderDeliveryRow).where(
+                    ReminderDeliveryRow.deadline_id == deadline_id,
+                    ReminderDeliveryRow.generation == generation,
+                    ReminderDeliveryRow.kind == "reminder",
+                    ReminderDeliveryRow.offset.in_(days),
+                    ReminderDeliveryRow.status == "planned",
+                )
+            )
+        ).all()
+        outbox_ids = {c.outbox_id for c in claims if c.outbox_id is not None}
+        pending: dict[int, OutboxRow] = {}
+        if outbox_ids:
+            rows = await self._session.scalars(
+                select(OutboxRow).where(
+                    OutboxRow.id.in_(outbox_ids), OutboxRow.status == "pending"
+                )
+            )
+            pending = {row.id: row for row in rows}
+        dropped = 0
+        for claim in claims:
+            if claim.outbox_id is not None and claim.outbox_id not in pending:
+                continue
+            claim.status, claim.reason, claim.outbox_id = "skipped", reason, None
+            dropped += 1
+        for row in pending.values():
+            kept = [
+                item
+                for item in row.payload.get("r", [])
+                if not (item[0] == deadline_id and item[1] == generation and item[2] in days)
+            ]
+            row.payload = {**row.payload, "r": kept}  # a new dict, so the JSON change is saved
+            if not kept and not row.payload.get("e") and "b" not in row.payload:
+                row.status, row.last_error = "skipped", "obsolete"
+        return dropped
+
     # --- outbox -----------------------------------------------------------------------------
 
     async def claim_outbox(
