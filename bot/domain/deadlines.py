@@ -113,6 +113,9 @@ class Deadline:
         unit_ids: the units that must deliver, or "all".
         created_at: reminders planned before this moment are never produced (a deadline made
             today does not fire yesterday's H-7 as a "late" reminder).
+        replanned: the deadline was moved or its offsets changed at `created_at`: a reminder
+            planned at exactly that moment belonged to the previous plan (which may have sent
+            it already) and is not produced again.
     """
 
     id: str
@@ -121,6 +124,7 @@ class Deadline:
     offsets: tuple[int, ...] = DEFAULT_OFFSETS
     unit_ids: UnitScope = ALL_UNITS
     created_at: datetime | None = None
+    replanned: bool = False
 
     def __post_init__(self) -> None:
         if self.due_at.tzinfo is None or self.due_at.utcoffset() is None:
@@ -512,7 +516,9 @@ def _local_to_utc(day: date, hour: int, zone: ZoneInfo) -> datetime:
 
 
 def _is_after_creation(deadline: Deadline, planned: datetime) -> bool:
-    return deadline.created_at is None or planned >= deadline.created_at
+    if deadline.created_at is None:
+        return True
+    return planned > deadline.created_at if deadline.replanned else planned >= deadline.created_at
 
 
 def _skip(reminder: DueReminder, reason: SkipReason) -> SkippedReminder:

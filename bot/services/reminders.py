@@ -478,6 +478,7 @@ class ReminderService:
                 offsets=only[r.id] if only is not None else tuple(r.offsets),
                 unit_ids=resolve_scope(r.units, units),
                 created_at=r.planned_from if from_creation else None,
+                replanned=r.generation > 1,
             )
             for r in rows
         ]

@@ -226,8 +226,8 @@ async def test_chat_edit_of_a_content_deadline_lasts_until_its_file_entry_change
     notifier = RecordingNotifier()
     clock.now = at(13, 0)
     await run(services, notifier)
-    # The editor changes the entry in the file: the file wins, planned afresh from now on.
-    clock.now = at(13, 1)
+    # The editor changes the entry in the file: the file wins, planned afresh from now on. At
+    # the very instant the H-7 went out: the new plan does not send it again.
     result = await services.reminders.sync_timeline(_timeline((7, 3, 1, 0), title="Maklumat!"))
     assert (result.updated, result.replanned) == (1, 1)
     assert (await services.reminders.get(admin, deadline)).offsets == (7, 3, 1, 0)

@@ -178,6 +178,16 @@ def test_reminders_before_creation_are_not_produced() -> None:
     assert [r.offset for r in plan_at(wita(6, 12), [person()], deadlines=[created]).due] == [3]
 
 
+def test_a_reminder_at_the_very_moment_of_a_replan_belongs_to_the_old_plan() -> None:
+    """Created at 08.00: its 08.00 reminder goes out. Moved at 08.00: the old plan sent it."""
+    created = Deadline(id="baru", title="Baru", due_at=DUE, created_at=wita(6, 12, 8))
+    moved = Deadline(
+        id="baru", title="Baru", due_at=DUE, created_at=wita(6, 12, 8), replanned=True
+    )
+    assert [r.offset for r in plan_at(wita(6, 12, 8), [person()], deadlines=[created]).due] == [3]
+    assert plan_at(wita(6, 12, 8), [person()], deadlines=[moved]).due == []
+
+
 def test_reminders_after_the_deadline_itself_are_not_produced() -> None:
     early = Deadline(id="pagi", title="Pagi", due_at=wita(6, 15, 7))  # due before 08.00
     earlier = [("pagi", 1, offset) for offset in (14, 7, 3, 1)]
