@@ -99,3 +99,21 @@ class EvidenceRepository:
         if unit_id is not None:
             query = query.where(EvidenceRow.unit_id == unit_id)
         return {int(d): int(n) for d, n in await self._session.execute(query) if d is not None}
+
+    async def count_by_deadline_and_unit(
+        self, deadline_ids: Iterable[int]
+    ) -> dict[tuple[int, int], int]:
+        """Files per (deadline, unit), for the recap's deadlines sheet."""
+        ids = sorted(set(deadline_ids))
+        if not ids:
+            return {}
+        query = (
+            select(EvidenceRow.deadline_id, EvidenceRow.unit_id, func.count())
+            .where(EvidenceRow.deadline_id.in_(ids))
+            .group_by(EvidenceRow.deadline_id, EvidenceRow.unit_id)
+        )
+        return {
+            (int(d), int(u)): int(n)
+            for d, u, n in await self._session.execute(query)
+            if d is not None
+        }
