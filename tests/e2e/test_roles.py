@@ -8,6 +8,7 @@ polite refusal, and every refusal is in the audit log with the actor, the action
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -18,6 +19,8 @@ from bot.domain.evidence import IncomingFile
 from bot.domain.units import Member, Role
 from bot.handlers import admin_render as view
 from bot.handlers import callback_data as cd
+from bot.handlers.reminder_evidence_data import ReminderEvidence
+from bot.services.reminders import DeadlineDraft
 from tests.e2e.harness import Harness
 from tests.e2e.people import ADMIN, person, unit_id
 
@@ -31,6 +34,7 @@ class World:
     target: Member  # a plain member of dinkes whose role and status admins may change
     dinkes: int
     evidence_id: int
+    deadline_id: int  # a deadline for dinkes only
 
 
 async def _world(services: Any) -> World:
@@ -52,7 +56,16 @@ async def _world(services: Any) -> World:
         incoming=IncomingFile("document", "f-1", "u-f-1", "application/pdf", 16, "rahasia.pdf"),
         download=download,
     )
-    return World(people, target, await unit_id(services, "dinkes"), item.id)
+    dinkes = await unit_id(services, "dinkes")
+    deadline = await services.reminders.create_deadline(
+        people["admin"],
+        DeadlineDraft(
+            title="SK petugas pengaduan",
+            due_at=services.clock() + timedelta(days=20),
+            scope={"unit_ids": [dinkes]},
+        ),
+    )
+    return World(people, target, dinkes, item.id, deadline.id)
 
 
 async def _refusals(services: Any) -> list[AuditRow]:
@@ -102,6 +115,14 @@ CASES: dict[str, tuple[str, str, set[str], str]] = {
         "rahasia.pdf",
     ),
     "fetch file": ("bk1.f", "evidence.fetch", {"coord_same", "admin"}, "sendDocument"),
+    # Evidence for a deadline always belongs to the sender's own unit: an admin without a unit
+    # and anyone of another unit is refused (audited against their own unit).
+    "send evidence for a dinkes deadline": (
+        "rb1.s",
+        "evidence.upload",
+        {"member_same", "coord_same"},
+        "Kirim bukti untuk tenggat <b>SK petugas pengaduan</b>",
+    ),
 }
 
 
@@ -114,6 +135,7 @@ def _payload(kind: str, world: World) -> str:
         "pg1.a": view.UserActive(target, False, 0),
         "bk1.l": view.EvidenceList(world.dinkes, 0),
         "bk1.f": view.EvidenceFetch(world.evidence_id),
+        "rb1.s": ReminderEvidence(world.deadline_id),
     }
     return cd.encode(payloads[kind])
 
@@ -152,7 +174,7 @@ async def test_role_matrix(case: str, harness: Harness, services: Any) -> None:
             assert "Rahasia" not in outcome and "rahasia" not in outcome
             assert [(r.actor_user_id, r.action) for r in refusals] == [(member.user_id, action)]
             expected_unit = world.dinkes if kind in {"bk1.l", "bk1.f", "pg1.r", "pg1.a"} else None
-            if case == "/rekap":  # a refused recap names the asker's own unit
+            if case == "/rekap" or kind == "rb1.s":  # these name the asker's own unit
                 expected_unit = member.unit_id
             assert refusals[0].unit_id == expected_unit, (actor, refusals[0].unit_id)
         # Every button press is answered exactly once.
