@@ -33,6 +33,7 @@ from bot.handlers import (
     qa,
     quiz,
     recap,
+    reminder_evidence,
     selfcheck,
     start,
 )
@@ -241,6 +242,7 @@ def build_application(
     selfcheck.register(app)
     quiz.register(app)
     reminder_handlers.register(app)
+    reminder_evidence.register(app)
     recap.register(app)
     broadcast.register(app)
     # The reminder sweep (JobQueue tick every 30 s) and its paced background sender.

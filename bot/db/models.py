@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base, UtcDateTime
@@ -123,11 +132,11 @@ class QaGapRow(Base):
 
 
 class EvidenceRow(Base):
-    """An evidence file (bukti dukung) of a unit, attached to an indicator or (later) a deadline.
+    """An evidence file (bukti dukung) of a unit, attached to an indicator and/or a deadline.
 
-    `deadline_id` has no foreign key yet: the deadlines table arrives with its own feature, and
-    the link is added then. `storage_key` is the path we generated under BOT_STORAGE_DIR;
-    `original_name` is the sanitised name from the user's device, for display only.
+    A file sent from a reminder carries `deadline_id` (and the deadline's first indicator, if it
+    has one). `storage_key` is the path we generated under BOT_STORAGE_DIR; `original_name` is
+    the sanitised name from the user's device, for display only.
     """
 
     __tablename__ = "evidence"
@@ -136,7 +145,9 @@ class EvidenceRow(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
     edition: Mapped[str] = mapped_column(String(16))
     indicator_id: Mapped[str | None] = mapped_column(String(64))
-    deadline_id: Mapped[int | None] = mapped_column(Integer)
+    deadline_id: Mapped[int | None] = mapped_column(
+        ForeignKey("deadlines.id", ondelete="SET NULL"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(16))
     telegram_file_id: Mapped[str] = mapped_column(String(255))
     telegram_file_unique_id: Mapped[str] = mapped_column(String(64))
@@ -289,6 +300,8 @@ class OutboxRow(Base):
     """
 
     __tablename__ = "reminder_outbox"
+    # A file sent as a reply to a reminder is matched by (chat, message id).
+    __table_args__ = (Index("ix_reminder_outbox_chat_message", "chat_id", "telegram_message_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

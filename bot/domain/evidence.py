@@ -1,8 +1,9 @@
 """Evidence files (bukti dukung): type and size limits, safe storage keys (domain layer, pure).
 
-An evidence file belongs to a unit and points at a target: an indicator of an edition today, a
-deadline later (``deadline_id`` is stored without a foreign key until the deadlines feature owns
-that table). Files are stored under paths *we* generate from the unit code, a random token and an
+An evidence file belongs to a unit and points at a target: an indicator of an edition, a
+deadline (sent from a reminder), or both (a deadline's file is also filed under the deadline's
+first indicator of the current edition, when it names one).
+Files are stored under paths *we* generate from the unit code, a random token and an
 extension chosen by MIME type from an allow-list; the name the user's device gave the file is kept
 only as sanitised metadata for display, never used to build a path.
 """
@@ -80,6 +81,17 @@ class Evidence:
     size: int
     uploaded_by: int | None
     created_at: datetime
+    deadline_title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineTarget:
+    """A deadline a member may attach evidence to, for their own unit."""
+
+    deadline_id: int
+    title: str
+    unit_id: int
+    indicator_id: str | None  # the first of the deadline's indicators in the current edition
 
 
 @dataclass(frozen=True, slots=True)

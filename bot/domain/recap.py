@@ -88,6 +88,7 @@ class DeadlineUnitState:
     unit_name: str
     done_at: datetime | None
     late: bool
+    evidence: int = 0  # files the unit sent for this deadline
 
 
 @dataclass(frozen=True, slots=True)

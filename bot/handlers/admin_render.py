@@ -249,13 +249,13 @@ def user_detail(
 # --- evidence ----------------------------------------------------------------------------------
 
 
-def _size(_: Translator, size: int) -> str:
+def file_size(_: Translator, size: int) -> str:
     if size >= 1024 * 1024:
         return _.gettext("{n} MB").format(n=_.number(size / (1024 * 1024), 1))
     return _.gettext("{n} KB").format(n=_.number(max(1, round(size / 1024)), 0))
 
 
-def _file_label(_: Translator, item: Evidence) -> str:
+def file_label(_: Translator, item: Evidence) -> str:
     if item.display_name:
         return item.display_name
     return _.gettext("photo") if item.kind == "photo" else _.gettext("document")
@@ -276,7 +276,17 @@ def evidence_page(
     """A unit's evidence by indicator (numbered), fetch buttons for staff, add for members."""
     order = {ind.id: i for i, ind in enumerate(methodology.indicators)}
     names = {ind.id: ind.name for ind in methodology.indicators}
-    ordered = sorted(items, key=lambda e: (order.get(e.indicator_id or "", len(order)), e.id))
+    # Files with an indicator in methodology order; files of a deadline without an indicator
+    # after them, grouped under "Tenggat: <title>".
+    ordered = sorted(
+        items,
+        key=lambda e: (
+            order.get(e.indicator_id or "", len(order)),
+            e.indicator_id or "",
+            e.deadline_title or "",
+            e.id,
+        ),
+    )
     pages = _pages(len(ordered), EVIDENCE_PER_PAGE)
     page = _clamp(page, pages)
     start = page * EVIDENCE_PER_PAGE
@@ -295,13 +305,21 @@ def evidence_page(
     if pages > 1:
         lines.append(_.gettext("Page {page} of {pages}.").format(page=page + 1, pages=pages))
     number = start
-    for indicator_id, group in groupby(shown, key=lambda e: e.indicator_id):
-        title = names.get(indicator_id or "", indicator_id or "—")
+    for (indicator_id, deadline_title), group in groupby(
+        shown, key=lambda e: (e.indicator_id, None if e.indicator_id else e.deadline_title)
+    ):
+        if indicator_id is None and deadline_title is not None:
+            title = _.gettext("Deadline: {title}").format(title=deadline_title)
+        else:
+            title = names.get(indicator_id or "", indicator_id or "—")
         lines += ["", f"<b>{escape(title)}</b>"]
         for item in group:
             number += 1
-            label, size = escape(_file_label(_, item)), _size(_, item.size)
-            lines.append(f"{number}. {label} — {size} — {_day(_, item.created_at, zone)}")
+            label, size = escape(file_label(_, item)), file_size(_, item.size)
+            line = f"{number}. {label} — {size} — {_day(_, item.created_at, zone)}"
+            if indicator_id is not None and item.deadline_title:
+                line += f" — 📅 {escape(item.deadline_title)}"
+            lines.append(line)
     rows: list[list[InlineKeyboardButton]] = []
     if can_fetch and shown:
         fetch = [
@@ -373,8 +391,8 @@ def stored(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The file is saved."""
     text = _.gettext("Saved: {name} ({size}) as evidence for <b>{indicator}</b>.").format(
-        name=escape(_file_label(_, item)),
-        size=_size(_, item.size),
+        name=escape(file_label(_, item)),
+        size=file_size(_, item.size),
         indicator=escape(indicator.name),
     )
     markup = InlineKeyboardMarkup(
@@ -393,9 +411,7 @@ def stored(
 
 def fetched_caption(_: Translator, item: Evidence) -> str:
     """Caption of a file sent back into the chat."""
-    return _.gettext("Evidence #{id}: {name}").format(
-        id=item.id, name=escape(_file_label(_, item))
-    )
+    return _.gettext("Evidence #{id}: {name}").format(id=item.id, name=escape(file_label(_, item)))
 
 
 def download_name(item: Evidence) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,14 @@ from bot.handlers.flows import on_flow_text
 from bot.handlers.members import expired, registered
 
 FLOW = "evidence"
+FILE_ROUTES_KEY = "file_routes"
+#: Another feature's claim on an incoming file (e.g. a reply to a reminder): True if it handled it.
+FileRoute = Callable[[Update, BotContext, IncomingFile], Awaitable[bool]]
+
+
+def on_file(app: Application[Any, Any, Any, Any, Any, Any], route: FileRoute) -> None:
+    """Let `route` look at every incoming photo/document before the /bukti flow does."""
+    app.bot_data.setdefault(FILE_ROUTES_KEY, []).append(route)
 
 
 async def _show_list(
@@ -180,7 +189,8 @@ async def evidence_indicator(update: Update, context: BotContext) -> None:
     )
 
 
-def _incoming(message: Message) -> IncomingFile | None:
+def incoming_file(message: Message) -> IncomingFile | None:
+    """What the user sent (largest photo size, or the document), as untrusted data."""
     if message.photo:
         largest = message.photo[-1]
         return IncomingFile(
@@ -199,6 +209,22 @@ def _incoming(message: Message) -> IncomingFile | None:
     return None
 
 
+def downloader(context: BotContext, file_id: str) -> Callable[[], Awaitable[bytes]]:
+    """Download a file through getFile (called by the service after its checks)."""
+
+    async def download() -> bytes:
+        try:
+            telegram_file = await context.bot.get_file(file_id)
+        except BadRequest as exc:
+            # getFile refuses files above 20 MB ("file is too big").
+            if "too big" in str(exc).lower():
+                raise InvalidInput("file", "too_large") from None
+            raise
+        return bytes(await telegram_file.download_as_bytearray())
+
+    return download
+
+
 @registered
 async def receive_file(update: Update, context: BotContext) -> None:
     """A photo or document: store it for the indicator picked in /bukti."""
@@ -206,9 +232,13 @@ async def receive_file(update: Update, context: BotContext) -> None:
     member = context.member
     if message is None or member is None:
         return
-    incoming = _incoming(message)
+    incoming = incoming_file(message)
     if incoming is None:
         return
+    routes: list[FileRoute] = context.application.bot_data.get(FILE_ROUTES_KEY, [])
+    for route in routes:
+        if await route(update, context, incoming):
+            return
     _ = context.translator
     flow = context.flow
     if flow is None or flow.name != FLOW or "indicator_id" not in flow.data:
@@ -220,22 +250,12 @@ async def receive_file(update: Update, context: BotContext) -> None:
         )
         return
 
-    async def download() -> bytes:
-        try:
-            telegram_file = await context.bot.get_file(incoming.file_id)
-        except BadRequest as exc:
-            # getFile refuses files above 20 MB ("file is too big").
-            if "too big" in str(exc).lower():
-                raise InvalidInput("file", "too_large") from None
-            raise
-        return bytes(await telegram_file.download_as_bytearray())
-
     try:
         item = await context.services.evidence.attach(
             member,
             indicator_id=str(flow.data["indicator_id"]),
             incoming=incoming,
-            download=download,
+            download=downloader(context, incoming.file_id),
         )
     except InvalidInput as exc:
         await message.reply_html(view.refused_file(_, exc.reason))

@@ -202,13 +202,21 @@ def workbook_bytes(recap: Recap) -> bytes:
                 local(state.due_at, zone),
                 local(state.done_at, zone),
                 status,
+                state.evidence,
             ]
         )
     _table(
         deadlines,
-        ["Tenggat", "Unit layanan", f"Batas waktu ({zone})", f"Ditandai siap ({zone})", "Status"],
+        [
+            "Tenggat",
+            "Unit layanan",
+            f"Batas waktu ({zone})",
+            f"Ditandai siap ({zone})",
+            "Status",
+            "Jumlah bukti",
+        ],
         rows,
-        [44, 40, 20, 20, 18],
+        [44, 40, 20, 20, 18, 13],
         date_columns=(3, 4),
     )
     buffer = io.BytesIO()

@@ -129,8 +129,11 @@ async def list_deadlines(update: Update, context: BotContext) -> None:
     _ = context.translator
     statuses = await context.services.reminders.upcoming(member)
     staff = member.role is not Role.MEMBER
+    files = await context.services.evidence.counts_by_deadline(
+        member, (s.deadline.id for s in statuses)
+    )
     await message.reply_html(
-        render.deadline_list(_, statuses, member.timezone, staff=staff),
+        render.deadline_list(_, statuses, member.timezone, staff=staff, evidence=files),
         reply_markup=render.deadline_list_keyboard(_, statuses),
     )
 

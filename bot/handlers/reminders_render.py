@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from html import escape
 
@@ -11,6 +12,7 @@ from bot.domain.knowledge import Topic
 from bot.domain.offsets import CHOICES, MAX_CHAT_OFFSET
 from bot.domain.units import Unit
 from bot.handlers import keyboards
+from bot.handlers.reminder_evidence_data import ReminderEvidence
 from bot.handlers.reminders_data import (
     DeadlineArchive,
     DeadlineArchiveConfirm,
@@ -116,14 +118,19 @@ def reminder_text(_: Translator, message: OutgoingMessage) -> str:
 
 
 def reminder_keyboard(_: Translator, message: OutgoingMessage) -> InlineKeyboardMarkup | None:
-    """✅ Sudah siap / 📘 Panduan per deadline, one ⏰ Ingatkan besok for the message."""
+    """✅ Sudah siap / 📎 Kirim bukti / 📘 Panduan per deadline, one ⏰ Ingatkan besok."""
     items: tuple[ReminderItem, ...] = message.reminders
     if not items:
         return None
     rows = []
     for number, item in enumerate(items, start=1):
         prefix = f"{number}. " if len(items) > 1 else ""
-        row = [button("✅ " + prefix + _.gettext("Ready"), ReminderDone(item.deadline_id))]
+        row = [
+            button("✅ " + prefix + _.gettext("Ready"), ReminderDone(item.deadline_id)),
+            button(
+                "📎 " + prefix + _.gettext("Send evidence"), ReminderEvidence(item.deadline_id)
+            ),
+        ]
         if item.has_guide:
             row.append(
                 button("📘 " + prefix + _.gettext("Guide"), ReminderGuide(item.deadline_id))
@@ -169,8 +176,15 @@ def guide_text(_: Translator, title: str, topic: Topic | None) -> str:
 # --- /tenggat --------------------------------------------------------------------------------
 
 
-def deadline_list(_: Translator, statuses: list[DeadlineStatus], zone: str, *, staff: bool) -> str:
-    """/tenggat: upcoming deadlines, days left and state."""
+def deadline_list(
+    _: Translator,
+    statuses: list[DeadlineStatus],
+    zone: str,
+    *,
+    staff: bool,
+    evidence: Mapping[int, int] | None = None,
+) -> str:
+    """/tenggat: upcoming deadlines, days left and state (and files sent, by deadline id)."""
     if not statuses:
         return _.gettext("There are no upcoming deadlines for your unit.")
     lines = [_.gettext("<b>Evidence deadlines</b>")]
@@ -189,6 +203,11 @@ def deadline_list(_: Translator, statuses: list[DeadlineStatus], zone: str, *, s
             )
         elif status.total_units and not staff:
             lines.append(_.gettext("⏳ Not ready yet"))
+        files = (evidence or {}).get(deadline.id, 0)
+        if files:
+            lines.append(
+                _.ngettext("📎 {n} evidence file", "📎 {n} evidence files", files).format(n=files)
+            )
         if staff and status.total_units:
             lines.append(
                 _.ngettext(

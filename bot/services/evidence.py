@@ -1,30 +1,50 @@
-"""Evidence files (bukti dukung): attach to an indicator, list per unit, fetch back."""
+"""Evidence files (bukti dukung): attach to an indicator or a deadline, list per unit, fetch back.
+
+A file for a deadline (from a reminder's "📎 Kirim bukti" button, or sent as a reply to a
+reminder) belongs to the member's own unit, and only to a deadline that applies to that unit;
+anything else is refused (NotAllowed, audited). It is linked to the deadline and, when the
+deadline names indicators, to the first of them that exists in the current edition, so it also
+counts for that indicator in /bukti and the recap (a deadline normally names one indicator).
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import replace
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.content.bundle import ContentBundle
-from bot.db.models import EvidenceRow
+from bot.db.models import DeadlineRow, EvidenceRow
 from bot.db.repositories.audit import AuditRepository
 from bot.db.repositories.evidence import EvidenceRepository
+from bot.db.repositories.reminder_replies import ReminderReplyRepository
+from bot.db.repositories.reminders import ReminderRepository
 from bot.db.repositories.units import UnitRepository
-from bot.domain.errors import InvalidInput, NotFound, NotRegistered
-from bot.domain.evidence import MAX_BYTES, Evidence, EvidenceFile, IncomingFile, accept_file
+from bot.domain.deadlines import ALL_UNITS
+from bot.domain.errors import InvalidInput, NotAllowed, NotFound, NotRegistered
+from bot.domain.evidence import (
+    MAX_BYTES,
+    DeadlineTarget,
+    Evidence,
+    EvidenceFile,
+    IncomingFile,
+    accept_file,
+)
 from bot.domain.methodology import Indicator, Methodology
-from bot.domain.units import Member
+from bot.domain.units import Member, Role, Unit
 from bot.services.access import AccessService
 from bot.services.clock import Clock
+from bot.services.reminders import resolve_scope
 from bot.services.storage import FileStore
 
 log = logging.getLogger(__name__)
 Download = Callable[[], Awaitable[bytes]]
 
 
-def _evidence(row: EvidenceRow) -> Evidence:
+def _evidence(row: EvidenceRow, deadline_title: str | None = None) -> Evidence:
     return Evidence(
         id=row.id,
         unit_id=row.unit_id,
@@ -37,6 +57,7 @@ def _evidence(row: EvidenceRow) -> Evidence:
         size=row.size,
         uploaded_by=row.uploaded_by,
         created_at=row.created_at,
+        deadline_title=deadline_title,
     )
 
 
@@ -86,8 +107,30 @@ class EvidenceService:
         """
         if member.unit_id is None:
             raise NotRegistered()
-        unit_id = member.unit_id
         self.indicator(indicator_id)
+        return await self._store_and_record(
+            member,
+            unit_id=member.unit_id,
+            indicator_id=indicator_id,
+            deadline_id=None,
+            incoming=incoming,
+            download=download,
+        )
+
+    async def _store_and_record(
+        self,
+        member: Member,
+        *,
+        unit_id: int,
+        indicator_id: str | None,
+        deadline_id: int | None,
+        incoming: IncomingFile,
+        download: Download,
+    ) -> Evidence:
+        """The checks, download, stored copy and row shared by every way of attaching."""
+        target: dict[str, Any] = {"indicator_id": indicator_id}
+        if deadline_id is not None:
+            target["deadline_id"] = deadline_id
         try:
             accepted = accept_file(incoming, max_bytes=self._max_bytes)
             data = await download()
@@ -99,7 +142,12 @@ class EvidenceService:
                 "evidence.upload",
                 unit_id=unit_id,
                 outcome="refused",
-                detail={"reason": exc.reason, "mime": incoming.mime_type, "size": incoming.size},
+                detail={
+                    "reason": exc.reason,
+                    "mime": incoming.mime_type,
+                    "size": incoming.size,
+                    **target,
+                },
             )
             raise
         async with self._sessions() as session:
@@ -115,7 +163,7 @@ class EvidenceService:
                     unit_id=unit_id,
                     edition=self._edition,
                     indicator_id=indicator_id,
-                    deadline_id=None,
+                    deadline_id=deadline_id,
                     kind=incoming.kind,
                     telegram_file_id=incoming.file_id,
                     telegram_file_unique_id=incoming.file_unique_id,
@@ -131,12 +179,138 @@ class EvidenceService:
                     actor_user_id=member.user_id,
                     action="evidence.upload",
                     unit_id=unit_id,
-                    detail={"evidence_id": row.id, "indicator_id": indicator_id},
+                    detail={"evidence_id": row.id, **target},
                 )
                 return _evidence(row)
         except BaseException:
             await self._store.delete(key)  # no row, no orphan file
             raise
+
+    # --- evidence for a deadline ------------------------------------------------------------
+
+    async def _active_units(self, session: AsyncSession) -> list[Unit]:
+        repo = UnitRepository(session)
+        governments = {g.id: g.code for g in await repo.governments()}
+        return [
+            Unit(
+                id=r.id,
+                code=r.code,
+                name=r.name,
+                type=r.type,
+                government_code=governments.get(r.government_id, ""),
+                timezone=r.timezone,
+            )
+            for r in await repo.list_active()
+        ]
+
+    def _target(self, row: DeadlineRow, unit_id: int) -> DeadlineTarget:
+        indicator_id = next(
+            (i for i in row.indicators if self.methodology.indicator(i) is not None), None
+        )
+        return DeadlineTarget(row.id, row.title, unit_id, indicator_id)
+
+    async def _applies(self, session: AsyncSession, row: DeadlineRow, unit_id: int) -> bool:
+        scope = resolve_scope(row.units, await self._active_units(session))
+        return scope == ALL_UNITS or unit_id in scope
+
+    async def _refuse(self, member: Member, deadline_id: int, why: str) -> NotAllowed:
+        await self._access.audit(
+            member,
+            "evidence.upload",
+            unit_id=member.unit_id,
+            outcome="refused",
+            detail={"deadline_id": deadline_id, "why": why},
+        )
+        return NotAllowed("evidence.upload", member.role.value)
+
+    async def deadline_target(self, member: Member, deadline_id: int) -> DeadlineTarget:
+        """A deadline the member may send evidence for, on behalf of their own unit.
+
+        Raises:
+            NotFound: no such deadline, or it is archived.
+            NotAllowed: the member has no unit, or the deadline does not apply to their unit
+                (audited; whatever the role: evidence always belongs to the sender's unit).
+        """
+        async with self._sessions() as session:
+            row = await ReminderRepository(session).deadline(deadline_id)
+            if row is None or row.archived:
+                raise NotFound("deadline", deadline_id)
+            unit_id = member.unit_id
+            applies = unit_id is not None and await self._applies(session, row, unit_id)
+        if unit_id is None:
+            raise await self._refuse(member, deadline_id, "no_unit")
+        if not applies:
+            raise await self._refuse(member, deadline_id, "other_unit")
+        return self._target(row, unit_id)
+
+    async def attach_to_deadline(
+        self, member: Member, *, deadline_id: int, incoming: IncomingFile, download: Download
+    ) -> tuple[Evidence, DeadlineTarget]:
+        """Check, download, store and record a file for a deadline of the member's unit.
+
+        Raises NotFound / NotAllowed as `deadline_target`, InvalidInput as `attach`.
+        """
+        target = await self.deadline_target(member, deadline_id)
+        item = await self._store_and_record(
+            member,
+            unit_id=target.unit_id,
+            indicator_id=target.indicator_id,
+            deadline_id=target.deadline_id,
+            incoming=incoming,
+            download=download,
+        )
+        return replace(item, deadline_title=target.title), target
+
+    async def reminder_targets(
+        self, member: Member, *, chat_id: int, message_id: int
+    ) -> tuple[DeadlineTarget, ...]:
+        """The deadlines of the reminder sent as `message_id` in `chat_id` that the member may
+        still send evidence for (one message can merge several deadlines).
+
+        Raises:
+            NotFound: that message is not a reminder (a broadcast, an escalation-only summary,
+                any other message), or none of its deadlines is still open to the member.
+            NotAllowed: the reminder was sent to someone else (audited).
+        """
+        async with self._sessions() as session:
+            replies = ReminderReplyRepository(session)
+            sent = await replies.sent_message(chat_id, message_id)
+            if sent is None:
+                raise NotFound("reminder", message_id)
+            owner = sent.user_id
+            ids = await replies.reminded_deadlines(sent.id)
+            rows = await ReminderRepository(session).deadlines_by_ids(ids)
+            unit_id = member.unit_id
+            open_rows = [
+                rows[i]
+                for i in ids
+                if i in rows
+                and not rows[i].archived
+                and unit_id is not None
+                and await self._applies(session, rows[i], unit_id)
+            ]
+        if owner != member.user_id:
+            raise await self._refuse(member, ids[0] if ids else 0, "not_your_reminder")
+        if not ids:
+            raise NotFound("reminder", message_id)
+        if unit_id is None or not open_rows:
+            raise NotFound("deadline", ids[0])
+        return tuple(self._target(row, unit_id) for row in open_rows)
+
+    async def counts_by_deadline(
+        self, member: Member, deadline_ids: Iterable[int]
+    ) -> dict[int, int]:
+        """Evidence files per deadline that the member may know about: their own unit's, or
+        every unit's for admins without a unit of their own."""
+        ids = list(deadline_ids)
+        if member.unit_id is not None:
+            unit: int | None = member.unit_id
+        elif member.role is Role.ADMIN:
+            unit = None
+        else:
+            return {}
+        async with self._sessions() as session:
+            return await EvidenceRepository(session).count_by_deadline(ids, unit_id=unit)
 
     async def list_for_unit(self, member: Member, *, unit_id: int) -> list[Evidence]:
         """A unit's files of the current edition; another unit's only for staff allowed there."""
@@ -148,7 +322,15 @@ class EvidenceService:
             rows = await EvidenceRepository(session).list_for_unit(
                 unit_id=unit_id, edition=self._edition
             )
-            return [_evidence(row) for row in rows]
+            deadlines = await ReminderRepository(session).deadlines_by_ids(
+                {row.deadline_id for row in rows if row.deadline_id is not None}
+            )
+            return [
+                _evidence(
+                    row, deadlines[row.deadline_id].title if row.deadline_id in deadlines else None
+                )
+                for row in rows
+            ]
 
     async def fetch(self, member: Member, evidence_id: int) -> EvidenceFile:
         """A file to send back into the chat (coordinators of its unit and admins only).

@@ -186,6 +186,9 @@ class RecapService:
             (c.deadline_id, c.unit_id): c.done_at
             for c in await repo.completions([d.id for d in deadline_rows])
         }
+        files = await EvidenceRepository(session).count_by_deadline_and_unit(
+            d.id for d in deadline_rows
+        )
         states: list[DeadlineUnitState] = []
         for deadline in deadline_rows:
             scope = resolve_scope(deadline.units, all_units)
@@ -202,6 +205,7 @@ class RecapService:
                         unit_name=row.name,
                         done_at=done_at,
                         late=is_late(deadline.due_at, done_at, now),
+                        evidence=files.get((deadline.id, row.id), 0),
                     )
                 )
         return states

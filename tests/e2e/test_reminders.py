@@ -62,7 +62,7 @@ async def test_wita_and_wib_users_get_theirs_at_eight_local_an_hour_apart(
     assert "Tenggat: Jumat, 20 Juni 2025 pukul 23.59 WITA (7 hari lagi)" in text
     assert "terlambat" not in text
     labels = [label for label, _ in harness.buttons(101)]
-    assert labels == ["✅ Sudah siap", "📘 Panduan", "⏰ Ingatkan besok"]
+    assert labels == ["✅ Sudah siap", "📎 Kirim bukti", "📘 Panduan", "⏰ Ingatkan besok"]
 
     clock.advance(minutes=59)
     await sweep(services, sender)

@@ -18,6 +18,7 @@ from bot.domain.evidence import IncomingFile
 from bot.domain.units import Member, Role
 from bot.handlers import admin_render as view
 from bot.handlers import callback_data as cd
+from bot.handlers.reminder_evidence_data import ReminderEvidence
 from bot.handlers.reminders_data import DeadlineOffsets
 from bot.services.reminders import DeadlineDraft
 from tests.e2e.harness import Harness
@@ -117,6 +118,14 @@ CASES: dict[str, tuple[str, str, set[str], str]] = {
         {"coord_same", "admin"},
         "<b>Jadwal pengingat:</b> Maklumat dipajang",
     ),
+    # Evidence for a deadline always belongs to the sender's own unit: an admin without a unit
+    # and anyone of another unit is refused (audited against their own unit).
+    "send evidence for a dinkes deadline": (
+        "rb1.s",
+        "evidence.upload",
+        {"member_same", "coord_same"},
+        "Kirim bukti untuk tenggat <b>Maklumat dipajang</b>",
+    ),
 }
 
 
@@ -130,6 +139,7 @@ def _payload(kind: str, world: World) -> str:
         "bk1.l": view.EvidenceList(world.dinkes, 0),
         "bk1.f": view.EvidenceFetch(world.evidence_id),
         "rm1.o": DeadlineOffsets(world.deadline_id),
+        "rb1.s": ReminderEvidence(world.deadline_id),
     }
     return cd.encode(payloads[kind])
 
@@ -170,7 +180,7 @@ async def test_role_matrix(case: str, harness: Harness, services: Any) -> None:
             expected_unit = (
                 world.dinkes if kind in {"bk1.l", "bk1.f", "pg1.r", "pg1.a", "rm1.o"} else None
             )
-            if case == "/rekap":  # a refused recap names the asker's own unit
+            if case == "/rekap" or kind == "rb1.s":  # these name the asker's own unit
                 expected_unit = member.unit_id
             assert refusals[0].unit_id == expected_unit, (actor, refusals[0].unit_id)
         # Every button press is answered exactly once.

@@ -858,6 +858,7 @@ def photo_update(
     language_code: str | None = "id",
     update_id: int | None = None,
     message_id: int | None = None,
+    reply_to: Json | None = None,
 ) -> Json:
     """Build a photo message update with a thumbnail and the full size."""
     photo = [
@@ -886,7 +887,7 @@ def photo_update(
         username=username,
         language_code=language_code,
         message_id=message_id,
-        reply_to=None,
+        reply_to=reply_to,
         content=content,
     )
     return _update(update_id, message=message)
@@ -906,6 +907,7 @@ def document_update(
     language_code: str | None = "id",
     update_id: int | None = None,
     message_id: int | None = None,
+    reply_to: Json | None = None,
 ) -> Json:
     """Build a document message update."""
     content: Json = {
@@ -926,7 +928,7 @@ def document_update(
         username=username,
         language_code=language_code,
         message_id=message_id,
-        reply_to=None,
+        reply_to=reply_to,
         content=content,
     )
     return _update(update_id, message=message)

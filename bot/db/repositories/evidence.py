@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import EvidenceRow
@@ -83,3 +83,37 @@ class EvidenceRepository:
             update(EvidenceRow).where(EvidenceRow.uploaded_by == user_id).values(uploaded_by=None)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def count_by_deadline(
+        self, deadline_ids: Iterable[int], *, unit_id: int | None
+    ) -> dict[int, int]:
+        """Files per deadline: of one unit, or of every unit when `unit_id` is None."""
+        ids = sorted(set(deadline_ids))
+        if not ids:
+            return {}
+        query = (
+            select(EvidenceRow.deadline_id, func.count())
+            .where(EvidenceRow.deadline_id.in_(ids))
+            .group_by(EvidenceRow.deadline_id)
+        )
+        if unit_id is not None:
+            query = query.where(EvidenceRow.unit_id == unit_id)
+        return {int(d): int(n) for d, n in await self._session.execute(query) if d is not None}
+
+    async def count_by_deadline_and_unit(
+        self, deadline_ids: Iterable[int]
+    ) -> dict[tuple[int, int], int]:
+        """Files per (deadline, unit), for the recap's deadlines sheet."""
+        ids = sorted(set(deadline_ids))
+        if not ids:
+            return {}
+        query = (
+            select(EvidenceRow.deadline_id, EvidenceRow.unit_id, func.count())
+            .where(EvidenceRow.deadline_id.in_(ids))
+            .group_by(EvidenceRow.deadline_id, EvidenceRow.unit_id)
+        )
+        return {
+            (int(d), int(u)): int(n)
+            for d, u, n in await self._session.execute(query)
+            if d is not None
+        }
