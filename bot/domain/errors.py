@@ -34,10 +34,11 @@ class NotFound(DomainError):
 class NotAllowed(DomainError):
     """The actor's role does not permit the action."""
 
-    def __init__(self, action: str, role: str) -> None:
-        super().__init__(f"{role} may not {action}")
+    def __init__(self, action: str, role: str, reason: str | None = None) -> None:
+        super().__init__(f"{role} may not {action}" + (f" ({reason})" if reason else ""))
         self.action = action
         self.role = role
+        self.reason = reason  # why, when the role alone does not say it (e.g. "other_unit")
 
 
 class NotRegistered(DomainError):

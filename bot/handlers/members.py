@@ -63,9 +63,22 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(TypeHandler(Update, identify), group=-1)
 
 
-async def refuse(update: Update, context: BotContext) -> None:
-    """Tell the user, politely, that their role does not allow this (the service audited it)."""
-    text = context.translator.gettext(
+async def refuse(update: Update, context: BotContext, reason: str | None = None) -> None:
+    """Tell the user, politely, that this is not allowed to them (the service audited it).
+
+    `reason` (NotAllowed.reason) picks a more precise answer than the role refusal.
+    """
+    _ = context.translator
+    texts = {
+        "no_unit": _.gettext(
+            "Evidence always belongs to a unit: register to your unit with /start first."
+        ),
+        "other_unit": _.gettext(
+            "Sorry, this deadline is not for your unit: you can send evidence only for your "
+            "own unit's deadlines."
+        ),
+    }
+    text = texts.get(reason or "") or _.gettext(
         "Sorry, this is only for coordinators or admins of the unit concerned."
     )
     if update.callback_query is not None:

@@ -221,7 +221,7 @@ class EvidenceService:
             outcome="refused",
             detail={"deadline_id": deadline_id, "why": why},
         )
-        return NotAllowed("evidence.upload", member.role.value)
+        return NotAllowed("evidence.upload", member.role.value, why)
 
     async def deadline_target(self, member: Member, deadline_id: int) -> DeadlineTarget:
         """A deadline the member may send evidence for, on behalf of their own unit.

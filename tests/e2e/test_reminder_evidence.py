@@ -197,7 +197,10 @@ async def test_other_units_stale_and_forged_buttons_are_answered(
     # A member of another unit forging the dinkes deadline's button: refused (and audited),
     # and no flow starts, so their next photo is not taken for that deadline.
     await harness.press(103, cd.encode(ReminderEvidence(deadline_id)), message_id=1)
-    assert "hanya untuk koordinator atau admin" in harness.answers()[-1].params["text"]
+    assert harness.answers()[-1].params["text"] == (
+        "Maaf, tenggat ini bukan untuk unit Anda: bukti dukung hanya bisa dikirim untuk tenggat "
+        "unit Anda sendiri."
+    )
     async with services.sessions() as session:
         refused = (
             await session.scalars(

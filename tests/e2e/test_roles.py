@@ -26,6 +26,8 @@ from tests.e2e.people import ADMIN, person, unit_id
 from tests.services.test_reminders import DUE
 
 REFUSAL = "Maaf, fitur ini hanya untuk koordinator atau admin"
+# Evidence for a deadline is refused for what is wrong, not for a role.
+REFUSALS = (REFUSAL, "tenggat ini bukan untuk unit Anda", "daftarkan diri ke unit Anda dulu")
 ACTORS = ("member_same", "member_other", "coord_same", "coord_other", "admin")
 
 
@@ -77,9 +79,10 @@ def _outcome(harness: Harness, user: int, calls_before: int) -> str:
     """What the user got from their last action: the refusal, or the text of the data."""
     new = harness.api.calls[calls_before:]
     for call in new:
-        if call.method == "answerCallbackQuery" and REFUSAL in str(call.get("text", "")):
-            return "refused"
-        if call.method == "sendMessage" and REFUSAL in str(call.get("text", "")):
+        text = str(call.get("text", ""))
+        if call.method in {"answerCallbackQuery", "sendMessage"} and any(
+            refusal in text for refusal in REFUSALS
+        ):
             return "refused"
     texts = [
         str(c.get("text") or c.get("caption") or "")
