@@ -99,6 +99,10 @@ class Lexicon:
             an empty value drops the word ("the" -> ""). Acronyms and abbreviations win ties.
         off_topic: words or short phrases that signal another domain ("gaji", "cpns",
             "reformasi birokrasi"); see the module docstring.
+        generic: words common in this domain and just as common outside it ("pelayanan",
+            "standar", "nilai", "pengaduan", question words): a topic that shares only such
+            words with a question is no candidate when the question has other words (see the
+            module docstring).
     """
 
     abbreviations: Mapping[str, str] = field(default_factory=dict)
@@ -107,6 +111,7 @@ class Lexicon:
     stopwords: frozenset[str] = frozenset()
     english: Mapping[str, str] = field(default_factory=dict)
     off_topic: frozenset[str] = frozenset()
+    generic: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +146,8 @@ class RankingConfig:
         clarify_window: candidates must score at least (1 - clarify_window) times the best.
         max_candidates: candidates offered with CLARIFY ("Mungkin maksud Anda: ...").
         max_query_chars: longer input is truncated before analysis (bounds latency).
+        require_anchor: when the question has a word that is not ``Lexicon.generic``, a topic
+            must match at least one such word to be ranked at all (see the module docstring).
     """
 
     title_weight: float = 3.0
@@ -165,6 +172,7 @@ class RankingConfig:
     clarify_window: float = 0.15
     max_candidates: int = 3
     max_query_chars: int = 5000
+    require_anchor: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,10 +249,32 @@ class Analyzer:
             tokens = tuple(_split(cue))
             if tokens:
                 self._off_topic[tokens] = " ".join(tokens)
+        # Generic words, as index terms (stemmed like everything else).
+        self._generic = frozenset(
+            self.stem(t)
+            for word in lexicon.generic
+            for t in _split(word)
+            if t not in self._stopwords
+        )
         self._max_key = min(
             _LONGEST_LEXICON_KEY,
             max((len(k) for k in (*self._expansions, *self._off_topic)), default=1),
         )
+
+    def is_generic(self, term: str) -> bool:
+        """True when the index term ``term`` comes from a ``Lexicon.generic`` word."""
+        return term in self._generic
+
+    def _unreduplicate(self, token: str) -> str:
+        """Drop the chat reduplication mark: "berkas2" -> "berkas" (unless the lexicon knows it)."""
+        if (
+            len(token) > 3
+            and token.endswith("2")
+            and token[:-1].isalpha()
+            and (token,) not in self._expansions
+        ):
+            return token[:-1]
+        return token
 
     def normalize(self, text: str) -> list[str]:
         """Return the raw tokens of ``text``: truncated, NFKC, case-folded, punctuation-free."""
@@ -274,7 +304,7 @@ class Analyzer:
         An acronym and the words of its expansion ("sp standar pelayanan") share one number:
         they name one concept, so coverage counts them once. Every other word has its own.
         """
-        tokens = self.normalize(text)
+        tokens = [self._unreduplicate(t) for t in self.normalize(text)]
         expanded: list[tuple[str, bool, int]] = []
         i = group = 0
         while i < len(tokens):
@@ -559,18 +589,29 @@ class KnowledgeIndex:
             return []
         scores: dict[int, float] = {}
         covered_groups: dict[tuple[int, int], float] = {}
+        # Anchoring: a question with a specific (non-generic) word, known or not, only ranks
+        # topics that match one of its specific words; sharing "pelayanan" is not enough.
+        is_generic = self._analyzer.is_generic
+        anchors = {qt.term for qt in terms if qt.off_topic or not is_generic(qt.term)}
+        use_anchors = config.require_anchor and bool(anchors)
+        anchored: set[int] = set()
         k1 = config.k1
         for qt in terms:
             if qt.weight <= 0:
                 continue
             idf = self._idf[qt.term]
             cover = min(qt.weight * idf, group_mass[qt.group][1])
+            anchor = use_anchors and qt.term in anchors
             for d, tf in self._postings[qt.term]:
+                if anchor:
+                    anchored.add(d)
                 # Saturation scaled so that one average occurrence earns exactly idf.
                 scores[d] = scores.get(d, 0.0) + qt.weight * idf * tf * (k1 + 1.0) / (k1 + tf)
                 key = (d, qt.group)
                 if covered_groups.get(key, 0.0) < cover:
                     covered_groups[key] = cover
+        if use_anchors:
+            scores = {d: value for d, value in scores.items() if d in anchored}
         covered: dict[int, float] = {}
         for (d, _), value in covered_groups.items():
             covered[d] = covered.get(d, 0.0) + value
