@@ -200,11 +200,20 @@ def _mapping(value: Any) -> dict[str, str]:
 
 
 def load_lexicon(path: Path | str) -> Lexicon:
-    """Load lexicon.yaml (abbreviations, acronyms, stemming, stopwords, English, off-topic)."""
+    """Load lexicon.yaml (abbreviations, acronyms, stemming, stopwords, English, off-topic,
+    generic words)."""
     file = Path(path)
     data = read_yaml(file) or LineDict()
     problems = []
-    known = {"abbreviations", "acronyms", "stem_exceptions", "stopwords", "english", "off_topic"}
+    known = {
+        "abbreviations",
+        "acronyms",
+        "stem_exceptions",
+        "stopwords",
+        "english",
+        "off_topic",
+        "generic",
+    }
     if not isinstance(data, dict):
         raise ContentInvalid([Located(file, 1, "lexicon must be a mapping")])
     for key in data:
@@ -231,4 +240,5 @@ def load_lexicon(path: Path | str) -> Lexicon:
         stopwords=frozenset(str(w) for w in data.get("stopwords") or ()),
         english=_mapping(data.get("english")),
         off_topic=frozenset(str(w).lower() for w in data.get("off_topic") or ()),
+        generic=frozenset(str(w).lower() for w in data.get("generic") or ()),
     )

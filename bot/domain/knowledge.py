@@ -4,7 +4,8 @@ Pipeline for both topics and questions (``Analyzer``):
 
 1. truncate very long input to a bound (``RankingConfig.max_query_chars`` for queries);
 2. Unicode NFKC normalisation and case folding;
-3. split into letter/digit runs, which strips punctuation, symbols and emoji;
+3. split into letter/digit runs, which strips punctuation, symbols and emoji, and drop the chat
+   reduplication mark ("berkas2" -> "berkas");
 4. expand chat abbreviations ("yg" -> "yang"), domain acronyms ("sp" -> "sp standar pelayanan")
    and English words ("complaint" -> "pengaduan") from the curated ``Lexicon`` (multi-word keys
    such as "k/l" are matched on token n-grams; an English word mapped to nothing is dropped);
@@ -28,6 +29,16 @@ share most of their words with the domain ("jadwal CPNS", "opini WTP", "nilai IP
 ``off_topic`` cue words name the other domains they come from. A cue word in a query is never
 matched, and it counts against coverage like an unknown word (``RankingConfig.off_topic_weight``),
 so such a question is declined unless the rest of it is clearly about a topic.
+
+Coverage alone lets a topic win on words every office uses. The lexicon's ``generic`` words
+("pelayanan", "standar", "nilai", "pengaduan", question words) are common in this domain and
+just as common outside it, so they never tie a question to a topic on their own: when a question
+has any other word (known, unknown or a cue), a topic that matches none of those specific words
+is not *anchored*; it is never answered directly, and if no candidate is anchored the question
+is declined ("standar pelayanan bengkel" shares nothing specific with any topic). A question of
+generic words only ("laporan hasil kerja unit") is never answered directly either, and is
+declined unless a topic explains nearly all of it (``generic_threshold``), as "standar
+pelayanan" does. The ranking itself (``search``) is not changed by anchoring.
 
 A direct answer needs a confident best topic and a lead over the second; the lead required is
 smaller when the best topic explains nearly all of the question (``confident_threshold``), since
@@ -99,6 +110,10 @@ class Lexicon:
             an empty value drops the word ("the" -> ""). Acronyms and abbreviations win ties.
         off_topic: words or short phrases that signal another domain ("gaji", "cpns",
             "reformasi birokrasi"); see the module docstring.
+        generic: words common in this domain and just as common outside it ("pelayanan",
+            "standar", "nilai", "pengaduan", question words): a topic that shares only such
+            words with a question is no candidate when the question has other words (see the
+            module docstring).
     """
 
     abbreviations: Mapping[str, str] = field(default_factory=dict)
@@ -107,6 +122,7 @@ class Lexicon:
     stopwords: frozenset[str] = frozenset()
     english: Mapping[str, str] = field(default_factory=dict)
     off_topic: frozenset[str] = frozenset()
+    generic: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +157,12 @@ class RankingConfig:
         clarify_window: candidates must score at least (1 - clarify_window) times the best.
         max_candidates: candidates offered with CLARIFY ("Mungkin maksud Anda: ...").
         max_query_chars: longer input is truncated before analysis (bounds latency).
+        require_anchor: when the question has a word that is not ``Lexicon.generic``, a topic
+            must match at least one such word to be answered directly or to save the question
+            from a decline; a question of generic words only is never answered directly (see
+            the module docstring).
+        generic_threshold: with ``require_anchor``, the confidence a question of generic words
+            only needs for its candidates to be offered; below it the question is declined.
     """
 
     title_weight: float = 3.0
@@ -165,6 +187,8 @@ class RankingConfig:
     clarify_window: float = 0.15
     max_candidates: int = 3
     max_query_chars: int = 5000
+    require_anchor: bool = True
+    generic_threshold: float = 0.7
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +203,7 @@ class Hit:
     topic_id: str
     score: float
     confidence: float
+    anchored: bool = True  # matches a specific word of the question (see RankingConfig)
 
 
 class DecisionKind(enum.Enum):
@@ -241,10 +266,32 @@ class Analyzer:
             tokens = tuple(_split(cue))
             if tokens:
                 self._off_topic[tokens] = " ".join(tokens)
+        # Generic words, as index terms (stemmed like everything else).
+        self._generic = frozenset(
+            self.stem(t)
+            for word in lexicon.generic
+            for t in _split(word)
+            if t not in self._stopwords
+        )
         self._max_key = min(
             _LONGEST_LEXICON_KEY,
             max((len(k) for k in (*self._expansions, *self._off_topic)), default=1),
         )
+
+    def is_generic(self, term: str) -> bool:
+        """True when the index term ``term`` comes from a ``Lexicon.generic`` word."""
+        return term in self._generic
+
+    def _unreduplicate(self, token: str) -> str:
+        """Drop the chat reduplication mark ("berkas2" -> "berkas") unless the lexicon has it."""
+        if (
+            len(token) > 3
+            and token.endswith("2")
+            and token[:-1].isalpha()
+            and (token,) not in self._expansions
+        ):
+            return token[:-1]
+        return token
 
     def normalize(self, text: str) -> list[str]:
         """Return the raw tokens of ``text``: truncated, NFKC, case-folded, punctuation-free."""
@@ -274,7 +321,7 @@ class Analyzer:
         An acronym and the words of its expansion ("sp standar pelayanan") share one number:
         they name one concept, so coverage counts them once. Every other word has its own.
         """
-        tokens = self.normalize(text)
+        tokens = [self._unreduplicate(t) for t in self.normalize(text)]
         expanded: list[tuple[str, bool, int]] = []
         i = group = 0
         while i < len(tokens):
@@ -559,13 +606,21 @@ class KnowledgeIndex:
             return []
         scores: dict[int, float] = {}
         covered_groups: dict[tuple[int, int], float] = {}
+        # Anchoring: with a specific (non-generic) word in the question, known or not, a topic
+        # that matches none of the specific words is not anchored (see decide).
+        anchors = self._anchors(terms)
+        use_anchors = config.require_anchor and bool(anchors)
+        anchored: set[int] = set()
         k1 = config.k1
         for qt in terms:
             if qt.weight <= 0:
                 continue
             idf = self._idf[qt.term]
             cover = min(qt.weight * idf, group_mass[qt.group][1])
+            anchor = use_anchors and qt.term in anchors
             for d, tf in self._postings[qt.term]:
+                if anchor:
+                    anchored.add(d)
                 # Saturation scaled so that one average occurrence earns exactly idf.
                 scores[d] = scores.get(d, 0.0) + qt.weight * idf * tf * (k1 + 1.0) / (k1 + tf)
                 key = (d, qt.group)
@@ -590,9 +645,21 @@ class KnowledgeIndex:
             confidence = (coverage + config.similarity_weight * sim) / (
                 1.0 + config.similarity_weight
             )
-            hits.append(Hit(self._topics[d].id, score, min(max(confidence, 0.0), 1.0)))
+            hits.append(
+                Hit(
+                    self._topics[d].id,
+                    score,
+                    min(max(confidence, 0.0), 1.0),
+                    anchored=not use_anchors or d in anchored,
+                )
+            )
         hits.sort(key=lambda h: (-h.score, h.topic_id))
         return hits
+
+    def _anchors(self, terms: Iterable[_QueryTerm]) -> set[str]:
+        """The query's specific terms: everything but generic words (cues and unknowns too)."""
+        is_generic = self._analyzer.is_generic
+        return {qt.term for qt in terms if qt.off_topic or not is_generic(qt.term)}
 
     def _similarity(self, query: str, docs: Iterable[int]) -> dict[int, float]:
         """Best character-level similarity (0..1) of the query to each topic's examples."""
@@ -625,6 +692,19 @@ class KnowledgeIndex:
             confidence = hits[0].confidence if hits else 0.0
             return Decision(DecisionKind.DECLINE, confidence, query, hits=hits)
         best = hits[0]
+        # Only generic words ("laporan hasil kerja unit"): nothing ties the question to this
+        # domain but words every office uses, so never answer directly, and offer candidates
+        # only when a topic explains nearly all of it ("standar pelayanan").
+        generic_only = config.require_anchor and not self._anchors(terms)
+        if generic_only and best.confidence < config.generic_threshold:
+            return Decision(DecisionKind.DECLINE, best.confidence, query, hits=hits)
+        # A best topic that shares only generic words with a question that has specific ones
+        # ("standar pelayanan bengkel") is not about that question: never answered, and when
+        # no candidate matches a specific word either, the question is declined.
+        if not best.anchored and not any(
+            h.anchored and h.confidence >= config.clarify_threshold for h in hits
+        ):
+            return Decision(DecisionKind.DECLINE, best.confidence, query, hits=hits)
         second = hits[1].score if len(hits) > 1 else 0.0
         lead = (best.score - second) / best.score if best.score > 0 else 0.0
         needed = (
@@ -632,7 +712,12 @@ class KnowledgeIndex:
             if best.confidence >= config.confident_threshold
             else config.margin
         )
-        if best.confidence >= config.answer_threshold and lead >= needed:
+        if (
+            best.anchored
+            and not generic_only
+            and best.confidence >= config.answer_threshold
+            and lead >= needed
+        ):
             return Decision(
                 DecisionKind.ANSWER,
                 best.confidence,

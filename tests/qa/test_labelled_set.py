@@ -1,11 +1,14 @@
 """The labelled question set through the real content: quality floors for the Q&A engine.
 
-Measured with `python -m benchmarks.qa` (RankingConfig defaults, shipped content, 2026-11-28;
-467 questions, the last 76 added before the tuning of that day):
+Measured with `python -m benchmarks.qa` (RankingConfig defaults, shipped content, 2026-11-28,
+second round; 567 questions, the last 100 written before that round's tuning):
 
     split    top1   answer  wrong  top3   mrr    oos_reject   (baseline BM25 top1 / oos_reject)
-    tune     0.963  0.872   0.000  0.993  0.979  0.987        (0.801 / 0.103)
-    heldout  0.931  0.806   0.014  1.000  0.979  0.905        (0.792 / 0.000)   never tuned on
+    tune     0.960  0.849   0.003  0.994  0.982  0.990        (0.810 / 0.078)
+    heldout  0.907  0.779   0.023  0.988  0.966  0.852        (0.779 / 0.000)   never tuned on
+
+The held-out out-of-scope rejection is below the 0.90 target of issue 3 (23 of 27); the floor
+records what is reached, not the target.
 
 "answer" is a direct answer with the right topic (no "Mungkin maksud Anda"), "wrong" a direct
 answer with a wrong topic. The floors below sit a little under the measured values (the
@@ -25,10 +28,10 @@ from tests.conftest import CONTENT, ROOT
 QUESTIONS = ROOT / "tests/qa/questions.yaml"
 FLOORS = {
     # split: (top1, top3, oos_reject, answer)
-    "tune": (0.94, 0.97, 0.95, 0.85),
-    "heldout": (0.90, 0.97, 0.85, 0.77),
+    "tune": (0.95, 0.98, 0.97, 0.83),
+    "heldout": (0.90, 0.97, 0.83, 0.76),
 }
-WRONG_ANSWER_CEILING = {"tune": 0.02, "heldout": 0.03}
+WRONG_ANSWER_CEILING = {"tune": 0.01, "heldout": 0.03}
 
 
 @pytest.fixture(scope="module")

@@ -412,3 +412,66 @@ def test_confident_best_topic_needs_a_smaller_lead() -> None:
     assert strict.kind is DecisionKind.CLARIFY
     assert relaxed.kind is DecisionKind.ANSWER and relaxed.confidence >= 0.7
     assert relaxed.topic is not None and relaxed.topic.id == "kategori-2025"
+
+
+# --- generic words and anchoring ------------------------------------------------------------
+
+GENERIC = frozenset({"pelayanan", "standar", "nilai", "penilaian", "hasil", "kapan", "apa"})
+
+
+def _generic_index(**config: object) -> KnowledgeIndex:
+    return KnowledgeIndex.build(
+        TOPICS,
+        dataclasses.replace(LEXICON, generic=GENERIC),
+        RankingConfig(**config),  # type: ignore[arg-type]
+    )
+
+
+def test_analyzer_knows_generic_words_as_index_terms() -> None:
+    analyzer = Analyzer(dataclasses.replace(LEXICON, generic=frozenset({"Penilaian", "hasil"})))
+    assert analyzer.is_generic("nilai")  # stemmed like the index ("penilaian" -> "nilai")
+    assert analyzer.is_generic("hasil")
+    assert not analyzer.is_generic("maklumat")
+    assert not Analyzer(LEXICON).is_generic("hasil")
+
+
+def test_best_topic_matching_only_generic_words_is_not_answered() -> None:
+    # "opini" is the specific word; the best topic shares only "standar pelayanan" with it.
+    question = "standar pelayanan opini"
+    plain = KnowledgeIndex.build(TOPICS, LEXICON)
+    assert plain.decide(question).kind is DecisionKind.ANSWER
+    decision = _generic_index().decide(question)
+    assert decision.hits[0].topic_id == "komponen-sp" and not decision.hits[0].anchored
+    assert decision.kind is DecisionKind.DECLINE
+    # Turning the rule off restores the old behaviour.
+    off = _generic_index(require_anchor=False).decide(question)
+    assert off.kind is DecisionKind.ANSWER and off.hits[0].anchored
+
+
+def test_anchored_topic_still_answers_among_generic_words() -> None:
+    decision = _generic_index().decide("standar pelayanan ganti rugi")
+    assert decision.kind is DecisionKind.ANSWER
+    assert decision.topic is not None and decision.topic.id == "kompensasi"
+
+
+def test_question_of_generic_words_only_is_never_answered_directly() -> None:
+    plain = KnowledgeIndex.build(TOPICS, LEXICON)
+    assert plain.decide("hasil penilaian").kind is DecisionKind.ANSWER
+    assert plain.decide("kapan hasil penilaian").kind is DecisionKind.ANSWER
+    index = _generic_index()
+    # A topic explaining nearly all of it is offered as a candidate, never answered...
+    clarify = index.decide("hasil penilaian")
+    assert clarify.kind is DecisionKind.CLARIFY and clarify.confidence >= 0.7
+    # ...and below generic_threshold the question is declined.
+    assert index.decide("kapan hasil penilaian").kind is DecisionKind.DECLINE
+    assert _generic_index(generic_threshold=0.5).decide("kapan hasil penilaian").kind is (
+        DecisionKind.CLARIFY
+    )
+
+
+def test_chat_reduplication_mark_is_dropped(analyzer: Analyzer) -> None:
+    assert analyzer.words("komponen2 maklumat2") == ["komponen", "maklumat"]
+    # Digits elsewhere, short tokens and lexicon keys are left alone.
+    assert analyzer.words("k2 25 2025") == ["k2", "25", "2025"]
+    keyed = Analyzer(dataclasses.replace(LEXICON, abbreviations={"rata2": "rata-rata"}))
+    assert keyed.words("rata2") == ["rata", "rata"]

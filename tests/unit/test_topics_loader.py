@@ -89,3 +89,9 @@ def test_lexicon_off_topic_entries_are_short_phrases(tmp_path: Path) -> None:
         (4, True),
         (5, True),
     ]
+
+
+def test_lexicon_generic_section(tmp_path: Path) -> None:
+    path = tmp_path / "lexicon.yaml"
+    path.write_text("generic: [Pelayanan, standar]\n", encoding="utf-8")
+    assert load_lexicon(path).generic == frozenset({"pelayanan", "standar"})
