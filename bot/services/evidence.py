@@ -37,7 +37,7 @@ from bot.domain.methodology import Indicator, Methodology
 from bot.domain.units import Member, Role, Unit
 from bot.services.access import AccessService
 from bot.services.clock import Clock
-from bot.services.reminders import resolve_scope
+from bot.services.reminders import own_unit, resolve_scope
 from bot.services.storage import FileStore
 
 log = logging.getLogger(__name__)
@@ -213,11 +213,15 @@ class EvidenceService:
         scope = resolve_scope(row.units, await self._active_units(session))
         return scope == ALL_UNITS or unit_id in scope
 
-    async def _refuse(self, member: Member, deadline_id: int, why: str) -> NotAllowed:
+    async def _refuse(
+        self, member: Member, deadline_id: int, why: str, unit_id: int | None = None
+    ) -> NotAllowed:
+        """Audit and return the refusal; `unit_id` is the unit the attempt was on (the
+        deadline's, when it has a single one), else the member's own."""
         await self._access.audit(
             member,
             "evidence.upload",
-            unit_id=member.unit_id,
+            unit_id=unit_id if unit_id is not None else member.unit_id,
             outcome="refused",
             detail={"deadline_id": deadline_id, "why": why},
         )
@@ -237,10 +241,11 @@ class EvidenceService:
                 raise NotFound("deadline", deadline_id)
             unit_id = member.unit_id
             applies = unit_id is not None and await self._applies(session, row, unit_id)
+            concerned = own_unit(row.units)
         if unit_id is None:
-            raise await self._refuse(member, deadline_id, "no_unit")
+            raise await self._refuse(member, deadline_id, "no_unit", concerned)
         if not applies:
-            raise await self._refuse(member, deadline_id, "other_unit")
+            raise await self._refuse(member, deadline_id, "other_unit", concerned)
         return self._target(row, unit_id)
 
     async def attach_to_deadline(

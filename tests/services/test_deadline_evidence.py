@@ -115,6 +115,8 @@ async def test_other_units_and_unitless_admins_are_refused_and_audited(
     refusals = await _refusals(services)
     assert len(refusals) == 6
     assert {r.detail["deadline_id"] for r in refusals} == {deadline}
+    assert {r.unit_id for r in refusals} == {dinkes}  # the unit the attempt was on
+    assert [r.detail["why"] for r in refusals[-2:]] == ["no_unit", "no_unit"]  # the admin
     assert _stored(services) == []
 
     worker = await member(services, 101, "dinkes")
