@@ -34,11 +34,12 @@ from bot.domain.evidence import (
     accept_file,
 )
 from bot.domain.methodology import Indicator, Methodology
-from bot.domain.units import Member, Role, Unit
+from bot.domain.units import Member, Role
 from bot.services.access import AccessService
 from bot.services.clock import Clock
 from bot.services.reminders import own_unit, resolve_scope
 from bot.services.storage import FileStore
+from bot.services.units import active_units
 
 log = logging.getLogger(__name__)
 Download = Callable[[], Awaitable[bytes]]
@@ -188,21 +189,6 @@ class EvidenceService:
 
     # --- evidence for a deadline ------------------------------------------------------------
 
-    async def _active_units(self, session: AsyncSession) -> list[Unit]:
-        repo = UnitRepository(session)
-        governments = {g.id: g.code for g in await repo.governments()}
-        return [
-            Unit(
-                id=r.id,
-                code=r.code,
-                name=r.name,
-                type=r.type,
-                government_code=governments.get(r.government_id, ""),
-                timezone=r.timezone,
-            )
-            for r in await repo.list_active()
-        ]
-
     def _target(self, row: DeadlineRow, unit_id: int) -> DeadlineTarget:
         indicator_id = next(
             (i for i in row.indicators if self.methodology.indicator(i) is not None), None
@@ -210,7 +196,7 @@ class EvidenceService:
         return DeadlineTarget(row.id, row.title, unit_id, indicator_id)
 
     async def _applies(self, session: AsyncSession, row: DeadlineRow, unit_id: int) -> bool:
-        scope = resolve_scope(row.units, await self._active_units(session))
+        scope = resolve_scope(row.units, await active_units(session))
         return scope == ALL_UNITS or unit_id in scope
 
     async def _refuse(

@@ -27,7 +27,6 @@ from bot.db.models import CompletionRow, DeadlineRow, OutboxRow, UserRow
 from bot.db.repositories.audit import AuditRepository
 from bot.db.repositories.broadcasts import BroadcastRepository
 from bot.db.repositories.reminders import ReminderRepository
-from bot.db.repositories.units import UnitRepository
 from bot.domain.dates import UnknownZoneError, resolve_zone
 from bot.domain.deadlines import (
     ALL_UNITS,
@@ -53,6 +52,7 @@ from bot.domain.timeline import Timeline, TimelineEntry, UnitSelector
 from bot.domain.units import Member, Role, Unit
 from bot.services.access import AccessService
 from bot.services.clock import Clock
+from bot.services.units import active_units
 
 #: Network errors are retried this many times (with backoff) before the row is "failed".
 MAX_ATTEMPTS = 5
@@ -438,21 +438,6 @@ class ReminderService:
 
     # --- planning ----------------------------------------------------------------------------
 
-    async def _units(self, session: AsyncSession) -> list[Unit]:
-        repo = UnitRepository(session)
-        governments = {g.id: g.code for g in await repo.governments()}
-        return [
-            Unit(
-                id=r.id,
-                code=r.code,
-                name=r.name,
-                type=r.type,
-                government_code=governments.get(r.government_id, ""),
-                timezone=r.timezone,
-            )
-            for r in await repo.list_active()
-        ]
-
     def _is_admin(self, user: UserRow) -> bool:
         return user.role == Role.ADMIN.value or user.telegram_id in self._admin_ids
 
@@ -466,7 +451,7 @@ class ReminderService:
     ) -> _Planned:
         """Decide what is due at `now`; `only` restricts it to {deadline id: some offsets}."""
         repo = ReminderRepository(session)
-        units = await self._units(session)
+        units = await active_units(session)
         rows = await repo.deadlines()
         if only is not None:
             rows = [r for r in rows if r.id in only]
@@ -701,7 +686,7 @@ class ReminderService:
                 [r.key.user_id for r in planned.reminders]
                 + [u.id for _, recipients in planned.escalations for u in recipients]
             )
-            units = {u.id: u for u in await self._units(session)}
+            units = {u.id: u for u in await active_units(session)}
             slugs = {row.id: row.slug for row in await ReminderRepository(session).deadlines()}
         messages: dict[int, OutgoingMessage] = {}
         for batch in merge_by_recipient(planned.reminders):
@@ -837,7 +822,7 @@ class ReminderService:
         deadlines = await repo.deadlines_by_ids(ids)
         users = await repo.users_by_ids(row.user_id for row in rows)
         done = {(c.deadline_id, c.unit_id) for c in await repo.completions(ids)}
-        units = await self._units(session)
+        units = await active_units(session)
         names = {u.id: u.name for u in units}
         broadcasts = await BroadcastRepository(session).texts(
             row.payload["b"] for row in rows if "b" in row.payload
@@ -1036,7 +1021,7 @@ class ReminderService:
             raise NotFound("deadline", deadline_id)
         if member.role is Role.ADMIN:
             return row
-        units = await self._units(session)
+        units = await active_units(session)
         scope = resolve_scope(row.units, units)
         if member.unit_id is None or not (scope == ALL_UNITS or member.unit_id in scope):
             raise NotFound("deadline", deadline_id)
@@ -1113,7 +1098,7 @@ class ReminderService:
         zone = resolve_zone(member.timezone)
         async with self._sessions() as session:
             repo = ReminderRepository(session)
-            units = await self._units(session)
+            units = await active_units(session)
             rows = [r for r in await repo.deadlines() if r.due_at >= now - timedelta(days=7)]
             completions = await repo.completions([r.id for r in rows])
             done = {(c.deadline_id, c.unit_id): c for c in completions}
@@ -1157,11 +1142,7 @@ class ReminderService:
         self.changed()
         now = self._clock()
         async with self._sessions.begin() as session:
-            repo = ReminderRepository(session)
-            row = await repo.deadline(deadline_id)
-            if row is None or row.archived:
-                raise NotFound("deadline", deadline_id)
-            await self._access.require(member, "deadline.edit", unit_id=own_unit(row.units))
+            row = await self._managed(session, member, deadline_id, "deadline.edit")
             if due_at <= now:
                 raise InvalidInput("due", "past")
             if row.due_at != due_at:
@@ -1176,15 +1157,25 @@ class ReminderService:
             )
             return _info(row)
 
+    async def _managed(
+        self, session: AsyncSession, member: Member, deadline_id: int, action: str
+    ) -> DeadlineRow:
+        """An active deadline the member may `action` ("deadline.edit" / "deadline.archive").
+
+        Raises:
+            NotFound: no such active deadline.
+            NotAllowed: not an admin, nor the coordinator of the deadline's single unit.
+        """
+        row = await ReminderRepository(session).deadline(deadline_id)
+        if row is None or row.archived:
+            raise NotFound("deadline", deadline_id)
+        await self._access.require(member, action, unit_id=own_unit(row.units))
+        return row
+
     async def editable(self, member: Member, deadline_id: int) -> DeadlineInfo:
         """A deadline the member may edit (role "deadline.edit"), to show before editing it."""
         async with self._sessions() as session:
-            row = await ReminderRepository(session).deadline(deadline_id)
-            if row is None or row.archived:
-                raise NotFound("deadline", deadline_id)
-            info = _info(row)
-        await self._access.require(member, "deadline.edit", unit_id=own_unit(row.units))
-        return info
+            return _info(await self._managed(session, member, deadline_id, "deadline.edit"))
 
     async def edit_offsets(
         self, member: Member, deadline_id: int, offsets: Iterable[int]
@@ -1206,11 +1197,8 @@ class ReminderService:
         now = self._clock()
         async with self._sessions.begin() as session:
             repo = ReminderRepository(session)
-            row = await repo.deadline(deadline_id)
-            if row is None or row.archived:
-                raise NotFound("deadline", deadline_id)
+            row = await self._managed(session, member, deadline_id, "deadline.edit")
             unit = own_unit(row.units)
-            await self._access.require(member, "deadline.edit", unit_id=unit)
             chosen = check_offsets(offsets, keep=row.offsets)
             await repo.lock_planner()  # the sweep must not plan this deadline meanwhile
             before = tuple(row.offsets)
@@ -1270,11 +1258,7 @@ class ReminderService:
         """Archive a deadline (role "deadline.archive"): no more reminders."""
         now = self._clock()
         async with self._sessions.begin() as session:
-            repo = ReminderRepository(session)
-            row = await repo.deadline(deadline_id)
-            if row is None or row.archived:
-                raise NotFound("deadline", deadline_id)
-            await self._access.require(member, "deadline.archive", unit_id=own_unit(row.units))
+            row = await self._managed(session, member, deadline_id, "deadline.archive")
             row.archived, row.updated_at = True, now
             await AuditRepository(session).add(
                 at=now,
@@ -1351,7 +1335,7 @@ class ReminderService:
                     ids.append(topic_id)
         topics = tuple(t for t in map(self._content.topic, ids) if t is not None)
         async with self._sessions() as session:
-            units = await self._units(session)
+            units = await active_units(session)
         own = None
         if member.role is not Role.ADMIN:
             own = next((u for u in units if u.id == member.unit_id), None)

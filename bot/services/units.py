@@ -26,6 +26,13 @@ def _unit(row: UnitRow, government_code: str) -> Unit:
     )
 
 
+async def active_units(session: AsyncSession) -> list[Unit]:
+    """The active units, in content order, as domain objects (for services planning by unit)."""
+    repo = UnitRepository(session)
+    governments = {g.id: g.code for g in await repo.governments()}
+    return [_unit(row, governments.get(row.government_id, "")) for row in await repo.list_active()]
+
+
 class UnitService:
     """Use cases about units and registration."""
 
@@ -58,9 +65,7 @@ class UnitService:
     async def list_units(self) -> list[Unit]:
         """Active units in content order."""
         async with self._sessions() as session:
-            repo = UnitRepository(session)
-            governments = {g.id: g.code for g in await repo.governments()}
-            return [_unit(row, governments[row.government_id]) for row in await repo.list_active()]
+            return await active_units(session)
 
     async def get(self, unit_id: int) -> Unit:
         """One unit; NotFound if unknown or archived."""
