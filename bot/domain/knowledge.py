@@ -114,6 +114,14 @@ class Lexicon:
             "standar", "nilai", "pengaduan", question words): a topic that shares only such
             words with a question is no candidate when the question has other words (see the
             module docstring).
+        units: names of units, offices and places ("puskesmas", "kecamatan", "dukcapil",
+            "bontang"): a question about a unit's own business ("puskesmas buka jam berapa")
+            names it as much as a question about its assessment, so a unit name does not tie a
+            question to a topic when the question has other specific words (see the module
+            docstring).
+        common: ordinary Indonesian words ("motor", "pelanggan", "bintang", "sabtu") that are
+            never typo-corrected into a domain word they happen to resemble ("moto",
+            "pelanggaran", "bontang", "satu"); an unknown common word stays unknown.
     """
 
     abbreviations: Mapping[str, str] = field(default_factory=dict)
@@ -123,6 +131,8 @@ class Lexicon:
     english: Mapping[str, str] = field(default_factory=dict)
     off_topic: frozenset[str] = frozenset()
     generic: frozenset[str] = frozenset()
+    units: frozenset[str] = frozenset()
+    common: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +283,13 @@ class Analyzer:
             for t in _split(word)
             if t not in self._stopwords
         )
+        self._units = frozenset(
+            self.stem(t)
+            for word in lexicon.units
+            for t in _split(word)
+            if t not in self._stopwords
+        )
+        self._common = frozenset(t for word in lexicon.common for t in _split(word))
         self._max_key = min(
             _LONGEST_LEXICON_KEY,
             max((len(k) for k in (*self._expansions, *self._off_topic)), default=1),
@@ -281,6 +298,14 @@ class Analyzer:
     def is_generic(self, term: str) -> bool:
         """True when the index term ``term`` comes from a ``Lexicon.generic`` word."""
         return term in self._generic
+
+    def is_unit(self, term: str) -> bool:
+        """True when the index term ``term`` comes from a ``Lexicon.units`` name."""
+        return term in self._units
+
+    def is_common(self, word: str) -> bool:
+        """True when the surface word ``word`` is a ``Lexicon.common`` ordinary word."""
+        return word in self._common
 
     def _unreduplicate(self, token: str) -> str:
         """Drop the chat reduplication mark ("berkas2" -> "berkas") unless the lexicon has it."""
@@ -397,6 +422,7 @@ class _QueryTerm:
     weight: float  # 1 for an exact word, fuzzy_weight for a corrected one, 0 if unknown
     off_topic: bool = False  # an off-topic cue word: never matched, counts against coverage
     group: int = 0  # concept number: an acronym and its expansion share one (see grouped_words)
+    corrected: bool = False  # a typo-corrected word: weaker evidence, see KnowledgeIndex._anchors
 
 
 class KnowledgeIndex:
@@ -528,6 +554,8 @@ class KnowledgeIndex:
         if (
             len(word) >= self._config.fuzzy_min_length
             and not word.isdigit()
+            and not self._analyzer.is_common(word)  # "motor" is no typo of "moto"
+            and not self._analyzer.is_common(self._analyzer.stem(word))
             and self._config.fuzzy_threshold <= 100  # above 100 switches correction off
         ):
             match = process.extractOne(
@@ -552,13 +580,32 @@ class KnowledgeIndex:
         return result
 
     def _colloquial(self, word: str) -> str | None:
-        """Return the known stem of a chat "-in" verb ("dicantumin" -> "dicantumkan"), or None."""
-        if len(word) <= 4 or not word.endswith("in"):
+        """Return the known stem of a chat verb, or None.
+
+        Chat verbs drop the standard suffix for "-in" ("dicantumin" -> "dicantumkan") and the
+        standard prefix for a bare nasal one: "nge-" ("ngelapor" -> "lapor"), "ng-" before a
+        vowel or for a dropped "k" ("ngurus" -> "urus", "ngurangin" -> "kurangi"), "ny-" for
+        a dropped "s" ("nyusun" -> "susun") and "n-" for a dropped "t" ("nanya" -> "tanya").
+        """
+        if len(word) <= 4:
             return None
-        for suffix in ("kan", "i"):
-            stem = self._analyzer.stem(word[:-2] + suffix)
-            if stem in self._idf:
-                return stem
+        bases = [word]
+        if word.startswith("nge") and len(word) > 5:
+            bases.append(word[3:])
+        if word.startswith("ny"):
+            bases.append("s" + word[2:])
+        elif word.startswith("ng"):
+            bases += [word[2:], "k" + word[2:]]
+        elif word.startswith("n") and word[1] in "aeiou":
+            bases.append("t" + word[1:])
+        for base in bases:
+            forms = [base] if base is not word else []
+            if len(base) > 4 and base.endswith("in"):
+                forms += [base[:-2] + "kan", base[:-2] + "i"]
+            for form in forms:
+                stem = self._analyzer.stem(form)
+                if stem in self._idf:
+                    return stem
         return None
 
     def _query_terms(self, text: str) -> list[_QueryTerm]:
@@ -578,7 +625,10 @@ class KnowledgeIndex:
                     candidate = _QueryTerm(stem, 0.0, group=group)
                 else:
                     candidate = _QueryTerm(
-                        self._surface[corrected], self._config.fuzzy_weight, group=group
+                        self._surface[corrected],
+                        self._config.fuzzy_weight,
+                        group=group,
+                        corrected=True,
                     )
             previous = terms.get(candidate.term)
             if previous is None or previous.weight < candidate.weight:
@@ -657,9 +707,22 @@ class KnowledgeIndex:
         return hits
 
     def _anchors(self, terms: Iterable[_QueryTerm]) -> set[str]:
-        """The query's specific terms: everything but generic words (cues and unknowns too)."""
-        is_generic = self._analyzer.is_generic
-        return {qt.term for qt in terms if qt.off_topic or not is_generic(qt.term)}
+        """The query's terms that can tie it to a topic (empty: generic words only).
+
+        Specific terms are everything but generic words (cues and unknowns too). Among them,
+        unit and place names ("puskesmas", "dukcapil") and typo-corrected words are weak: they
+        anchor a topic only when the question has no other specific word, so "puskesmas buka
+        jam berapa" is not tied to a topic about the units that are assessed, and "harga motor
+        bekas" not to the motto topic through a "correction" of "motor".
+        """
+        analyzer = self._analyzer
+        specific = [qt for qt in terms if qt.off_topic or not analyzer.is_generic(qt.term)]
+        strong = {
+            qt.term
+            for qt in specific
+            if qt.off_topic or not (qt.corrected or analyzer.is_unit(qt.term))
+        }
+        return strong or {qt.term for qt in specific}
 
     def _similarity(self, query: str, docs: Iterable[int]) -> dict[int, float]:
         """Best character-level similarity (0..1) of the query to each topic's examples."""
