@@ -173,6 +173,8 @@ class RankingConfig:
             the module docstring).
         generic_threshold: with ``require_anchor``, the confidence a question of generic words
             only needs for its candidates to be offered; below it the question is declined.
+        generic_weight: factor on the ranking score a ``Lexicon.generic`` word contributes
+            (1 = like any word); coverage and confidence are not affected.
     """
 
     title_weight: float = 3.0
@@ -199,6 +201,7 @@ class RankingConfig:
     max_query_chars: int = 5000
     require_anchor: bool = True
     generic_threshold: float = 0.7
+    generic_weight: float = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -662,17 +665,23 @@ class KnowledgeIndex:
         use_anchors = config.require_anchor and bool(anchors)
         anchored: set[int] = set()
         k1 = config.k1
+        is_generic = self._analyzer.is_generic
         for qt in terms:
             if qt.weight <= 0:
                 continue
             idf = self._idf[qt.term]
             cover = min(qt.weight * idf, group_mass[qt.group][1])
             anchor = use_anchors and qt.term in anchors
+            # A generic word is weak evidence for ranking too ("kapan" must not pull a question
+            # about the charter ceremony to the yearly timeline); coverage is unchanged.
+            evidence = qt.weight * idf
+            if is_generic(qt.term):
+                evidence *= config.generic_weight
             for d, tf in self._postings[qt.term]:
                 if anchor:
                     anchored.add(d)
                 # Saturation scaled so that one average occurrence earns exactly idf.
-                scores[d] = scores.get(d, 0.0) + qt.weight * idf * tf * (k1 + 1.0) / (k1 + tf)
+                scores[d] = scores.get(d, 0.0) + evidence * tf * (k1 + 1.0) / (k1 + tf)
                 key = (d, qt.group)
                 if covered_groups.get(key, 0.0) < cover:
                     covered_groups[key] = cover
