@@ -16,7 +16,8 @@ Pipeline for both topics and questions (``Analyzer``):
 ``KnowledgeIndex`` ranks topics with BM25F (one saturation over field-weighted, length-normalised
 term frequencies of title, example questions, keywords, short answer and detail), corrects query
 words the domain vocabulary does not know with rapidfuzz or, for chat verbs, by their standard
-"-kan"/"-i" form ("dicantumin" -> "dicantumkan") (typo tolerance), and adds a
+"-kan"/"-i" form ("dicantumin" -> "dicantumkan") and prefix ("ngelapor" -> "lapor", "nyusun"
+-> "susun") (typo tolerance), and adds a
 character-level similarity to the closest example question. ``KnowledgeIndex.decide`` turns the
 ranking into an ANSWER, a CLARIFY with up to three candidates, or a DECLINE.
 
@@ -38,7 +39,16 @@ is not *anchored*; it is never answered directly, and if no candidate is anchore
 is declined ("standar pelayanan bengkel" shares nothing specific with any topic). A question of
 generic words only ("laporan hasil kerja unit") is never answered directly either, and is
 declined unless a topic explains nearly all of it (``generic_threshold``), as "standar
-pelayanan" does. The ranking itself (``search``) is not changed by anchoring.
+pelayanan" does. The ranking itself (``search``) is not changed by anchoring, but a generic
+word adds less to the ranking score than other words (``RankingConfig.generic_weight``).
+
+Two kinds of specific words are weak evidence. Unit and place names (``Lexicon.units``:
+"puskesmas", "dukcapil", "bontang") appear as often in questions about a unit's own business
+("puskesmas buka hari sabtu", "nomor telepon dukcapil") as in questions about its assessment,
+and a typo-corrected word is a guess ("motor" looks like "moto"). Such words anchor a topic only
+when the question has no other specific word ("hasil bontang", "maklumt pelayanan"). Ordinary
+words listed in ``Lexicon.common`` ("motor", "pelanggan", "bintang", "sabtu") are never
+typo-corrected at all, so they stay unknown words and count against coverage.
 
 A direct answer needs a confident best topic and a lead over the second; the lead required is
 smaller when the best topic explains nearly all of the question (``confident_threshold``), since
