@@ -201,7 +201,7 @@ def _mapping(value: Any) -> dict[str, str]:
 
 def load_lexicon(path: Path | str) -> Lexicon:
     """Load lexicon.yaml (abbreviations, acronyms, stemming, stopwords, English, off-topic,
-    generic words)."""
+    generic words, unit names, common words)."""
     file = Path(path)
     data = read_yaml(file) or LineDict()
     problems = []
@@ -213,6 +213,8 @@ def load_lexicon(path: Path | str) -> Lexicon:
         "english",
         "off_topic",
         "generic",
+        "units",
+        "common",
     }
     if not isinstance(data, dict):
         raise ContentInvalid([Located(file, 1, "lexicon must be a mapping")])
@@ -241,4 +243,6 @@ def load_lexicon(path: Path | str) -> Lexicon:
         english=_mapping(data.get("english")),
         off_topic=frozenset(str(w).lower() for w in data.get("off_topic") or ()),
         generic=frozenset(str(w).lower() for w in data.get("generic") or ()),
+        units=frozenset(str(w).lower() for w in data.get("units") or ()),
+        common=frozenset(str(w).lower() for w in data.get("common") or ()),
     )

@@ -16,7 +16,8 @@ Pipeline for both topics and questions (``Analyzer``):
 ``KnowledgeIndex`` ranks topics with BM25F (one saturation over field-weighted, length-normalised
 term frequencies of title, example questions, keywords, short answer and detail), corrects query
 words the domain vocabulary does not know with rapidfuzz or, for chat verbs, by their standard
-"-kan"/"-i" form ("dicantumin" -> "dicantumkan") (typo tolerance), and adds a
+"-kan"/"-i" form ("dicantumin" -> "dicantumkan") and prefix ("ngelapor" -> "lapor", "nyusun"
+-> "susun") (typo tolerance), and adds a
 character-level similarity to the closest example question. ``KnowledgeIndex.decide`` turns the
 ranking into an ANSWER, a CLARIFY with up to three candidates, or a DECLINE.
 
@@ -38,7 +39,16 @@ is not *anchored*; it is never answered directly, and if no candidate is anchore
 is declined ("standar pelayanan bengkel" shares nothing specific with any topic). A question of
 generic words only ("laporan hasil kerja unit") is never answered directly either, and is
 declined unless a topic explains nearly all of it (``generic_threshold``), as "standar
-pelayanan" does. The ranking itself (``search``) is not changed by anchoring.
+pelayanan" does. The ranking itself (``search``) is not changed by anchoring, but a generic
+word adds less to the ranking score than other words (``RankingConfig.generic_weight``).
+
+Two kinds of specific words are weak evidence. Unit and place names (``Lexicon.units``:
+"puskesmas", "dukcapil", "bontang") appear as often in questions about a unit's own business
+("puskesmas buka hari sabtu", "nomor telepon dukcapil") as in questions about its assessment,
+and a typo-corrected word is a guess ("motor" looks like "moto"). Such words anchor a topic only
+when the question has no other specific word ("hasil bontang", "maklumt pelayanan"). Ordinary
+words listed in ``Lexicon.common`` ("motor", "pelanggan", "bintang", "sabtu") are never
+typo-corrected at all, so they stay unknown words and count against coverage.
 
 A direct answer needs a confident best topic and a lead over the second; the lead required is
 smaller when the best topic explains nearly all of the question (``confident_threshold``), since
@@ -114,6 +124,14 @@ class Lexicon:
             "standar", "nilai", "pengaduan", question words): a topic that shares only such
             words with a question is no candidate when the question has other words (see the
             module docstring).
+        units: names of units, offices and places ("puskesmas", "kecamatan", "dukcapil",
+            "bontang"): a question about a unit's own business ("puskesmas buka jam berapa")
+            names it as much as a question about its assessment, so a unit name does not tie a
+            question to a topic when the question has other specific words (see the module
+            docstring).
+        common: ordinary Indonesian words ("motor", "pelanggan", "bintang", "sabtu") that are
+            never typo-corrected into a domain word they happen to resemble ("moto",
+            "pelanggaran", "bontang", "satu"); an unknown common word stays unknown.
     """
 
     abbreviations: Mapping[str, str] = field(default_factory=dict)
@@ -123,6 +141,8 @@ class Lexicon:
     english: Mapping[str, str] = field(default_factory=dict)
     off_topic: frozenset[str] = frozenset()
     generic: frozenset[str] = frozenset()
+    units: frozenset[str] = frozenset()
+    common: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +183,8 @@ class RankingConfig:
             the module docstring).
         generic_threshold: with ``require_anchor``, the confidence a question of generic words
             only needs for its candidates to be offered; below it the question is declined.
+        generic_weight: factor on the ranking score a ``Lexicon.generic`` word contributes
+            (1 = like any word); coverage and confidence are not affected.
     """
 
     title_weight: float = 3.0
@@ -189,6 +211,7 @@ class RankingConfig:
     max_query_chars: int = 5000
     require_anchor: bool = True
     generic_threshold: float = 0.7
+    generic_weight: float = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +296,13 @@ class Analyzer:
             for t in _split(word)
             if t not in self._stopwords
         )
+        self._units = frozenset(
+            self.stem(t)
+            for word in lexicon.units
+            for t in _split(word)
+            if t not in self._stopwords
+        )
+        self._common = frozenset(t for word in lexicon.common for t in _split(word))
         self._max_key = min(
             _LONGEST_LEXICON_KEY,
             max((len(k) for k in (*self._expansions, *self._off_topic)), default=1),
@@ -281,6 +311,14 @@ class Analyzer:
     def is_generic(self, term: str) -> bool:
         """True when the index term ``term`` comes from a ``Lexicon.generic`` word."""
         return term in self._generic
+
+    def is_unit(self, term: str) -> bool:
+        """True when the index term ``term`` comes from a ``Lexicon.units`` name."""
+        return term in self._units
+
+    def is_common(self, word: str) -> bool:
+        """True when the surface word ``word`` is a ``Lexicon.common`` ordinary word."""
+        return word in self._common
 
     def _unreduplicate(self, token: str) -> str:
         """Drop the chat reduplication mark ("berkas2" -> "berkas") unless the lexicon has it."""
@@ -397,6 +435,7 @@ class _QueryTerm:
     weight: float  # 1 for an exact word, fuzzy_weight for a corrected one, 0 if unknown
     off_topic: bool = False  # an off-topic cue word: never matched, counts against coverage
     group: int = 0  # concept number: an acronym and its expansion share one (see grouped_words)
+    corrected: bool = False  # a typo-corrected word: weaker evidence, see KnowledgeIndex._anchors
 
 
 class KnowledgeIndex:
@@ -528,6 +567,8 @@ class KnowledgeIndex:
         if (
             len(word) >= self._config.fuzzy_min_length
             and not word.isdigit()
+            and not self._analyzer.is_common(word)  # "motor" is no typo of "moto"
+            and not self._analyzer.is_common(self._analyzer.stem(word))
             and self._config.fuzzy_threshold <= 100  # above 100 switches correction off
         ):
             match = process.extractOne(
@@ -552,13 +593,32 @@ class KnowledgeIndex:
         return result
 
     def _colloquial(self, word: str) -> str | None:
-        """Return the known stem of a chat "-in" verb ("dicantumin" -> "dicantumkan"), or None."""
-        if len(word) <= 4 or not word.endswith("in"):
+        """Return the known stem of a chat verb, or None.
+
+        Chat verbs drop the standard suffix for "-in" ("dicantumin" -> "dicantumkan") and the
+        standard prefix for a bare nasal one: "nge-" ("ngelapor" -> "lapor"), "ng-" before a
+        vowel or for a dropped "k" ("ngurus" -> "urus", "ngurangin" -> "kurangi"), "ny-" for
+        a dropped "s" ("nyusun" -> "susun") and "n-" for a dropped "t" ("nanya" -> "tanya").
+        """
+        if len(word) <= 4:
             return None
-        for suffix in ("kan", "i"):
-            stem = self._analyzer.stem(word[:-2] + suffix)
-            if stem in self._idf:
-                return stem
+        bases = [word]
+        if word.startswith("nge") and len(word) > 5:
+            bases.append(word[3:])
+        if word.startswith("ny"):
+            bases.append("s" + word[2:])
+        elif word.startswith("ng"):
+            bases += [word[2:], "k" + word[2:]]
+        elif word.startswith("n") and word[1] in "aeiou":
+            bases.append("t" + word[1:])
+        for base in bases:
+            forms = [base] if base is not word else []
+            if len(base) > 4 and base.endswith("in"):
+                forms += [base[:-2] + "kan", base[:-2] + "i"]
+            for form in forms:
+                stem = self._analyzer.stem(form)
+                if stem in self._idf:
+                    return stem
         return None
 
     def _query_terms(self, text: str) -> list[_QueryTerm]:
@@ -578,7 +638,10 @@ class KnowledgeIndex:
                     candidate = _QueryTerm(stem, 0.0, group=group)
                 else:
                     candidate = _QueryTerm(
-                        self._surface[corrected], self._config.fuzzy_weight, group=group
+                        self._surface[corrected],
+                        self._config.fuzzy_weight,
+                        group=group,
+                        corrected=True,
                     )
             previous = terms.get(candidate.term)
             if previous is None or previous.weight < candidate.weight:
@@ -612,17 +675,23 @@ class KnowledgeIndex:
         use_anchors = config.require_anchor and bool(anchors)
         anchored: set[int] = set()
         k1 = config.k1
+        is_generic = self._analyzer.is_generic
         for qt in terms:
             if qt.weight <= 0:
                 continue
             idf = self._idf[qt.term]
             cover = min(qt.weight * idf, group_mass[qt.group][1])
             anchor = use_anchors and qt.term in anchors
+            # A generic word is weak evidence for ranking too ("kapan" must not pull a question
+            # about the charter ceremony to the yearly timeline); coverage is unchanged.
+            evidence = qt.weight * idf
+            if is_generic(qt.term):
+                evidence *= config.generic_weight
             for d, tf in self._postings[qt.term]:
                 if anchor:
                     anchored.add(d)
                 # Saturation scaled so that one average occurrence earns exactly idf.
-                scores[d] = scores.get(d, 0.0) + qt.weight * idf * tf * (k1 + 1.0) / (k1 + tf)
+                scores[d] = scores.get(d, 0.0) + evidence * tf * (k1 + 1.0) / (k1 + tf)
                 key = (d, qt.group)
                 if covered_groups.get(key, 0.0) < cover:
                     covered_groups[key] = cover
@@ -657,9 +726,22 @@ class KnowledgeIndex:
         return hits
 
     def _anchors(self, terms: Iterable[_QueryTerm]) -> set[str]:
-        """The query's specific terms: everything but generic words (cues and unknowns too)."""
-        is_generic = self._analyzer.is_generic
-        return {qt.term for qt in terms if qt.off_topic or not is_generic(qt.term)}
+        """The query's terms that can tie it to a topic (empty: generic words only).
+
+        Specific terms are everything but generic words (cues and unknowns too). Among them,
+        unit and place names ("puskesmas", "dukcapil") and typo-corrected words are weak: they
+        anchor a topic only when the question has no other specific word, so "puskesmas buka
+        jam berapa" is not tied to a topic about the units that are assessed, and "harga motor
+        bekas" not to the motto topic through a "correction" of "motor".
+        """
+        analyzer = self._analyzer
+        specific = [qt for qt in terms if qt.off_topic or not analyzer.is_generic(qt.term)]
+        strong = {
+            qt.term
+            for qt in specific
+            if qt.off_topic or not (qt.corrected or analyzer.is_unit(qt.term))
+        }
+        return strong or {qt.term for qt in specific}
 
     def _similarity(self, query: str, docs: Iterable[int]) -> dict[int, float]:
         """Best character-level similarity (0..1) of the query to each topic's examples."""

@@ -1,14 +1,16 @@
 """The labelled question set through the real content: quality floors for the Q&A engine.
 
 Measured with `python -m benchmarks.qa` (RankingConfig defaults, shipped content, 2026-11-28,
-second round; 567 questions, the last 100 written before that round's tuning):
+third round; 717 questions, the last 150 written before that round's changes):
 
     split    top1   answer  wrong  top3   mrr    oos_reject   (baseline BM25 top1 / oos_reject)
-    tune     0.960  0.849   0.003  0.994  0.982  0.990        (0.810 / 0.078)
-    heldout  0.907  0.779   0.023  0.988  0.966  0.852        (0.779 / 0.000)   never tuned on
+    tune     0.943  0.825  0.007  0.988  0.973  0.987        (0.801 / 0.059)
+    heldout  0.877  0.774  0.038  0.981  0.954  0.892        (0.764 / 0.000)   never tuned on
 
-The held-out out-of-scope rejection is below the 0.90 target of issue 3 (23 of 27); the floor
-records what is reached, not the target.
+Both held-out figures are below the 0.90 targets of issue 3 (top-1 on 106 in-scope questions,
+out-of-scope rejection 33 of 37). The held-out items of the first 567 questions stay at top-1
+0.907 and rejection 0.852; the 30 new held-out items reach top-1 0.75 and rejection 10 of 10.
+The floors record what is reached, not the targets.
 
 "answer" is a direct answer with the right topic (no "Mungkin maksud Anda"), "wrong" a direct
 answer with a wrong topic. The floors below sit a little under the measured values (the
@@ -28,10 +30,10 @@ from tests.conftest import CONTENT, ROOT
 QUESTIONS = ROOT / "tests/qa/questions.yaml"
 FLOORS = {
     # split: (top1, top3, oos_reject, answer)
-    "tune": (0.95, 0.98, 0.97, 0.83),
-    "heldout": (0.90, 0.97, 0.83, 0.76),
+    "tune": (0.93, 0.98, 0.97, 0.81),
+    "heldout": (0.86, 0.97, 0.87, 0.76),
 }
-WRONG_ANSWER_CEILING = {"tune": 0.01, "heldout": 0.03}
+WRONG_ANSWER_CEILING = {"tune": 0.01, "heldout": 0.05}
 
 
 @pytest.fixture(scope="module")

@@ -475,3 +475,139 @@ def test_chat_reduplication_mark_is_dropped(analyzer: Analyzer) -> None:
     assert analyzer.words("k2 25 2025") == ["k2", "25", "2025"]
     keyed = Analyzer(dataclasses.replace(LEXICON, abbreviations={"rata2": "rata-rata"}))
     assert keyed.words("rata2") == ["rata", "rata"]
+
+
+# --- round 3: unit names, common words, weak typo corrections, chat prefixes ------------------
+
+UNIT_TOPICS = (
+    *TOPICS,
+    Topic(
+        id="unit-dinilai",
+        title="Unit yang dinilai",
+        short="Yang dinilai: dinas kesehatan dan puskesmas, dinas pendidikan, disdukcapil.",
+        questions=("unit apa saja yang dinilai", "puskesmas ikut dinilai?"),
+        keywords=("puskesmas", "dukcapil", "unit dinilai"),
+    ),
+    Topic(
+        id="hasil-bontang",
+        title="Hasil penilaian Kota Bontang",
+        short="Bontang mendapat kategori A pada 2023.",
+        questions=("nilai bontang berapa",),
+        keywords=("bontang",),
+    ),
+    Topic(
+        id="kunjungan",
+        title="Kunjungan tim",
+        short="Tim datang ke unit.",
+        detail="Kunjungan berlangsung sekitar dua jam saat kantor buka.",
+        questions=("kapan tim datang",),
+    ),
+)
+UNITS = frozenset({"puskesmas", "dukcapil", "bontang"})
+
+
+def _unit_index(units: frozenset[str] = UNITS) -> KnowledgeIndex:
+    lexicon = dataclasses.replace(LEXICON, generic=GENERIC, units=units)
+    return KnowledgeIndex.build(UNIT_TOPICS, lexicon)
+
+
+def test_unit_name_does_not_anchor_a_question_about_the_units_own_business() -> None:
+    question = "puskesmas buka"  # "buka" is known (the visit topic) but not about assessment
+    without = _unit_index(frozenset()).decide(question)
+    assert without.topic is not None and without.topic.id == "unit-dinilai"  # by "puskesmas"
+    decision = _unit_index().decide(question)
+    assert decision.hits[0].topic_id == "unit-dinilai" and not decision.hits[0].anchored
+    assert decision.kind is DecisionKind.DECLINE
+
+
+def test_unit_name_still_anchors_when_it_is_the_only_specific_word() -> None:
+    decision = _unit_index().decide("hasil bontang")
+    assert decision.hits[0].topic_id == "hasil-bontang" and decision.hits[0].anchored
+    assert decision.kind is not DecisionKind.DECLINE
+    # And a question naming a unit next to a word of the topic is still answered.
+    assert _unit_index().search("puskesmas dinilai")[0].topic_id == "unit-dinilai"
+
+
+def test_analyzer_knows_unit_names_as_index_terms() -> None:
+    analyzer = Analyzer(dataclasses.replace(LEXICON, units=frozenset({"Puskesmas", "kesehatan"})))
+    assert analyzer.is_unit("puskesmas") and analyzer.is_unit(analyzer.stem("kesehatan"))
+    assert not analyzer.is_unit("maklumat")
+
+
+MOTO = Topic(
+    id="moto",
+    title="Moto pelayanan",
+    short="Moto pelayanan adalah slogan singkat unit.",
+    questions=("moto pelayanan wajib ada?",),
+    keywords=("moto", "motto", "slogan"),
+)
+
+
+def test_common_word_is_never_corrected_into_a_domain_word() -> None:
+    plain = KnowledgeIndex.build((*TOPICS, MOTO), LEXICON)
+    assert "moto" in plain.normalized_query("harga motor bekas").split()
+    guarded = KnowledgeIndex.build(
+        (*TOPICS, MOTO), dataclasses.replace(LEXICON, common=frozenset({"motor", "bekas"}))
+    )
+    assert guarded.normalized_query("harga motor bekas").split() == ["harga", "motor", "bekas"]
+    assert guarded.decide("harga motor bekas").kind is DecisionKind.DECLINE
+    # A real typo of a domain word is still corrected.
+    assert guarded.search("mottto pelayanan")[0].topic_id == "moto"
+
+
+def test_corrected_word_anchors_only_when_nothing_else_does() -> None:
+    lexicon = dataclasses.replace(LEXICON, generic=GENERIC)
+    index = KnowledgeIndex.build((*TOPICS, MOTO), lexicon)
+    # "motor" is corrected to "moto", but "mogok" is a specific word no topic matches.
+    decision = index.decide("motor mogok")
+    assert decision.hits and decision.hits[0].topic_id == "moto"
+    assert not decision.hits[0].anchored and decision.kind is DecisionKind.DECLINE
+    # Alone (or among generic words), a corrected word still ties the question to its topic.
+    alone = index.decide("maklumt pelayanan")
+    assert alone.hits[0].topic_id == "maklumat-pelayanan" and alone.hits[0].anchored
+
+
+@pytest.mark.parametrize(
+    ("chat", "standard"),
+    [("ngelapor", "lapor"), ("nyusun", "susun"), ("ngurus", "urus"), ("nanya", "tanya")],
+)
+def test_chat_nasal_prefixes_find_their_standard_form(chat: str, standard: str) -> None:
+    topic = Topic(
+        id="t",
+        title="Contoh",
+        short=f"Cara {standard} dijelaskan di sini.",
+        questions=(f"bagaimana cara {standard}",),
+    )
+    index = KnowledgeIndex.build((*TOPICS, topic), LEXICON)
+    assert index.normalized_query(chat) == index.normalized_query(standard)
+    assert index.search(chat)[0].topic_id == "t"
+
+
+def test_generic_words_weigh_less_in_the_ranking() -> None:
+    topics = (
+        *TOPICS,
+        Topic(
+            id="jadwal",
+            title="Jadwal tahunan",
+            short="Kapan penilaian: jadwal tahunan.",
+            keywords=("kapan", "jadwal", "hasil penilaian"),
+            questions=("kapan penilaian", "kapan hasil penilaian diumumkan"),
+        ),
+        Topic(
+            id="piagam",
+            title="Piagam",
+            short="Piagam diserahkan setelah pengumuman.",
+            keywords=("piagam",),
+            questions=("piagam itu apa",),
+        ),
+    )
+    lexicon = dataclasses.replace(LEXICON, generic=GENERIC)
+    question = "kapan hasil penilaian piagam"
+    full = KnowledgeIndex.build(topics, lexicon, RankingConfig(generic_weight=1.0))
+    weak = KnowledgeIndex.build(topics, lexicon, RankingConfig(generic_weight=0.3))
+    assert full.search(question)[0].topic_id == "jadwal"
+    assert weak.search(question)[0].topic_id == "piagam"
+    # Coverage, hence confidence, is the same either way.
+    assert {h.topic_id: h.confidence for h in full.search(question)} == {
+        h.topic_id: h.confidence for h in weak.search(question)
+    }

@@ -95,3 +95,11 @@ def test_lexicon_generic_section(tmp_path: Path) -> None:
     path = tmp_path / "lexicon.yaml"
     path.write_text("generic: [Pelayanan, standar]\n", encoding="utf-8")
     assert load_lexicon(path).generic == frozenset({"pelayanan", "standar"})
+
+
+def test_lexicon_units_and_common_sections(tmp_path: Path) -> None:
+    path = tmp_path / "lexicon.yaml"
+    path.write_text("units: [Puskesmas, dukcapil]\ncommon: [Motor, sabtu]\n", encoding="utf-8")
+    lexicon = load_lexicon(path)
+    assert lexicon.units == frozenset({"puskesmas", "dukcapil"})
+    assert lexicon.common == frozenset({"motor", "sabtu"})
