@@ -1,15 +1,17 @@
 """The labelled question set through the real content: quality floors for the Q&A engine.
 
 Measured with `python -m benchmarks.qa` (RankingConfig defaults, shipped content, 2026-11-28,
-third round; 717 questions, the last 150 written before that round's changes):
+fourth round; 817 questions, the last 100 written before that round's content changes):
 
     split    top1   answer  wrong  top3   mrr    oos_reject   (baseline BM25 top1 / oos_reject)
-    tune     0.943  0.825  0.007  0.988  0.973  0.987        (0.801 / 0.059)
-    heldout  0.877  0.774  0.038  0.981  0.954  0.892        (0.764 / 0.000)   never tuned on
+    tune     0.960  0.822  0.002  0.996  0.979  0.989        (0.862 / 0.045)
+    heldout  0.908  0.808  0.017  0.983  0.959  0.907        (0.800 / 0.023)   never tuned on
 
-Both held-out figures are below the 0.90 targets of issue 3 (top-1 on 106 in-scope questions,
-out-of-scope rejection 33 of 37). The held-out items of the first 567 questions stay at top-1
-0.907 and rejection 0.852; the 30 new held-out items reach top-1 0.75 and rejection 10 of 10.
+The fourth round changed content only (example questions and keywords of 126 topics, no engine
+change). With the round-3 content the same 817 questions gave held-out top-1 0.883 and rejection
+0.907, so the content lifted held-out top-1 by 0.025 and left out-of-scope rejection where it was
+(39 of 43). Both held-out figures now sit just above the 0.90 targets of issue 3, on 120 in-scope
+and 43 out-of-scope questions (one question moves top-1 by 0.008 and rejection by 0.023).
 The floors record what is reached, not the targets.
 
 "answer" is a direct answer with the right topic (no "Mungkin maksud Anda"), "wrong" a direct
@@ -30,10 +32,10 @@ from tests.conftest import CONTENT, ROOT
 QUESTIONS = ROOT / "tests/qa/questions.yaml"
 FLOORS = {
     # split: (top1, top3, oos_reject, answer)
-    "tune": (0.93, 0.98, 0.97, 0.81),
-    "heldout": (0.86, 0.97, 0.87, 0.76),
+    "tune": (0.95, 0.99, 0.98, 0.81),
+    "heldout": (0.89, 0.97, 0.88, 0.79),
 }
-WRONG_ANSWER_CEILING = {"tune": 0.01, "heldout": 0.05}
+WRONG_ANSWER_CEILING = {"tune": 0.01, "heldout": 0.03}
 
 
 @pytest.fixture(scope="module")
