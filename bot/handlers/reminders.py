@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from html import escape
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.domain.dates import EXAMPLES, DateParseError, parse_due, resolve_zone
 from bot.domain.deadlines import DEFAULT_OFFSETS
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound
 from bot.domain.offsets import CHOICES, check_offsets, parse_offsets, toggle
-from bot.domain.units import Role
+from bot.domain.units import Member, Role
 from bot.handlers import callback_data as cd
 from bot.handlers import commands
 from bot.handlers import reminders_render as render
@@ -336,15 +337,41 @@ def _current(context: BotContext, step: str, revision: int) -> Flow | None:
     return flow
 
 
+async def _press(
+    update: Update,
+    context: BotContext,
+    kind: type[Any],
+    find: Callable[[BotContext, int], Flow | None],
+) -> tuple[CallbackQuery, Any, Member, Flow] | None:
+    """A flow button: its query, payload, member and the flow step it belongs to.
+
+    None when there is nothing to act on; a press whose flow step is gone or moved on (old,
+    doubled or forged; `find` gets the payload's revision) is answered as expired first.
+    """
+    query, payload, member = update.callback_query, _payload(update, kind), context.member
+    if query is None or payload is None or member is None:
+        return None
+    flow = find(context, payload.revision)
+    if flow is None:
+        await expired(update, context)
+        return None
+    return query, payload, member, flow
+
+
+def _step(step: str) -> Callable[[BotContext, int], Flow | None]:
+    """Find the /tenggat_baru flow at `step`."""
+    return lambda context, revision: _current(context, step, revision)
+
+
 @registered
 async def new_topic(update: Update, context: BotContext) -> None:
     """A topic button (or skip)."""
-    query, payload, member = update.callback_query, _payload(update, NewTopic), context.member
-    if query is None or payload is None or member is None:
+    pressed = await _press(update, context, NewTopic, _step("topic"))
+    if pressed is None:
         return
-    flow = _current(context, "topic", payload.revision)
+    query, payload, member, flow = pressed
     options = await context.services.reminders.creation_options(member)
-    if flow is None or not -1 <= payload.index < len(options.topics):
+    if not -1 <= payload.index < len(options.topics):
         await expired(update, context)
         return
     await query.answer()
@@ -363,13 +390,13 @@ async def new_topic(update: Update, context: BotContext) -> None:
 @registered
 async def new_scope(update: Update, context: BotContext) -> None:
     """All units, a type, or "choose units"."""
-    query, payload, member = update.callback_query, _payload(update, NewScope), context.member
-    if query is None or payload is None or member is None:
+    pressed = await _press(update, context, NewScope, _step("scope"))
+    if pressed is None:
         return
-    flow = _current(context, "scope", payload.revision)
+    query, payload, member, flow = pressed
     options = await context.services.reminders.creation_options(member)
     _ = context.translator
-    if flow is None or options.own_unit is not None:
+    if options.own_unit is not None:
         await expired(update, context)
         return
     await query.answer()
@@ -406,12 +433,12 @@ async def new_scope(update: Update, context: BotContext) -> None:
 @registered
 async def new_unit(update: Update, context: BotContext) -> None:
     """Toggle a unit in the chosen set."""
-    query, payload, member = update.callback_query, _payload(update, NewUnit), context.member
-    if query is None or payload is None or member is None:
+    pressed = await _press(update, context, NewUnit, _step("units"))
+    if pressed is None:
         return
-    flow = _current(context, "units", payload.revision)
+    query, payload, member, flow = pressed
     options = await context.services.reminders.creation_options(member)
-    if flow is None or payload.unit_id not in {u.id for u in options.units}:
+    if payload.unit_id not in {u.id for u in options.units}:
         await expired(update, context)
         return
     chosen = set(flow.data.get("chosen", [])) ^ {payload.unit_id}
@@ -430,14 +457,11 @@ async def new_unit(update: Update, context: BotContext) -> None:
 @registered
 async def new_units_done(update: Update, context: BotContext) -> None:
     """Done choosing units."""
-    query, payload, member = update.callback_query, _payload(update, NewUnitsDone), context.member
-    if query is None or payload is None or member is None:
+    pressed = await _press(update, context, NewUnitsDone, _step("units"))
+    if pressed is None:
         return
-    flow = _current(context, "units", payload.revision)
+    query, _data, member, flow = pressed
     _ = context.translator
-    if flow is None:
-        await expired(update, context)
-        return
     chosen = list(flow.data.get("chosen", []))
     if not chosen:
         await query.answer(_.gettext("Choose at least one unit."), show_alert=True)
@@ -453,14 +477,11 @@ async def new_units_done(update: Update, context: BotContext) -> None:
 @registered
 async def new_confirm(update: Update, context: BotContext) -> None:
     """Save the deadline."""
-    query, payload, member = update.callback_query, _payload(update, NewConfirm), context.member
-    if query is None or payload is None or member is None:
+    pressed = await _press(update, context, NewConfirm, _step("confirm"))
+    if pressed is None:
         return
-    flow = _current(context, "confirm", payload.revision)
+    query, _data, member, flow = pressed
     _ = context.translator
-    if flow is None:
-        await expired(update, context)
-        return
     data = flow.data
     draft = DeadlineDraft(
         title=data["title"],
@@ -596,13 +617,10 @@ async def offsets_open(update: Update, context: BotContext) -> None:
 @registered
 async def new_offsets(update: Update, context: BotContext) -> None:
     """/tenggat_baru: change the reminder days before saving (the default is preselected)."""
-    query, payload, member = update.callback_query, _payload(update, NewOffsets), context.member
-    if query is None or payload is None or member is None:
+    pressed = await _press(update, context, NewOffsets, _step("confirm"))
+    if pressed is None:
         return
-    flow = _current(context, "confirm", payload.revision)
-    if flow is None:
-        await expired(update, context)
-        return
+    query, _data, member, flow = pressed
     chosen = list(flow.data.get("offsets", DEFAULT_OFFSETS))
     flow = await context.services.flows.put(
         member.user_id, NEW_FLOW, OFFSETS, {**flow.data, "chosen": chosen}
@@ -614,11 +632,11 @@ async def new_offsets(update: Update, context: BotContext) -> None:
 @registered
 async def offset_toggle(update: Update, context: BotContext) -> None:
     """Add or remove one reminder day."""
-    query, payload, member = update.callback_query, _payload(update, OffsetToggle), context.member
-    if query is None or payload is None or member is None:
+    pressed = await _press(update, context, OffsetToggle, _offsets_flow)
+    if pressed is None:
         return
-    flow = _offsets_flow(context, payload.revision)
-    if flow is None or payload.days not in {*CHOICES, *flow.data.get("extra", [])}:
+    query, payload, member, flow = pressed
+    if payload.days not in {*CHOICES, *flow.data.get("extra", [])}:
         await expired(update, context)
         return
     chosen = list(toggle(flow.data["chosen"], payload.days))
@@ -632,13 +650,10 @@ async def offset_toggle(update: Update, context: BotContext) -> None:
 @registered
 async def offset_save(update: Update, context: BotContext) -> None:
     """Save the chosen reminder days."""
-    query, payload, member = update.callback_query, _payload(update, OffsetSave), context.member
-    if query is None or payload is None or member is None:
+    pressed = await _press(update, context, OffsetSave, _offsets_flow)
+    if pressed is None:
         return
-    flow = _offsets_flow(context, payload.revision)
-    if flow is None:
-        await expired(update, context)
-        return
+    query, _data, _member, flow = pressed
     try:
         await _save_offsets(update, context, flow, tuple(flow.data["chosen"]))
     except InvalidInput as exc:
@@ -648,13 +663,10 @@ async def offset_save(update: Update, context: BotContext) -> None:
 @registered
 async def offset_cancel(update: Update, context: BotContext) -> None:
     """Leave the reminder days as they were."""
-    query, payload, member = update.callback_query, _payload(update, OffsetCancel), context.member
-    if query is None or payload is None or member is None:
+    pressed = await _press(update, context, OffsetCancel, _offsets_flow)
+    if pressed is None:
         return
-    flow = _offsets_flow(context, payload.revision)
-    if flow is None:
-        await expired(update, context)
-        return
+    query, _data, member, flow = pressed
     await query.answer()
     if flow.name == NEW_FLOW:
         await _back_to_confirm(update, context, flow.data)
