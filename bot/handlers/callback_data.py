@@ -9,7 +9,10 @@ caller answers "this button has expired".
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, TypeVar, get_type_hints
+from typing import TYPE_CHECKING, Any, TypeVar, get_type_hints
+
+if TYPE_CHECKING:
+    from telegram import Update
 
 MAX_BYTES = 64  # https://core.telegram.org/bots/api#inlinekeyboardbutton
 _REGISTRY: dict[str, type[Any]] = {}
@@ -90,6 +93,13 @@ def _hints(cls: type[Any]) -> dict[str, Any]:
     if hints is None:
         hints = _HINTS[cls] = get_type_hints(cls)
     return hints
+
+
+def pressed(update: Update, kind: type[T]) -> T | None:
+    """The payload of the button pressed in `update`, if it is a `kind`; else None."""
+    query = update.callback_query
+    payload = decode(query.data if query else None)
+    return payload if isinstance(payload, kind) else None
 
 
 def pattern_for(*classes: type[Any]) -> Any:

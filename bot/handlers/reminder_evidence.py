@@ -38,8 +38,8 @@ FLOW = "bukti_tenggat"
 async def start(update: Update, context: BotContext) -> None:
     """ "📎 Kirim bukti": check the deadline is the member's unit's, then wait for the file."""
     query, member = update.callback_query, context.member
-    payload = cd.decode(query.data if query else None)
-    if query is None or member is None or not isinstance(payload, ReminderEvidence):
+    payload = cd.pressed(update, ReminderEvidence)
+    if query is None or member is None or payload is None:
         return
     # NotFound (gone or archived) and NotAllowed (another unit's) go to the error handler.
     target = await context.services.evidence.deadline_target(member, payload.deadline_id)
@@ -158,8 +158,8 @@ async def route_file(update: Update, context: BotContext, incoming: IncomingFile
 async def pick(update: Update, context: BotContext) -> None:
     """Which deadline of a merged reminder the waiting file is for."""
     query, member, flow = update.callback_query, context.member, context.flow
-    payload = cd.decode(query.data if query else None)
-    if query is None or member is None or not isinstance(payload, ReminderEvidencePick):
+    payload = cd.pressed(update, ReminderEvidencePick)
+    if query is None or member is None or payload is None:
         return
     if (
         flow is None

@@ -49,19 +49,14 @@ OFFSETS = "offsets"  # the reminder-schedule step, in both flows
 MAX_TITLE = 120
 
 
-def _payload(update: Update, kind: type[Any]) -> Any:
-    query = update.callback_query
-    payload = cd.decode(query.data if query else None)
-    return payload if isinstance(payload, kind) else None
-
-
 # --- buttons on a reminder ------------------------------------------------------------------
 
 
 @registered
 async def done(update: Update, context: BotContext) -> None:
     """ "✅ Sudah siap": record the unit's evidence as ready."""
-    query, payload, member = update.callback_query, _payload(update, ReminderDone), context.member
+    query, member = update.callback_query, context.member
+    payload = cd.pressed(update, ReminderDone)
     if query is None or payload is None or member is None:
         return
     _ = context.translator
@@ -87,7 +82,7 @@ async def done(update: Update, context: BotContext) -> None:
 @registered
 async def snooze(update: Update, context: BotContext) -> None:
     """ "⏰ Ingatkan besok"."""
-    query, payload = update.callback_query, _payload(update, ReminderSnooze)
+    query, payload = update.callback_query, cd.pressed(update, ReminderSnooze)
     member = context.member
     if query is None or payload is None or member is None:
         return
@@ -103,7 +98,8 @@ async def snooze(update: Update, context: BotContext) -> None:
 @registered
 async def guide(update: Update, context: BotContext) -> None:
     """ "📘 Panduan": the linked topic's title, short answer and source."""
-    query, payload, member = update.callback_query, _payload(update, ReminderGuide), context.member
+    query, member = update.callback_query, context.member
+    payload = cd.pressed(update, ReminderGuide)
     if query is None or payload is None or member is None:
         return
     try:
@@ -142,7 +138,8 @@ async def list_deadlines(update: Update, context: BotContext) -> None:
 @registered
 async def edit(update: Update, context: BotContext) -> None:
     """ "✏️ Ubah": show the deadline, ask for a new date (typed) or offer its reminder days."""
-    query, payload, member = update.callback_query, _payload(update, DeadlineEdit), context.member
+    query, member = update.callback_query, context.member
+    payload = cd.pressed(update, DeadlineEdit)
     if query is None or payload is None or member is None:
         return
     _ = context.translator
@@ -197,7 +194,7 @@ async def edit_due_text(update: Update, context: BotContext) -> None:
 @registered
 async def archive(update: Update, context: BotContext) -> None:
     """ "🗄 Arsipkan": ask to confirm."""
-    query, payload = update.callback_query, _payload(update, DeadlineArchive)
+    query, payload = update.callback_query, cd.pressed(update, DeadlineArchive)
     if query is None or payload is None or context.member is None:
         return
     _ = context.translator
@@ -212,7 +209,7 @@ async def archive(update: Update, context: BotContext) -> None:
 @registered
 async def archive_confirm(update: Update, context: BotContext) -> None:
     """Archive for real (role checked by the service)."""
-    query, payload = update.callback_query, _payload(update, DeadlineArchiveConfirm)
+    query, payload = update.callback_query, cd.pressed(update, DeadlineArchiveConfirm)
     member = context.member
     if query is None or payload is None or member is None:
         return
@@ -348,7 +345,8 @@ async def _press(
     None when there is nothing to act on; a press whose flow step is gone or moved on (old,
     doubled or forged; `find` gets the payload's revision) is answered as expired first.
     """
-    query, payload, member = update.callback_query, _payload(update, kind), context.member
+    query, member = update.callback_query, context.member
+    payload = cd.pressed(update, kind)
     if query is None or payload is None or member is None:
         return None
     flow = find(context, payload.revision)
@@ -510,7 +508,7 @@ async def new_confirm(update: Update, context: BotContext) -> None:
 async def new_cancel(update: Update, context: BotContext) -> None:
     """Stop creating."""
     query, member = update.callback_query, context.member
-    if query is None or member is None or _payload(update, NewCancel) is None:
+    if query is None or member is None or cd.pressed(update, NewCancel) is None:
         return
     await context.services.flows.clear(member.user_id)
     await query.answer()
@@ -598,7 +596,7 @@ async def _save_offsets(
 @registered
 async def offsets_open(update: Update, context: BotContext) -> None:
     """ "🔔 Ubah jadwal pengingat": the deadline's reminder days as toggle buttons."""
-    query, payload = update.callback_query, _payload(update, DeadlineOffsets)
+    query, payload = update.callback_query, cd.pressed(update, DeadlineOffsets)
     member = context.member
     if query is None or payload is None or member is None:
         return
