@@ -34,7 +34,7 @@ from bot.domain.evidence import (
     accept_file,
 )
 from bot.domain.methodology import Indicator, Methodology
-from bot.domain.units import Member, Role
+from bot.domain.units import Member, Role, Unit
 from bot.services.access import AccessService
 from bot.services.clock import Clock
 from bot.services.reminders import own_unit, resolve_scope
@@ -195,8 +195,9 @@ class EvidenceService:
         )
         return DeadlineTarget(row.id, row.title, unit_id, indicator_id)
 
-    async def _applies(self, session: AsyncSession, row: DeadlineRow, unit_id: int) -> bool:
-        scope = resolve_scope(row.units, await active_units(session))
+    @staticmethod
+    def _applies(row: DeadlineRow, unit_id: int, units: list[Unit]) -> bool:
+        scope = resolve_scope(row.units, units)
         return scope == ALL_UNITS or unit_id in scope
 
     async def _refuse(
@@ -226,7 +227,9 @@ class EvidenceService:
             if row is None or row.archived:
                 raise NotFound("deadline", deadline_id)
             unit_id = member.unit_id
-            applies = unit_id is not None and await self._applies(session, row, unit_id)
+            applies = unit_id is not None and self._applies(
+                row, unit_id, await active_units(session)
+            )
             concerned = own_unit(row.units)
         if unit_id is None:
             raise await self._refuse(member, deadline_id, "no_unit", concerned)
@@ -272,13 +275,14 @@ class EvidenceService:
             ids = await replies.reminded_deadlines(sent.id)
             rows = await ReminderRepository(session).deadlines_by_ids(ids)
             unit_id = member.unit_id
+            units = await active_units(session)
             open_rows = [
                 rows[i]
                 for i in ids
                 if i in rows
                 and not rows[i].archived
                 and unit_id is not None
-                and await self._applies(session, rows[i], unit_id)
+                and self._applies(rows[i], unit_id, units)
             ]
         if owner != member.user_id:
             raise await self._refuse(member, ids[0] if ids else 0, "not_your_reminder")
