@@ -831,7 +831,9 @@ def build_parser() -> argparse.ArgumentParser:
     backup.set_defaults(func=cmd_backup)
 
     cek = sub.add_parser("cek", help="what-if scoring: template, score answers, aggregate")
-    cek.add_argument("--edition", help="methodology edition (default BOT_EDITION, else the edition in force)")
+    cek.add_argument(
+        "--edition", help="methodology edition (default BOT_EDITION, else the edition in force)"
+    )
     mode = cek.add_mutually_exclusive_group()
     mode.add_argument(
         "--template",

@@ -40,9 +40,7 @@ def load_timeline(
         problems.extend(exc.problems)
         return EMPTY
     edition = edition_in_force(methodologies) if check_indicators else None
-    indicators = (
-        {i.id for i in methodologies[edition].indicators} if edition is not None else None
-    )
+    indicators = {i.id for i in methodologies[edition].indicators} if edition is not None else None
     known = {
         "known_topics": set(topic_ids) or None,
         "known_indicators": indicators,

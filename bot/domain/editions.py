@@ -14,21 +14,12 @@ from collections.abc import Mapping
 from bot.domain.errors import NotFound
 from bot.domain.methodology import Methodology
 
-__all__ = ["default_edition", "edition_key", "edition_in_force", "editions_with_indicators"]
-
-
-def edition_key(edition: str) -> tuple[int, str]:
-    """Sort key: numeric editions by year, anything else after them by name."""
-    return (int(edition), "") if edition.isdigit() else (10**9, edition)
+__all__ = ["default_edition", "edition_in_force", "editions_with_indicators"]
 
 
 def editions_with_indicators(methodologies: Mapping[str, Methodology]) -> list[str]:
-    """Editions a self-check can use, newest first."""
-    return sorted(
-        (edition for edition, m in methodologies.items() if m.indicators),
-        key=edition_key,
-        reverse=True,
-    )
+    """Editions a self-check can use, newest first (ids are four-digit years)."""
+    return sorted((edition for edition, m in methodologies.items() if m.indicators), reverse=True)
 
 
 def edition_in_force(methodologies: Mapping[str, Methodology]) -> str | None:
