@@ -195,10 +195,15 @@ def cmd_content_check(args: argparse.Namespace) -> int:
         print(_content_lines(exc), file=sys.stderr)
         print(f"{len(exc.problems)} problem(s) found", file=sys.stderr)
         return EXIT_CONTENT
+    try:
+        default = settings.edition_for(bundle.methodologies)
+    except SettingsError as exc:
+        raise CliError(str(exc), EXIT_CONFIG) from None
     print(
         f"content OK (version {bundle.version}): {len(bundle.units.units)} units, "
         f"{len(bundle.topics)} topics, {len(bundle.quizzes)} quiz questions, "
-        f"editions {', '.join(sorted(bundle.methodologies))}"
+        f"editions {', '.join(sorted(bundle.methodologies))}, default edition {default}"
+        + (" (BOT_EDITION)" if settings.edition else " (in force)")
     )
     return 0
 
