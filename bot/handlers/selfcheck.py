@@ -7,6 +7,7 @@ import dataclasses
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.domain import units as unit_rules
@@ -423,7 +424,11 @@ async def _scoreboard(update: Update, context: BotContext, edition: str) -> None
     )
     if query is not None:
         await query.answer()
-        await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
+        try:
+            await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
+        except BadRequest as exc:  # a double press: "message is not modified"
+            if "not modified" not in str(exc).lower():
+                raise
     elif message is not None:
         await message.reply_html(text, reply_markup=markup)
     if len(board.trend) >= 2 and update.effective_chat is not None:

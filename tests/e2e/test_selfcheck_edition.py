@@ -94,3 +94,18 @@ class TestPinnedEdition:
         await harness.send(USER, "/skor")
         assert "· edisi 2024" in harness.last_text(USER)
         assert _labels(harness, USER)[0] == "Edisi 2025 (berlaku)"
+
+
+async def test_double_press_of_a_skor_edition_button_is_answered_quietly(
+    harness: Harness,
+) -> None:
+    await register(harness, USER)
+    await harness.send(USER, "/skor")
+    message_id, data = harness.find_button(USER, "Edisi 2024")
+    sent = len(harness.api.calls_to("sendMessage"))
+    answered = len(harness.answers())
+    await harness.press(USER, data, message_id=message_id)
+    await harness.press(USER, data, message_id=message_id)  # same text: "not modified"
+    assert len(harness.answers()) == answered + 2
+    assert len(harness.api.calls_to("sendMessage")) == sent  # no error message
+    assert "· edisi 2024" in harness.last_text(USER)
