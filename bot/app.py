@@ -124,12 +124,11 @@ async def build_services(
     Raises ContentInvalid for broken content before touching the database.
     """
     bundle = content if content is not None else load_content(settings.content_dir)
+    edition = settings.edition_for(bundle.methodologies)
     engine = create_engine(settings.database_url)
     sessions = create_session_factory(engine)
     access = AccessService(sessions, clock)
-    selfcheck_service = SelfCheckService(
-        sessions, clock, bundle, access, current_edition=settings.edition
-    )
+    selfcheck_service = SelfCheckService(sessions, clock, bundle, access, current_edition=edition)
     services = Services(
         engine=engine,
         sessions=sessions,
@@ -152,7 +151,7 @@ async def build_services(
             clock,
             access,
             bundle,
-            edition=settings.edition,
+            edition=edition,
             store=FileStore(settings.storage_dir),
         ),
         selfcheck=selfcheck_service,

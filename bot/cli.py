@@ -113,6 +113,8 @@ def _run_async(coro: Any) -> Any:
         return asyncio.run(coro)
     except ContentInvalid as exc:
         raise CliError(_content_lines(exc), EXIT_CONTENT) from None
+    except SettingsError as exc:
+        raise CliError(str(exc), EXIT_CONFIG) from None
     except OSError as exc:
         raise CliError(f"database: cannot open ({exc.__class__.__name__}: {exc})") from None
     except Exception as exc:
@@ -193,10 +195,15 @@ def cmd_content_check(args: argparse.Namespace) -> int:
         print(_content_lines(exc), file=sys.stderr)
         print(f"{len(exc.problems)} problem(s) found", file=sys.stderr)
         return EXIT_CONTENT
+    try:
+        default = settings.edition_for(bundle.methodologies)
+    except SettingsError as exc:
+        raise CliError(str(exc), EXIT_CONFIG) from None
     print(
         f"content OK (version {bundle.version}): {len(bundle.units.units)} units, "
         f"{len(bundle.topics)} topics, {len(bundle.quizzes)} quiz questions, "
-        f"editions {', '.join(sorted(bundle.methodologies))}"
+        f"editions {', '.join(sorted(bundle.methodologies))}, default edition {default}"
+        + (" (BOT_EDITION)" if settings.edition else " (in force)")
     )
     return 0
 
@@ -529,7 +536,10 @@ def cmd_cek(args: argparse.Namespace) -> int:
         bundle = load_content(Path(args.dir) if args.dir else settings.content_dir)
     except ContentInvalid as exc:
         raise CliError(_content_lines(exc), EXIT_CONTENT) from None
-    edition = args.edition or settings.edition
+    try:
+        edition = args.edition or settings.edition_for(bundle.methodologies)
+    except SettingsError as exc:
+        raise CliError(str(exc), EXIT_CONFIG) from None
     methodology = bundle.methodologies.get(edition)
     if methodology is None:
         raise CliError(
@@ -549,6 +559,9 @@ def cmd_cek(args: argparse.Namespace) -> int:
             ) from None
         if not scores:
             raise CliError("--aggregate needs at least one unit score")
+        wrong = next((s for s in scores if not s.is_finite() or not 0 <= s <= 100), None)
+        if wrong is not None:
+            raise CliError(f"--aggregate: unit score {wrong} is outside 0-100")
         score = scoring.government_score(scores)
         category = scoring.classify(methodology, score)
         out = {
@@ -823,7 +836,9 @@ def build_parser() -> argparse.ArgumentParser:
     backup.set_defaults(func=cmd_backup)
 
     cek = sub.add_parser("cek", help="what-if scoring: template, score answers, aggregate")
-    cek.add_argument("--edition", help="methodology edition (default BOT_EDITION)")
+    cek.add_argument(
+        "--edition", help="methodology edition (default BOT_EDITION, else the edition in force)"
+    )
     mode = cek.add_mutually_exclusive_group()
     mode.add_argument(
         "--template",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -13,6 +14,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.domain.dates import ZONE_ALIASES, UnknownZoneError, resolve_zone
+from bot.domain.editions import default_edition, editions_with_indicators
+from bot.domain.errors import NotFound
+
+if TYPE_CHECKING:
+    from bot.domain.methodology import Methodology
 
 __all__ = ["ZONE_ALIASES", "Settings", "SettingsError", "load_settings", "resolve_zone_name"]
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
@@ -48,7 +54,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = False
     default_locale: str = "id"
-    edition: str = "2024"
+    # None: the edition in force (the newest edition with indicators, see bot/domain/editions.py).
+    edition: str | None = None
     operators_chat_id: int | None = None
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
@@ -121,6 +128,13 @@ class Settings(BaseSettings):
             raise ValueError("must be the public https:// address Telegram will post updates to")
         return value
 
+    @field_validator("edition")
+    @classmethod
+    def _check_edition(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        return value.strip()
+
     @field_validator("log_level")
     @classmethod
     def _check_log_level(cls, value: str) -> str:
@@ -140,6 +154,23 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         """The default time zone as a ZoneInfo."""
         return ZoneInfo(self.timezone)
+
+    def edition_for(self, methodologies: Mapping[str, Methodology]) -> str:
+        """The default edition with this content: BOT_EDITION, else the edition in force.
+
+        Every feature takes its default edition from here (via the services built with it).
+
+        Raises:
+            SettingsError: BOT_EDITION names no edition that has self-check indicators.
+        """
+        try:
+            return default_edition(methodologies, self.edition)
+        except NotFound:
+            known = ", ".join(editions_with_indicators(methodologies)) or "none"
+            raise SettingsError(
+                f"BOT_EDITION: {self.edition!r} is not an edition with self-check indicators "
+                f"(editions with indicators: {known})"
+            ) from None
 
 
 class SettingsError(Exception):

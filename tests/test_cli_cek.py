@@ -95,3 +95,26 @@ def test_aggregate_accepts_decimal_commas(tmp_path: Path) -> None:
     assert result.returncode == 0 and result.stdout.startswith("89.67 A")
     line = _one_clear_line(_run(["cek", "--aggregate", "abc"], tmp_path))
     assert "--aggregate" in line
+
+
+def test_template_without_edition_is_the_edition_in_force(tmp_path: Path) -> None:
+    result = _run(["cek", "--template"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    template = json.loads(result.stdout)
+    assert template["edition"] == "2025"
+    assert {i["id"] for i in template["indicators"]} == {
+        i["id"] for i in _template(tmp_path, "2025")["indicators"]
+    }
+    pinned = _run(["cek", "--template"], tmp_path, BOT_EDITION="2024")
+    assert json.loads(pinned.stdout)["edition"] == "2024"
+
+
+def test_unknown_bot_edition_is_one_clear_line(tmp_path: Path) -> None:
+    line = _one_clear_line(_run(["cek", "--template"], tmp_path, BOT_EDITION="2031"))
+    assert line.startswith("error: BOT_EDITION: '2031'") and "2025" in line
+
+
+@pytest.mark.parametrize("scores", ["100.5", "88,1;-0,5", "NaN", "Infinity"])
+def test_aggregate_out_of_range_is_one_clear_line(tmp_path: Path, scores: str) -> None:
+    line = _one_clear_line(_run(["cek", "--aggregate", scores], tmp_path))
+    assert line.startswith("error: --aggregate: unit score") and "outside 0-100" in line

@@ -14,17 +14,20 @@ from tests.services.test_recap_service import complete_selfcheck
 from tests.test_cli_admin import cli  # noqa: F401 - the fixture
 
 
-def _seed() -> str:
-    """dinkes answers every indicator with the best option; return its score as text."""
+def _seed() -> tuple[str, str]:
+    """dinkes answers every indicator of the default edition with the best option.
+
+    Returns its score as text and the default edition.
+    """
     from bot.app import build_services
     from bot.config import load_settings
 
-    async def work() -> str:
+    async def work() -> tuple[str, str]:
         services = await build_services(load_settings())
         try:
             member = await person(services, 4343, "dinkes", name="Rina")
             result = await complete_selfcheck(services, member, lambda i: i.best.value)
-            return str(result.result.score)
+            return str(result.result.score), services.selfcheck.current_edition
         finally:
             await services.engine.dispose()
 
@@ -37,11 +40,11 @@ def test_export_xlsx_and_csv(
     monkeypatch: Any,
 ) -> None:
     monkeypatch.delenv("BOT_TOKEN", raising=False)
-    score = _seed()
+    score, edition = _seed()
     xlsx = tmp_path / "rekap.xlsx"
     code, out, err = cli("export", "--format", "xlsx", "--out", str(xlsx))
     assert code == 0, err
-    assert "wrote" in out and "edition 2024" in out
+    assert "wrote" in out and f"edition {edition}" in out
     book = load_workbook(xlsx)
     rows = {r[0]: r for r in book["Ringkasan"].iter_rows(min_row=2, values_only=True) if r[0]}
     assert rows["dinkes"][3] == float(score) and rows["dinsos"][3] is None

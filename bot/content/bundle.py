@@ -80,6 +80,8 @@ def load_content(root: Path) -> ContentBundle:
         topic_ids=topic_ids,
         methodologies=methodologies,
         problems=problems,
+        # A broken edition file leaves the edition in force unknown: no cascade of link errors.
+        check_indicators=editions <= set(methodologies),
     )
 
     if problems or units is None:

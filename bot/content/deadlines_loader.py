@@ -7,6 +7,8 @@ from pathlib import Path
 
 from bot.content.source import ContentInvalid, Located, locate, read_yaml
 from bot.content.units import UnitCatalog
+from bot.domain.editions import edition_in_force
+from bot.domain.errors import Problem
 from bot.domain.methodology import Methodology
 from bot.domain.timeline import Timeline, parse_timeline, validate_timeline
 
@@ -20,11 +22,15 @@ def load_timeline(
     topic_ids: Collection[str],
     methodologies: dict[str, Methodology],
     problems: list[Located],
+    check_indicators: bool = True,
 ) -> Timeline:
     """Read and validate the timeline; a missing file means no content deadlines.
 
-    Topic, indicator, unit type and unit code references are checked against the rest of the
-    content; each problem is appended to `problems` pinned to its line.
+    Topic, unit type and unit code references are checked against the rest of the content, and
+    indicator links against the edition in force (the default edition: every deadline's evidence
+    must count for the method units are assessed with). `check_indicators=False` skips the
+    indicator check (an edition file failed to load, so the edition in force is unknown). Each
+    problem is appended to `problems` pinned to its line.
     """
     if not file.exists():
         return EMPTY
@@ -33,7 +39,8 @@ def load_timeline(
     except ContentInvalid as exc:
         problems.extend(exc.problems)
         return EMPTY
-    indicators = {i.id for m in methodologies.values() for i in m.indicators} or None
+    edition = edition_in_force(methodologies) if check_indicators else None
+    indicators = {i.id for i in methodologies[edition].indicators} if edition is not None else None
     known = {
         "known_topics": set(topic_ids) or None,
         "known_indicators": indicators,
@@ -42,6 +49,20 @@ def load_timeline(
     }
     found = validate_timeline(data, **known)
     if found:
-        problems.extend(locate(file, data, found))
+        problems.extend(locate(file, data, [_explained(p, data, edition) for p in found]))
         return EMPTY
     return parse_timeline(data, **known)
+
+
+def _explained(problem: Problem, data: object, edition: str | None) -> Problem:
+    """Name the indicator and the edition an `unknown_indicator` link is missing from."""
+    if problem.reason != "unknown_indicator" or edition is None:
+        return problem
+    value: object = data
+    for key in problem.path:
+        value = value[key]  # type: ignore[index]  # the validator walked this very path
+    return Problem(
+        problem.path,
+        f"unknown_indicator: {value!r} is not an indicator of the default edition {edition} "
+        "(the edition in force); link only indicators of that edition",
+    )

@@ -7,6 +7,7 @@ import dataclasses
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.domain import units as unit_rules
@@ -96,6 +97,14 @@ class Pause:
     step: int
 
 
+@cd.callback("ck1.r")
+@dataclasses.dataclass(frozen=True, slots=True)
+class ScoreEdition:
+    """/skor: show the unit's result in another edition."""
+
+    edition: str
+
+
 @cd.callback("ck1.t")
 @dataclasses.dataclass(frozen=True, slots=True)
 class ShowTopic:
@@ -112,10 +121,22 @@ def topic_button(title: str, topic: str) -> InlineKeyboardButton:
     return button("📖 " + title, ShowTopic(topic))
 
 
-def _edition_keyboard(_: Translator, editions: list[str], current: str) -> InlineKeyboardMarkup:
-    labels = [e + (" " + _.gettext("(current)") if e == current else "") for e in editions]
+def _edition_keyboard(
+    _: Translator, editions: list[str], default: str, in_force: str | None
+) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[button(label, PickEdition(e))] for label, e in zip(labels, editions, strict=True)]
+        [[button(render.edition_label(_, e, default, in_force), PickEdition(e))] for e in editions]
+    )
+
+
+def _score_keyboard(
+    _: Translator, editions: list[str], shown: str, default: str, in_force: str | None
+) -> InlineKeyboardMarkup | None:
+    others = [e for e in editions if e != shown]
+    if not others:
+        return None
+    return InlineKeyboardMarkup(
+        [[button(render.edition_label(_, e, default, in_force), ScoreEdition(e))] for e in others]
     )
 
 
@@ -169,9 +190,10 @@ async def selfcheck(update: Update, context: BotContext) -> None:
     if wanted in editions and member.role is Role.MEMBER:
         await _start(update, context, wanted, None, edit=False)
         return
+    default, in_force = service.current_edition, service.edition_in_force
     await message.reply_html(
-        render.edition_picker(_, service.current_edition),
-        reply_markup=_edition_keyboard(_, editions, service.current_edition),
+        render.edition_picker(_, default, in_force),
+        reply_markup=_edition_keyboard(_, editions, default, in_force),
     )
 
 
@@ -352,32 +374,77 @@ async def score(update: Update, context: BotContext) -> None:
         return
     _ = context.translator
     service = context.services.selfcheck
-    edition = context.args[0] if context.args else None
-    if edition is not None and edition not in service.editions():
+    edition = context.args[0] if context.args else service.current_edition
+    if edition not in service.editions():
         await message.reply_html(
             _.gettext("Unknown edition. Editions with a self-check: {editions}.").format(
                 editions=", ".join(service.editions())
             )
         )
         return
+    await _scoreboard(update, context, edition)
+
+
+@registered
+async def score_edition(update: Update, context: BotContext) -> None:
+    """An edition button under /skor: the same card for that edition."""
+    query = update.callback_query
+    payload = cd.pressed(update, ScoreEdition)
+    if query is None or payload is None or context.member is None:
+        return
+    if payload.edition not in context.services.selfcheck.editions():
+        await query.answer(
+            context.translator.gettext("This button has expired. Type /skor again."),
+            show_alert=True,
+        )
+        return
+    await _scoreboard(update, context, payload.edition)
+
+
+async def _scoreboard(update: Update, context: BotContext, edition: str) -> None:
+    """Reply with (or, from a button, edit into) the scoreboard of `edition`, then the trend."""
+    member = context.member
+    message = update.effective_message
+    assert member is not None  # guaranteed by the callers
+    _ = context.translator
+    service = context.services.selfcheck
+    query = update.callback_query
     try:
         board = await service.scoreboard(member, edition=edition)
     except (NotRegistered, NotFound):
-        await message.reply_html(
-            _.gettext("You are not registered yet. Type /start and pick your unit first.")
-        )
+        text = _.gettext("You are not registered yet. Type /start and pick your unit first.")
+        if query is not None:
+            await query.answer(text, show_alert=True)
+        elif message is not None:
+            await message.reply_html(text)
         return
-    await message.reply_html(render.scoreboard(_, board, member.timezone))
-    if len(board.trend) >= 2:
+    text = render.scoreboard(_, board, member.timezone)
+    markup = _score_keyboard(
+        _, service.editions(), edition, service.current_edition, service.edition_in_force
+    )
+    if query is not None:
+        await query.answer()
+        try:
+            await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
+        except BadRequest as exc:  # a double press: "message is not modified"
+            if "not modified" not in str(exc).lower():
+                raise
+    elif message is not None:
+        await message.reply_html(text, reply_markup=markup)
+    if len(board.trend) >= 2 and update.effective_chat is not None:
         labels = [_.datetime(p.at, member.timezone, pattern="d MMM") for p in board.trend]
         png = await asyncio.to_thread(
             _trend_png,
             labels,
             [render.points(p.score) for p in board.trend],
-            board.unit_name,
+            _.gettext("{unit}, edition {edition}").format(
+                unit=board.unit_name, edition=board.edition
+            ),
             render.estimate_label(_),
         )
-        await message.reply_photo(png, caption=render.estimate_label(_))
+        await context.bot.send_photo(
+            update.effective_chat.id, png, caption=render.estimate_label(_)
+        )
 
 
 def _trend_png(labels: list[str], scores: list[float], title: str, note: str) -> bytes:
@@ -406,3 +473,4 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(pick_unit, pattern=cd.pattern_for(PickUnit)))
     app.add_handler(CallbackQueryHandler(act, pattern=cd.pattern_for(Answer, Back, Skip, Pause)))
     app.add_handler(CallbackQueryHandler(show_topic, pattern=cd.pattern_for(ShowTopic)))
+    app.add_handler(CallbackQueryHandler(score_edition, pattern=cd.pattern_for(ScoreEdition)))

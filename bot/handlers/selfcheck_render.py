@@ -34,13 +34,32 @@ def zone_name(_: Translator, zone: Zone | None) -> str:
     return names.get(zone, "–") if zone is not None else "–"
 
 
-def edition_picker(_: Translator, current: str) -> str:
-    """/cek without an open session: which edition."""
-    return _.gettext(
+def edition_label(_: Translator, edition: str, default: str, in_force: str | None) -> str:
+    """An edition button: "Edisi 2025 (berlaku)", "Edisi 2024 (bawaan)" or "Edisi 2023"."""
+    if edition == in_force:
+        return _.gettext("Edition {edition} (in force)").format(edition=edition)
+    if edition == default:
+        return _.gettext("Edition {edition} (default)").format(edition=edition)
+    return _.gettext("Edition {edition}").format(edition=edition)
+
+
+def edition_picker(_: Translator, default: str, in_force: str | None) -> str:
+    """/cek without an open session: which edition (the default is the first button)."""
+    intro = _.gettext(
         "<b>Self-check</b>\nAnswer one question per indicator; every answer is saved at once, "
-        "so you can pause and continue later with /cek.\n\nWhich assessment edition? "
-        "The current one is {edition}."
-    ).format(edition=escape(current))
+        "so you can pause and continue later with /cek."
+    )
+    if default == in_force:
+        choice = _.gettext(
+            "Which assessment edition? Edition {edition} is in force: it is the method units "
+            "are assessed with now. Older editions remain available for comparison."
+        ).format(edition=escape(default))
+    else:
+        choice = _.gettext(
+            "Which assessment edition? This bot uses edition {edition} by default; the edition "
+            "in force is {in_force}."
+        ).format(edition=escape(default), in_force=escape(in_force or "–"))
+    return intro + "\n\n" + choice
 
 
 def unit_picker(_: Translator, edition: str) -> str:
@@ -92,14 +111,22 @@ def paused(_: Translator, p: Paused) -> str:
 def _score_lines(_: Translator, result: UnitResult) -> list[str]:
     if result.score is None or result.category is None:
         return [_.gettext("No score yet: every question was skipped.")]
-    lines = [
-        _.gettext("Predicted score: <b>{score}</b>").format(score=_.number(result.score)),
-        _.gettext("Category: {code} ({label}) · zone {zone}").format(
-            code=escape(result.category.code),
-            label=escape(result.category.label),
-            zone=zone_name(_, result.zone),
-        ),
-    ]
+    lines = [_.gettext("Predicted score: <b>{score}</b>").format(score=_.number(result.score))]
+    if result.zone is None:
+        # 2025 (Opini Ombudsman) has no colour zones: no "zona –" line.
+        lines.append(
+            _.gettext("Category: {code} ({label})").format(
+                code=escape(result.category.code), label=escape(result.category.label)
+            )
+        )
+    else:
+        lines.append(
+            _.gettext("Category: {code} ({label}) · zone {zone}").format(
+                code=escape(result.category.code),
+                label=escape(result.category.label),
+                zone=zone_name(_, result.zone),
+            )
+        )
     if result.opinion:
         lines.append(_.gettext("Opinion label: {opinion}").format(opinion=escape(result.opinion)))
     lines.append(
@@ -252,6 +279,14 @@ def scoreboard(_: Translator, board: UnitScoreboard, zone: str) -> str:
                 total=government.units_total,
             )
         )
+    lines += [
+        "",
+        "<i>"
+        + _.gettext("Every figure above belongs to edition {edition}.").format(
+            edition=escape(board.edition)
+        )
+        + "</i>",
+    ]
     return "\n".join(lines)
 
 

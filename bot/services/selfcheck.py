@@ -28,6 +28,7 @@ from bot.content.bundle import ContentBundle
 from bot.db.models import SelfCheckAnswerRow, SelfCheckSessionRow
 from bot.db.repositories.selfcheck import SelfCheckRepository
 from bot.db.repositories.units import UnitRepository
+from bot.domain.editions import edition_in_force, editions_with_indicators
 from bot.domain.errors import InvalidAnswer, NotFound, NotRegistered, StaleAction
 from bot.domain.methodology import Indicator, Methodology
 from bot.domain.scoring import UnitResult, classify, government_score, score_unit, top_gains
@@ -92,9 +93,7 @@ class SelfCheckService:
 
     def editions(self) -> list[str]:
         """Editions that have self-check questions: the current one first, then newest first."""
-        usable = sorted(
-            (e for e, m in self._content.methodologies.items() if m.indicators), reverse=True
-        )
+        usable = editions_with_indicators(self._content.methodologies)
         if self._current in usable:
             usable.remove(self._current)
             usable.insert(0, self._current)
@@ -102,8 +101,16 @@ class SelfCheckService:
 
     @property
     def current_edition(self) -> str:
-        """The edition /cek offers first."""
+        """The default edition: /cek offers it first, /skor and the recap show it unless asked.
+
+        It is BOT_EDITION, else the edition in force (see `bot.domain.editions`).
+        """
         return self._current
+
+    @property
+    def edition_in_force(self) -> str | None:
+        """The newest edition with indicators (the method units are assessed with now)."""
+        return edition_in_force(self._content.methodologies)
 
     def _methodology(self, edition: str) -> Methodology:
         methodology = self._content.methodologies.get(edition)

@@ -72,7 +72,7 @@ def test_every_deadline_resolves_to_units_and_plans_reminders(
     sent = 0
     delivered: set[tuple[str, int, int]] = set()
     now = datetime(2027, 3, 1, tzinfo=UTC)
-    while now < datetime(2027, 7, 10, tzinfo=UTC):  # daily at 08.00 WITA through the season
+    while now < datetime(2027, 9, 1, tzinfo=UTC):  # daily at 08.00 WITA through the season
         plan = due_reminders(now, deadlines, people, [], delivered)
         sent += len(plan.due)
         assert not plan.skipped and not any(r.late for r in plan.due)
@@ -83,3 +83,26 @@ def test_every_deadline_resolves_to_units_and_plans_reminders(
         for d in deadlines
     )
     assert sent == expected
+
+
+def test_timeline_follows_the_2025_pattern_before_field_work(timeline_data: Any) -> None:
+    """2025 field work ran about September-November: every sample deadline falls before it."""
+    entries = parse_timeline(timeline_data).entries
+    assert timeline_data["season"] == "2027"
+    assert all(
+        datetime(2027, 6, 1, tzinfo=UTC) <= e.due_at < datetime(2027, 9, 1, tzinfo=UTC)
+        for e in entries
+    ), [(e.id, e.due_at) for e in entries]
+
+
+def test_timeline_links_only_indicators_of_the_edition_in_force(timeline_data: Any) -> None:
+    from bot.content.bundle import load_content
+    from bot.domain.editions import edition_in_force
+
+    bundle = load_content(CONTENT)
+    in_force = edition_in_force(bundle.methodologies)
+    assert in_force == "2025"
+    known = {i.id for i in bundle.methodologies[in_force].indicators}
+    linked = {i for e in parse_timeline(timeline_data).entries for i in e.indicators}
+    assert linked <= known, sorted(linked - known)
+    assert validate_timeline(timeline_data, known_indicators=known) == []

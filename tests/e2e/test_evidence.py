@@ -69,7 +69,11 @@ async def test_photo_and_pdf_are_stored_listed_and_fetched_back(
     # The member sees the list but has no fetch buttons; the coordinator has them.
     await harness.send(MEMBER, "/bukti")
     listing = harness.last_text(MEMBER)
-    assert "1 dari 38 indikator sudah punya bukti" in listing
+    # The checklist is the default edition's, the same one /cek and /skor default to.
+    edition = services.selfcheck.current_edition
+    total = len(services.content.methodologies[edition].indicators)
+    assert f"(edisi {edition})" in listing
+    assert f"1 dari {total} indikator sudah punya bukti" in listing
     assert "1. foto" in listing and "2. maklumat.pdf" in listing
     assert not [b for b in harness.buttons(MEMBER) if b[0].startswith("📥")]
 

@@ -143,7 +143,7 @@ async def test_kill_9_mid_self_check_resumes_at_the_next_indicator(tmp_path: Pat
             api.push_update(
                 callback_update(
                     user,
-                    _buttons(editions)["2024 (saat ini)"],
+                    _buttons(editions)["Edisi 2024"],
                     message_id=editions.result["message_id"],
                 )
             )

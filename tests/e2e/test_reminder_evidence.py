@@ -95,7 +95,8 @@ async def test_button_then_photo_is_stored_for_the_deadline_and_shown_everywhere
     assert "✅ Sudah siap (ditandai oleh" in listing and "📎 1 bukti" in listing
     await harness.send(102, "/bukti")
     evidence = harness.last_text(102)
-    assert "<b>Maklumat pelayanan (publikasi dan substansi)</b>\n1. foto — 3 KB" in evidence
+    name = services.evidence.indicator("pr-maklumat").name  # in the default edition
+    assert f"<b>{name}</b>\n1. foto — 3 KB" in evidence
     assert f"📅 {TITLE}" in evidence
 
     # Another unit sees neither the file nor its count.

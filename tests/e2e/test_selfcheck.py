@@ -52,9 +52,10 @@ async def run_to_end(
 
 
 async def start_selfcheck(harness: Harness, user: int) -> None:
+    """Start a 2024 self-check (38 indicators, colour zones) from the /cek edition picker."""
     await harness.send(user, "/cek")
     assert "Edisi penilaian mana?" in harness.last_text(user)
-    await harness.press_label(user, "2024 (saat ini)")
+    await harness.press_label(user, "Edisi 2024")
     assert "Pertanyaan 1/38 · Input" in harness.last_text(user)
 
 
@@ -227,7 +228,7 @@ async def test_two_members_of_one_unit_at_once_and_skor(
     clock.advance(minutes=5)
     card = await run_to_end(harness, COLLEAGUE, worst)
     assert "Nilai perkiraan: <b>0,00</b>" in card  # a session is scored on its own answers
-    await harness.send(USER, "/skor")
+    await harness.send(USER, "/skor 2024")
     board = harness.texts(USER)[-2]  # then the trend chart
     # The unit takes the latest answer per indicator: the colleague finished last, all worst.
     assert "Jawaban terakhir dari 2 anggota unit Anda" in board
@@ -247,7 +248,7 @@ async def test_coordinator_is_refused_for_another_unit_and_audited(
         row = await session.scalar(select(UserRow).where(UserRow.telegram_id == USER))
         row.role = "coordinator"
     await harness.send(USER, "/cek")
-    await harness.press_label(USER, "2024")
+    await harness.press_label(USER, "Edisi 2024")
     assert "untuk unit mana?" in harness.last_text(USER)
     assert harness.buttons(USER)[0][0] == "Dinas Kesehatan"  # own unit first
     await harness.press_label(USER, "Dinas Sosial")
