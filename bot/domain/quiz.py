@@ -23,6 +23,7 @@ class QuizQuestion:
     difficulty: int
     sources: tuple[str, ...]
     theme: str
+    editions: tuple[str, ...] = ()  # assessment years it is about; () = not edition-specific
 
     def option(self, key: str) -> str | None:
         """The label of option `key`, if it exists."""
@@ -70,6 +71,9 @@ def select_questions(
     then questions answered correctly, the least recently seen first. Ties are broken by the
     given ``rng`` so a seeded Random gives a reproducible draw. The drawn questions are then
     shuffled so the missed ones do not always open the quiz.
+
+    No two drawn questions share a topic: a question whose topic is already in the round is
+    passed over, so a pool with fewer topics than `count` gives a shorter round.
     """
     jitter = {question.id: rng.random() for question in questions}
     missed, unseen, known = [], [], []
@@ -88,10 +92,20 @@ def select_questions(
     missed.sort(key=by_age)
     known.sort(key=by_age)
     unseen.sort(key=lambda question: jitter[question.id])
-    chosen = missed[:MAX_MISSED_PER_QUIZ]
-    for pool in (unseen, missed[MAX_MISSED_PER_QUIZ:], known):
-        chosen.extend(pool[: max(count - len(chosen), 0)])
-    chosen = chosen[:count]
+    chosen: list[QuizQuestion] = []
+    topics: set[str] = set()
+
+    def take(pool: Sequence[QuizQuestion], limit: int) -> None:
+        for question in pool:
+            if len(chosen) >= limit:
+                return
+            if question.topic not in topics:
+                chosen.append(question)
+                topics.add(question.topic)
+
+    take(missed, min(count, MAX_MISSED_PER_QUIZ))
+    for pool in (unseen, missed, known):
+        take(pool, count)
     rng.shuffle(chosen)
     return chosen
 
