@@ -145,7 +145,7 @@ def _editions(
     years = tuple(str(year) for year in value)
     for year, raw in zip(years, value, strict=True):
         if not isinstance(raw, str):
-            at("editions", f"edition {year!r} must be quoted, e.g. \"{year}\"")
+            at("editions", f'edition {year!r} must be quoted, e.g. "{year}"')
         elif known is not None and year not in known:
             at("editions", f"unknown edition {year!r}; known: {', '.join(sorted(known))}")
     if len(set(years)) != len(years):

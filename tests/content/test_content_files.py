@@ -134,9 +134,7 @@ def test_quiz_editions_are_validated(content: Path) -> None:
     )
     text = text.replace(first_topic, f'{first_topic}\n    editions: ["2030", 2023]', 1)
     file.write_text(text, encoding="utf-8")
-    line = next(
-        i for i, text_line in enumerate(text.splitlines(), 1) if "editions:" in text_line
-    )
+    line = next(i for i, text_line in enumerate(text.splitlines(), 1) if "editions:" in text_line)
     problems = _problems(content)
     assert any(p.startswith(f"{file}:{line}:") and "unknown edition '2030'" in p for p in problems)
     assert any(p.startswith(f"{file}:{line}:") and "must be quoted" in p for p in problems)
