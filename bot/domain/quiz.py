@@ -30,6 +30,22 @@ class QuizQuestion:
         return next((label for k, label in self.options if k == key), None)
 
 
+def years_label(years: Sequence[str]) -> str:
+    """Assessment years for display: consecutive years as a range ("2022–2024"), others listed.
+
+    >>> years_label(["2023", "2021", "2022", "2025"])
+    '2021–2023, 2025'
+    """
+    numbers = sorted({int(year) for year in years if year.isdigit()})
+    runs: list[list[int]] = []
+    for year in numbers:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
 MIXED = "campur"  # a drill over every role's questions
 DRILLS = (*ROLES, MIXED)
 QUIZ_LENGTH = 5

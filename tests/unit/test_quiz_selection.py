@@ -10,10 +10,14 @@ from bot.domain.quiz import (
     MIXED,
     QuestionHistory,
     QuizQuestion,
+    QuizStep,
     mastery_by_topic,
     questions_for,
     select_questions,
+    years_label,
 )
+from bot.handlers.selfcheck_render import quiz_question
+from bot.i18n import load_catalogs
 
 
 def _q(n: int, roles: tuple[str, ...] = ("pimpinan",)) -> QuizQuestion:
@@ -111,3 +115,19 @@ def test_pool_with_fewer_topics_than_a_round_gives_a_shorter_round() -> None:
     pool = [_topical(n, f"t{n % 3}") for n in range(9)]
     drawn = select_questions(pool, {}, Random(5))
     assert sorted(q.topic for q in drawn) == ["t0", "t1", "t2"]
+
+
+def test_years_label_ranges_and_lists() -> None:
+    assert years_label(["2023"]) == "2023"
+    assert years_label(["2024", "2022", "2023"]) == "2022–2024"
+    assert years_label(["2021", "2023", "2024", "2025"]) == "2021, 2023–2025"
+    assert years_label([]) == ""
+
+
+def test_question_screen_shows_the_years_of_a_dated_question() -> None:
+    translator = load_catalogs().for_locale("id")
+    dated = replace(_q(1), editions=("2022", "2023", "2024"))
+    heading = quiz_question(translator, QuizStep(1, 0, 5, dated)).split("\n")[0]
+    assert heading == "<b>Kuis 1/5</b> · <i>penilaian 2022–2024</i>"
+    undated = quiz_question(translator, QuizStep(1, 0, 5, _q(1))).split("\n")[0]
+    assert undated == "<b>Kuis 1/5</b>"
