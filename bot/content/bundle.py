@@ -67,7 +67,7 @@ def load_content(root: Path) -> ContentBundle:
     # Editions are the files present, even one that failed validation (no cascade of errors).
     editions = {file.stem for file in (root / "metodologi").glob("*.yaml")}
     problems.extend(check_topic_links(topic_sources, editions or None))
-    quizzes = load_quizzes(root / "kuis", topic_ids, problems)
+    quizzes = load_quizzes(root / "kuis", topic_ids, problems, editions=editions or None)
     lexicon = Lexicon()
     try:
         lexicon = load_lexicon(root / "lexicon.yaml")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.content.source import ContentInvalid, LineDict, LineList, Located, line_of, read_yaml
@@ -19,13 +20,22 @@ KEYS = {
     "roles",
     "difficulty",
     "sources",
+    "editions",
 }
 
 
 def load_quizzes(
-    directory: Path, known_topics: set[str] | None, problems: list[Located]
+    directory: Path,
+    known_topics: set[str] | None,
+    problems: list[Located],
+    *,
+    editions: set[str] | None = None,
 ) -> tuple[QuizQuestion, ...]:
-    """Every question of every theme file; ids unique across files, answer keys that exist."""
+    """Every question of every theme file; ids unique across files, answer keys that exist.
+
+    `editions` are the known assessment years (the methodology files); a question's optional
+    `editions:` list must name only those (None skips the check).
+    """
     questions: list[QuizQuestion] = []
     seen: dict[str, Path] = {}
     for file in sorted(directory.glob("*.yaml")):
@@ -39,7 +49,7 @@ def load_quizzes(
             problems.append(Located(file, 1, "expected a 'questions:' list"))
             continue
         for index, item in enumerate(items):
-            question = _question(file, item, index, known_topics, problems)
+            question = _question(file, item, index, known_topics, editions, problems)
             if question is None:
                 continue
             if question.id in seen:
@@ -58,7 +68,12 @@ def load_quizzes(
 
 
 def _question(
-    file: Path, item: object, index: int, known_topics: set[str] | None, problems: list[Located]
+    file: Path,
+    item: object,
+    index: int,
+    known_topics: set[str] | None,
+    known_editions: set[str] | None,
+    problems: list[Located],
 ) -> QuizQuestion | None:
     if not isinstance(item, LineDict):
         problems.append(Located(file, 1, f"question {index + 1} must be a mapping"))
@@ -96,6 +111,7 @@ def _question(
     for role in roles:
         if role not in ROLES:
             at("roles", f"unknown role {role!r}; known: {', '.join(ROLES)}")
+    years = _editions(item.get("editions"), known_editions, at)
     difficulty = item.get("difficulty", 1)
     if difficulty not in (1, 2, 3):
         at("difficulty", "difficulty must be 1, 2 or 3")
@@ -113,4 +129,25 @@ def _question(
         difficulty=int(difficulty),
         sources=tuple(str(s) for s in item.get("sources") or ()),
         theme=file.stem,
+        editions=years,
     )
+
+
+def _editions(
+    value: object, known: set[str] | None, at: Callable[[str, str], None]
+) -> tuple[str, ...]:
+    """The `editions:` list as quoted years, each a known edition (absent = all editions)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not value:
+        at("editions", 'editions must be a non-empty list of quoted years, e.g. ["2025"]')
+        return ()
+    years = tuple(str(year) for year in value)
+    for year, raw in zip(years, value, strict=True):
+        if not isinstance(raw, str):
+            at("editions", f'edition {year!r} must be quoted, e.g. "{year}"')
+        elif known is not None and year not in known:
+            at("editions", f"unknown edition {year!r}; known: {', '.join(sorted(known))}")
+    if len(set(years)) != len(years):
+        at("editions", "editions must not repeat a year")
+    return years

@@ -23,10 +23,27 @@ class QuizQuestion:
     difficulty: int
     sources: tuple[str, ...]
     theme: str
+    editions: tuple[str, ...] = ()  # assessment years it is about; () = not edition-specific
 
     def option(self, key: str) -> str | None:
         """The label of option `key`, if it exists."""
         return next((label for k, label in self.options if k == key), None)
+
+
+def years_label(years: Sequence[str]) -> str:
+    """Assessment years for display: consecutive years as a range ("2022–2024"), others listed.
+
+    >>> years_label(["2023", "2021", "2022", "2025"])
+    '2021–2023, 2025'
+    """
+    numbers = sorted({int(year) for year in years if year.isdigit()})
+    runs: list[list[int]] = []
+    for year in numbers:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
 
 
 MIXED = "campur"  # a drill over every role's questions
@@ -70,6 +87,9 @@ def select_questions(
     then questions answered correctly, the least recently seen first. Ties are broken by the
     given ``rng`` so a seeded Random gives a reproducible draw. The drawn questions are then
     shuffled so the missed ones do not always open the quiz.
+
+    No two drawn questions share a topic: a question whose topic is already in the round is
+    passed over, so a pool with fewer topics than `count` gives a shorter round.
     """
     jitter = {question.id: rng.random() for question in questions}
     missed, unseen, known = [], [], []
@@ -88,10 +108,20 @@ def select_questions(
     missed.sort(key=by_age)
     known.sort(key=by_age)
     unseen.sort(key=lambda question: jitter[question.id])
-    chosen = missed[:MAX_MISSED_PER_QUIZ]
-    for pool in (unseen, missed[MAX_MISSED_PER_QUIZ:], known):
-        chosen.extend(pool[: max(count - len(chosen), 0)])
-    chosen = chosen[:count]
+    chosen: list[QuizQuestion] = []
+    topics: set[str] = set()
+
+    def take(pool: Sequence[QuizQuestion], limit: int) -> None:
+        for question in pool:
+            if len(chosen) >= limit:
+                return
+            if question.topic not in topics:
+                chosen.append(question)
+                topics.add(question.topic)
+
+    take(missed, min(count, MAX_MISSED_PER_QUIZ))
+    for pool in (unseen, missed, known):
+        take(pool, count)
     rng.shuffle(chosen)
     return chosen
 

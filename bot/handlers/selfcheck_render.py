@@ -7,7 +7,7 @@ from html import escape
 
 from bot.domain.knowledge import Topic
 from bot.domain.methodology import Zone
-from bot.domain.quiz import QuizFeedback, QuizStep, QuizSummary
+from bot.domain.quiz import QuizFeedback, QuizStep, QuizSummary, years_label
 from bot.domain.scoring import UnitResult
 from bot.domain.selfcheck import (
     Notice,
@@ -313,10 +313,16 @@ def drill_name(_: Translator, drill: str) -> str:
 def quiz_question(_: Translator, step: QuizStep) -> str:
     """A quiz question with its options spelled out."""
     q = step.question
+    heading = _.gettext("<b>Quiz {position}/{total}</b>").format(
+        position=step.position + 1, total=step.total
+    )
+    if q.editions:
+        years = escape(years_label(q.editions))
+        # TRANSLATORS: the assessment year(s) a quiz question is about, e.g. "2022–2024"
+        label = _.gettext("assessment {years}").format(years=years)
+        heading += f" · <i>{label}</i>"
     lines = [
-        _.gettext("<b>Quiz {position}/{total}</b>").format(
-            position=step.position + 1, total=step.total
-        ),
+        heading,
         "",
         escape(q.question),
         "",

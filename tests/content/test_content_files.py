@@ -124,3 +124,24 @@ def test_quiz_unknown_topic_and_duplicate_id(content: Path) -> None:
     assert any(
         p.startswith(f"{file}:") and "topic 'topik-hilang' does not exist" in p for p in problems
     )
+
+
+def test_quiz_editions_are_validated(content: Path) -> None:
+    file = content / "kuis" / "skm.yaml"
+    text = file.read_text(encoding="utf-8")
+    first_topic = next(
+        text_line for text_line in text.splitlines() if text_line.strip().startswith("topic:")
+    )
+    text = text.replace(first_topic, f'{first_topic}\n    editions: ["2030", 2023]', 1)
+    file.write_text(text, encoding="utf-8")
+    line = next(i for i, text_line in enumerate(text.splitlines(), 1) if "editions:" in text_line)
+    problems = _problems(content)
+    assert any(p.startswith(f"{file}:{line}:") and "unknown edition '2030'" in p for p in problems)
+    assert any(p.startswith(f"{file}:{line}:") and "must be quoted" in p for p in problems)
+
+
+def test_quiz_editions_are_loaded() -> None:
+    bundle = load_content(CONTENT)
+    years = {year for question in bundle.quizzes for year in question.editions}
+    assert years <= set(bundle.methodologies)
+    assert "2025" in years

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.db.models import QuizAnswerRow, QuizAttemptRow
+from bot.domain.quiz import years_label
 from bot.handlers import callback_data as cd
 from bot.handlers.quiz import QuizAnswer, QuizNext
 from tests.e2e.harness import Harness
@@ -98,3 +99,22 @@ async def test_quiz_stale_double_forged_and_foreign_presses(
     await harness.press_label(USER, "Campuran")
     await harness.press(USER, cd.encode(QuizNext(attempt.id, 0)))
     assert "sudah tidak berlaku" in harness.answers()[-1].params["text"]
+
+
+async def test_question_screen_names_the_assessment_year(harness: Harness, services: Any) -> None:
+    await register(harness, USER)
+    await harness.send(USER, "/kuis")
+    await harness.press_label(USER, "Campuran")
+    attempt = await _attempt(services)
+    questions = {q.id: q for q in services.content.quizzes}
+    for position, qid in enumerate(attempt.question_ids):
+        question = questions[qid]
+        screen = harness.last_text(USER)
+        assert f"Kuis {position + 1}/5" in screen
+        if question.editions:
+            assert f"penilaian {years_label(question.editions)}" in screen
+        else:
+            assert "penilaian 20" not in screen.split("\n")[0]
+        await harness.press(USER, cd.encode(QuizAnswer(attempt.id, position, question.answer)))
+        if position < 4:
+            await harness.press_label(USER, "Lanjut")

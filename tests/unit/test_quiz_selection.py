@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from random import Random
 
 from bot.domain.quiz import (
@@ -9,10 +10,14 @@ from bot.domain.quiz import (
     MIXED,
     QuestionHistory,
     QuizQuestion,
+    QuizStep,
     mastery_by_topic,
     questions_for,
     select_questions,
+    years_label,
 )
+from bot.handlers.selfcheck_render import quiz_question
+from bot.i18n import load_catalogs
 
 
 def _q(n: int, roles: tuple[str, ...] = ("pimpinan",)) -> QuizQuestion:
@@ -22,7 +27,7 @@ def _q(n: int, roles: tuple[str, ...] = ("pimpinan",)) -> QuizQuestion:
         options=(("a", "x"), ("b", "y")),
         answer="a",
         explanation="karena",
-        topic=f"t{n % 3}",
+        topic=f"t{n}",
         roles=roles,
         difficulty=1,
         sources=(),
@@ -76,3 +81,53 @@ def test_mastery_by_topic() -> None:
     mastery = mastery_by_topic([("a", True), ("a", False), ("b", True), ("a", True)])
     assert (mastery["a"].correct, mastery["a"].answered, mastery["a"].percent) == (2, 3, 67)
     assert mastery["b"].percent == 100
+
+
+def _topical(n: int, topic: str) -> QuizQuestion:
+    return replace(_q(n), topic=topic)
+
+
+def test_no_two_questions_on_one_topic_over_many_seeds() -> None:
+    # 30 questions on 8 topics, unevenly spread (topic "a" has 12 questions).
+    pool = [_topical(n, "a" if n < 12 else f"t{n % 7}") for n in range(30)]
+    for seed in range(300):
+        rng = Random(seed)
+        history = {
+            q.id: _seen(q.id, rng.randrange(100), correct=rng.random() < 0.5)
+            for q in pool
+            if rng.random() < 0.6
+        }
+        drawn = select_questions(pool, history, Random(seed))
+        topics = [q.topic for q in drawn]
+        assert len(drawn) == 5, (seed, topics)
+        assert len(set(topics)) == len(topics), (seed, topics)
+
+
+def test_missed_questions_on_one_topic_come_back_one_at_a_time() -> None:
+    pool = [_topical(n, "pungli" if n < 4 else f"t{n}") for n in range(10)]
+    history = {f"q{n}": _seen(f"q{n}", n, correct=False) for n in range(4)}
+    drawn = select_questions(pool, history, Random(0))
+    assert [q.id for q in drawn if q.topic == "pungli"] == ["q0"]
+    assert len(drawn) == 5
+
+
+def test_pool_with_fewer_topics_than_a_round_gives_a_shorter_round() -> None:
+    pool = [_topical(n, f"t{n % 3}") for n in range(9)]
+    drawn = select_questions(pool, {}, Random(5))
+    assert sorted(q.topic for q in drawn) == ["t0", "t1", "t2"]
+
+
+def test_years_label_ranges_and_lists() -> None:
+    assert years_label(["2023"]) == "2023"
+    assert years_label(["2024", "2022", "2023"]) == "2022–2024"
+    assert years_label(["2021", "2023", "2024", "2025"]) == "2021, 2023–2025"
+    assert years_label([]) == ""
+
+
+def test_question_screen_shows_the_years_of_a_dated_question() -> None:
+    translator = load_catalogs().for_locale("id")
+    dated = replace(_q(1), editions=("2022", "2023", "2024"))
+    heading = quiz_question(translator, QuizStep(1, 0, 5, dated)).split("\n")[0]
+    assert heading == "<b>Kuis 1/5</b> · <i>penilaian 2022–2024</i>"
+    undated = quiz_question(translator, QuizStep(1, 0, 5, _q(1))).split("\n")[0]
+    assert undated == "<b>Kuis 1/5</b>"
