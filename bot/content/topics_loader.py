@@ -199,6 +199,28 @@ def _mapping(value: Any) -> dict[str, str]:
     return {str(v).lower(): str(v) for v in value}
 
 
+def _equivalent_groups(
+    value: object, file: Path, data: LineDict, problems: list[Located]
+) -> tuple[tuple[str, ...], ...]:
+    """The ``equivalent`` section: a list of lists of at least two topic ids, each id once."""
+    groups: list[tuple[str, ...]] = []
+    seen: set[str] = set()
+    for index, group in enumerate(value or ()):  # type: ignore[attr-defined]
+        ids = tuple(str(i) for i in group) if isinstance(group, list) else ()
+        if len(ids) < 2 or len(set(ids)) != len(ids) or seen & set(ids):
+            problems.append(
+                Located(
+                    file,
+                    line_of(data, ("equivalent", index)),
+                    "equivalent entries are lists of two or more topic ids, each id in one group",
+                )
+            )
+            continue
+        seen.update(ids)
+        groups.append(ids)
+    return tuple(groups)
+
+
 def load_lexicon(path: Path | str) -> Lexicon:
     """Load lexicon.yaml (abbreviations, acronyms, stemming, stopwords, English, off-topic,
     generic words, unit names, common words)."""
@@ -215,6 +237,7 @@ def load_lexicon(path: Path | str) -> Lexicon:
         "generic",
         "units",
         "common",
+        "equivalent",
     }
     if not isinstance(data, dict):
         raise ContentInvalid([Located(file, 1, "lexicon must be a mapping")])
@@ -233,9 +256,11 @@ def load_lexicon(path: Path | str) -> Lexicon:
                     f"off_topic entries are words or phrases of up to 4 words, not {cue!r}",
                 )
             )
+    equivalent = _equivalent_groups(data.get("equivalent"), file, data, problems)
     if problems:
         raise ContentInvalid(problems)
     return Lexicon(
+        equivalent=equivalent,
         abbreviations=_mapping(data.get("abbreviations")),
         acronyms=_mapping(data.get("acronyms")),
         stem_exceptions=_mapping(data.get("stem_exceptions")),

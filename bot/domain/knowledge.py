@@ -68,6 +68,8 @@ from dataclasses import dataclass, field
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
+from bot.domain.gate import Gate
+
 __all__ = [
     "MAX_RELATED",
     "Analyzer",
@@ -132,6 +134,10 @@ class Lexicon:
         common: ordinary Indonesian words ("motor", "pelanggan", "bintang", "sabtu") that are
             never typo-corrected into a domain word they happen to resemble ("moto",
             "pelanggaran", "bontang", "satu"); an unknown common word stays unknown.
+        equivalent: groups of topic ids that answer the same questions (near-duplicates); the
+            first id of a group is its primary. The engine never asks "Mungkin maksud Anda"
+            between topics of one group, and a topic's lead is measured against the next topic
+            outside its group.
     """
 
     abbreviations: Mapping[str, str] = field(default_factory=dict)
@@ -143,6 +149,7 @@ class Lexicon:
     generic: frozenset[str] = frozenset()
     units: frozenset[str] = frozenset()
     common: frozenset[str] = frozenset()
+    equivalent: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +234,8 @@ class Hit:
     score: float
     confidence: float
     anchored: bool = True  # matches a specific word of the question (see RankingConfig)
+    coverage: float = 0.0  # share of the query's IDF mass this topic explains
+    similarity: float = 0.0  # closest example question, character level (0..1)
 
 
 class DecisionKind(enum.Enum):
@@ -251,6 +260,7 @@ class Decision:
     topic: Topic | None = None
     candidates: tuple[Topic, ...] = ()
     hits: tuple[Hit, ...] = ()
+    offered: Topic | None = None  # a plausible topic offered as a button with a DECLINE
 
 
 def _split(text: str) -> list[str]:
@@ -450,8 +460,14 @@ class KnowledgeIndex:
         idf: Mapping[str, float],
         surface_vocabulary: Mapping[str, str],
         examples: Sequence[tuple[str, ...]],
+        gate: Gate | None = None,
+        equivalent: Sequence[Sequence[str]] = (),
     ) -> None:
         """Use ``KnowledgeIndex.build``; this constructor only stores precomputed tables."""
+        self._gate = gate
+        self._primary = {
+            topic_id: group[0] for group in equivalent if group for topic_id in group
+        }
         self._topics = tuple(topics)
         self._by_id = {t.id: t for t in self._topics}
         self._analyzer = analyzer
@@ -470,7 +486,11 @@ class KnowledgeIndex:
 
     @classmethod
     def build(
-        cls, topics: Iterable[Topic], lexicon: Lexicon, config: RankingConfig | None = None
+        cls,
+        topics: Iterable[Topic],
+        lexicon: Lexicon,
+        config: RankingConfig | None = None,
+        gate: Gate | None = None,
     ) -> KnowledgeIndex:
         """Analyse all topics and precompute postings, IDF and the typo vocabulary.
 
@@ -534,7 +554,17 @@ class KnowledgeIndex:
             )
             for topic in topic_list
         ]
-        return cls(topic_list, analyzer, config, postings, idf, surface, examples)
+        return cls(
+            topic_list,
+            analyzer,
+            config,
+            postings,
+            idf,
+            surface,
+            examples,
+            gate=gate,
+            equivalent=lexicon.equivalent,
+        )
 
     @property
     def topics(self) -> tuple[Topic, ...]:
@@ -650,20 +680,7 @@ class KnowledgeIndex:
 
     def _rank(self, terms: Sequence[_QueryTerm]) -> list[Hit]:
         config = self._config
-        # Denominator: the IDF mass of the whole query, unknown words included, one share per
-        # concept (an acronym with its expansion weighs as much as its rarest known word).
-        group_mass: dict[int, tuple[bool, float]] = {}
-        for qt in terms:
-            if qt.weight > 0:
-                value = self._idf[qt.term]
-            elif qt.off_topic:
-                value = self._unknown_idf * config.off_topic_weight
-            else:
-                value = self._unknown_idf * config.oov_weight
-            known = qt.weight > 0
-            previous = group_mass.get(qt.group)
-            if previous is None or (known, value) > previous:
-                group_mass[qt.group] = (known, value)
+        group_mass = self._group_mass(terms)
         mass = sum(value for _, value in group_mass.values())
         if mass <= 0:
             return []
@@ -720,10 +737,31 @@ class KnowledgeIndex:
                     score,
                     min(max(confidence, 0.0), 1.0),
                     anchored=not use_anchors or d in anchored,
+                    coverage=coverage,
+                    similarity=sim,
                 )
             )
         hits.sort(key=lambda h: (-h.score, h.topic_id))
         return hits
+
+    def _group_mass(self, terms: Sequence[_QueryTerm]) -> dict[int, tuple[bool, float]]:
+        """Per concept: (known, IDF mass). The denominator of coverage is their sum: the whole
+        query, unknown words included, one share per concept (an acronym with its expansion
+        weighs as much as its rarest known word)."""
+        config = self._config
+        group_mass: dict[int, tuple[bool, float]] = {}
+        for qt in terms:
+            if qt.weight > 0:
+                value = self._idf[qt.term]
+            elif qt.off_topic:
+                value = self._unknown_idf * config.off_topic_weight
+            else:
+                value = self._unknown_idf * config.oov_weight
+            known = qt.weight > 0
+            previous = group_mass.get(qt.group)
+            if previous is None or (known, value) > previous:
+                group_mass[qt.group] = (known, value)
+        return group_mass
 
     def _anchors(self, terms: Iterable[_QueryTerm]) -> set[str]:
         """The query's terms that can tie it to a topic (empty: generic words only).
@@ -764,12 +802,92 @@ class KnowledgeIndex:
         """Return up to ``k`` topics ranked for ``text``, best first."""
         return self._rank(self._query_terms(text))[:k]
 
+    @property
+    def gate(self) -> Gate | None:
+        """The calibrated answer gate, or None (the hand-set thresholds of RankingConfig)."""
+        return self._gate
+
+    def primary(self, topic_id: str) -> str:
+        """The primary topic of ``topic_id``'s equivalence group (itself when in none)."""
+        return self._primary.get(topic_id, topic_id)
+
+    def _features(self, terms: Sequence[_QueryTerm], hits: Sequence[Hit]) -> dict[str, float]:
+        """The gate's features (``bot.domain.gate.FEATURES``) of a ranked question."""
+        group_mass = self._group_mass(terms)
+        mass = sum(value for _, value in group_mass.values()) or 1.0
+        unknown = cue = 0.0
+        for qt in terms:
+            if qt.weight <= 0 and group_mass.get(qt.group, (True, 0.0))[0] is False:
+                if qt.off_topic:
+                    cue += self._unknown_idf * self._config.off_topic_weight
+                else:
+                    unknown += self._unknown_idf * self._config.oov_weight
+        best = hits[0]
+        group = self.primary(best.topic_id)
+        second = next((h for h in hits[1:] if self.primary(h.topic_id) != group), None)
+        s2 = second.score if second is not None else 0.0
+        return {
+            "confidence": best.confidence,
+            "coverage": best.coverage,
+            "similarity": best.similarity,
+            "lead": (best.score - s2) / best.score if best.score > 0 else 0.0,
+            "coverage_gap": best.coverage - (second.coverage if second is not None else 0.0),
+            "anchored": 1.0 if best.anchored else 0.0,
+            "generic_only": 0.0 if self._anchors(terms) else 1.0,
+            "unknown_share": min(unknown / mass, 1.0),
+            "cue_share": min(cue / mass, 1.0),
+            "corrected_share": sum(qt.corrected for qt in terms) / max(len(terms), 1),
+            "words": math.log1p(len(group_mass)),
+            "score": min(best.score, 3.0),
+        }
+
+    def features(self, text: str) -> dict[str, float] | None:
+        """The gate's features of a question, or None when no topic matches it at all."""
+        terms = self._query_terms(text)
+        hits = self._rank(terms)
+        return self._features(terms, hits) if hits else None
+
+    def _gated(
+        self, terms: Sequence[_QueryTerm], hits: tuple[Hit, ...], gate: Gate, query: str
+    ) -> Decision:
+        """Answer, clarify in a narrow band, or decline (offering a plausible topic)."""
+        if not hits:
+            return Decision(DecisionKind.DECLINE, 0.0, query, hits=hits)
+        p = gate.probability(self._features(terms, hits))
+        best = self.topic(hits[0].topic_id)
+        if p >= gate.threshold:
+            return Decision(DecisionKind.ANSWER, p, query, topic=best, hits=hits)
+        offered = best if p >= gate.offer_threshold and hits[0].anchored else None
+        if p < gate.threshold - gate.clarify_band or not hits[0].anchored:
+            return Decision(DecisionKind.DECLINE, p, query, hits=hits, offered=offered)
+        config = self._config
+        seen: set[str] = set()
+        candidates: list[Topic] = []
+        for h in hits:
+            group = self.primary(h.topic_id)
+            if group in seen or h.score < (1.0 - config.clarify_window) * hits[0].score:
+                continue
+            seen.add(group)
+            candidates.append(self.topic(h.topic_id))
+        if len(candidates) == 1:  # only equivalent topics: never ask between them
+            primary = self.topic(self.primary(hits[0].topic_id))
+            return Decision(DecisionKind.ANSWER, p, query, topic=primary, hits=hits)
+        return Decision(
+            DecisionKind.CLARIFY,
+            p,
+            query,
+            candidates=tuple(candidates[: config.max_candidates]),
+            hits=hits,
+        )
+
     def decide(self, text: str) -> Decision:
         """Decide whether to answer, offer candidates, or decline."""
         config = self._config
         terms = self._query_terms(text)
         query = " ".join(qt.term for qt in terms)
         hits = tuple(self._rank(terms)[: max(config.max_candidates, 5)])
+        if self._gate is not None:
+            return self._gated(terms, hits, self._gate, query)
         if not hits or hits[0].confidence < config.clarify_threshold:
             confidence = hits[0].confidence if hits else 0.0
             return Decision(DecisionKind.DECLINE, confidence, query, hits=hits)
@@ -833,6 +951,7 @@ class Answer:
     candidates: tuple[Topic, ...] = ()
     related: tuple[Topic, ...] = ()
     hits: tuple[Hit, ...] = ()
+    offered: Topic | None = None  # a plausible topic offered as a button with a DECLINE
 
     @property
     def answered(self) -> bool:
@@ -862,4 +981,5 @@ def to_answer(decision: Decision, index: KnowledgeIndex) -> Answer:
         candidates=decision.candidates,
         related=related,
         hits=decision.hits,
+        offered=decision.offered,
     )
