@@ -69,6 +69,7 @@ import snowballstemmer
 from rapidfuzz import fuzz, process
 
 from bot.domain.gate import Gate
+from bot.domain.typos import TypoCorrector
 
 __all__ = [
     "MAX_RELATED",
@@ -326,6 +327,19 @@ class Analyzer:
         """True when the index term ``term`` comes from a ``Lexicon.units`` name."""
         return term in self._units
 
+    def chat_words(self) -> frozenset[str]:
+        """Stopwords and chat abbreviations: words that say nothing about a topic."""
+        keys = {k[0] for k, v in self._expansions.items() if len(k) == 1 and not v}
+        return self._stopwords | frozenset(keys)
+
+    def common_words(self) -> frozenset[str]:
+        """The ``Lexicon.common`` ordinary words (surface forms)."""
+        return self._common
+
+    def is_stopword(self, word: str) -> bool:
+        """True when the surface word ``word`` is dropped as a stopword."""
+        return word in self._stopwords
+
     def is_common(self, word: str) -> bool:
         """True when the surface word ``word`` is a ``Lexicon.common`` ordinary word."""
         return word in self._common
@@ -483,6 +497,17 @@ class KnowledgeIndex:
         self._examples = list(examples)  # analysed title and example questions, per topic
         self._unknown_idf = math.log(1.0 + (len(self._topics) + 0.5) / 0.5)
         self._corrections: dict[str, str | None] = {}
+        # Short words and chat spellings: domain words by document frequency, then the words
+        # a question may hold without being about anything (stopwords: a correction to one
+        # drops the word) and ordinary words (a correction to one keeps the word unknown).
+        frequency: dict[str, float] = {}
+        for word in analyzer.chat_words():
+            frequency[word] = 1000.0
+        for word, stem in surface_vocabulary.items():
+            frequency[word] = float(len(postings.get(stem, ())))
+        for word in analyzer.common_words():
+            frequency.setdefault(word, 0.5)
+        self._typos = TypoCorrector(frequency, protected=analyzer.common_words())
 
     @classmethod
     def build(
@@ -660,6 +685,21 @@ class KnowledgeIndex:
             stem = self._analyzer.stem(word)
             if stem not in self._idf:
                 stem = self._colloquial(word) or stem
+            if stem not in self._idf and word.isalpha():
+                fixed = self._typos.correct(word)
+                if fixed is not None and self._analyzer.is_stopword(fixed):
+                    continue  # a misspelt chat or function word ("hrus", "brpa")
+                if fixed is not None and self._analyzer.stem(fixed) in self._idf:
+                    candidate = _QueryTerm(
+                        self._analyzer.stem(fixed),
+                        self._config.fuzzy_weight,
+                        group=group,
+                        corrected=True,
+                    )
+                    previous = terms.get(candidate.term)
+                    if previous is None or previous.weight < candidate.weight:
+                        terms[candidate.term] = candidate
+                    continue
             if stem in self._idf:
                 candidate = _QueryTerm(stem, 1.0, group=group)
             else:
