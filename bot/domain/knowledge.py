@@ -685,7 +685,7 @@ class KnowledgeIndex:
             stem = self._analyzer.stem(word)
             if stem not in self._idf:
                 stem = self._colloquial(word) or stem
-            if stem not in self._idf and word.isalpha():
+            if stem not in self._idf and word.isalpha() and self._config.fuzzy_threshold <= 100:
                 fixed = self._typos.correct(word)
                 if fixed is not None and self._analyzer.is_stopword(fixed):
                     continue  # a misspelt chat or function word ("hrus", "brpa")
