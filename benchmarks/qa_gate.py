@@ -32,7 +32,7 @@ from bot.domain.knowledge import KnowledgeIndex
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_REJECTION = 0.95
 CLARIFY_BAND = 0.08
-OFFER_FACTOR = 0.35  # a topic is offered with a decline from this share of the threshold
+OFFER_FACTOR = 0.6  # a topic is offered with a decline from this share of the threshold
 L2 = 1.0
 
 

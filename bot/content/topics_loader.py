@@ -238,6 +238,7 @@ def load_lexicon(path: Path | str) -> Lexicon:
         "units",
         "common",
         "equivalent",
+        "small_talk",
     }
     if not isinstance(data, dict):
         raise ContentInvalid([Located(file, 1, "lexicon must be a mapping")])
@@ -259,8 +260,23 @@ def load_lexicon(path: Path | str) -> Lexicon:
     equivalent = _equivalent_groups(data.get("equivalent"), file, data, problems)
     if problems:
         raise ContentInvalid(problems)
+    small_talk = data.get("small_talk") or {}
+    if not isinstance(small_talk, Mapping) or not all(
+        key in {"greeting", "thanks", "who", "capabilities", "bye"} and isinstance(v, list)
+        for key, v in small_talk.items()
+    ):
+        raise ContentInvalid(
+            [
+                Located(
+                    file,
+                    line_of(data, ("small_talk",)),
+                    "small_talk maps greeting/thanks/who/capabilities/bye to lists of phrases",
+                )
+            ]
+        )
     return Lexicon(
         equivalent=equivalent,
+        small_talk={str(k): tuple(str(p) for p in v) for k, v in small_talk.items()},
         abbreviations=_mapping(data.get("abbreviations")),
         acronyms=_mapping(data.get("acronyms")),
         stem_exceptions=_mapping(data.get("stem_exceptions")),

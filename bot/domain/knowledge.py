@@ -57,6 +57,7 @@ two well-matching topics often share every query word and still rank in the righ
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import math
 import re
@@ -69,6 +70,7 @@ import snowballstemmer
 from rapidfuzz import fuzz, process
 
 from bot.domain.gate import Gate
+from bot.domain.smalltalk import SmallTalk, SmallTalkDetector
 from bot.domain.typos import TypoCorrector
 
 __all__ = [
@@ -90,6 +92,8 @@ _TOKEN_RE = re.compile(r"[^\W_]+")
 _TRAILING_WORD_RE = re.compile(r"[^\W_]+$")
 _LONGEST_LEXICON_KEY = 4  # tokens; longer lexicon keys are ignored
 _SIMILARITY_POOL = 20  # topics, by lexical score, compared with the query's wording
+_LONG_MESSAGE_WORDS = 8  # a message this long may hold context and several questions
+_SENTENCE_RE = re.compile(r"[.?!;:\n]+|,\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +143,8 @@ class Lexicon:
             first id of a group is its primary. The engine never asks "Mungkin maksud Anda"
             between topics of one group, and a topic's lead is measured against the next topic
             outside its group.
+        small_talk: small-talk kind ("greeting", "thanks", "who", "capabilities", "bye") ->
+            phrases; a message of such phrases only gets a short reply (``bot.domain.smalltalk``).
     """
 
     abbreviations: Mapping[str, str] = field(default_factory=dict)
@@ -151,6 +157,7 @@ class Lexicon:
     units: frozenset[str] = frozenset()
     common: frozenset[str] = frozenset()
     equivalent: tuple[tuple[str, ...], ...] = ()
+    small_talk: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +252,7 @@ class DecisionKind(enum.Enum):
     ANSWER = "answer"
     CLARIFY = "clarify"
     DECLINE = "decline"
+    SMALL_TALK = "small_talk"  # a greeting, thanks, "siapa kamu": a short friendly reply
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +270,8 @@ class Decision:
     candidates: tuple[Topic, ...] = ()
     hits: tuple[Hit, ...] = ()
     offered: Topic | None = None  # a plausible topic offered as a button with a DECLINE
+    also: tuple[Topic, ...] = ()  # with ANSWER: the topic of a second question in the message
+    small_talk: SmallTalk | None = None  # with SMALL_TALK: which kind
 
 
 def _split(text: str) -> list[str]:
@@ -314,6 +324,7 @@ class Analyzer:
             if t not in self._stopwords
         )
         self._common = frozenset(t for word in lexicon.common for t in _split(word))
+        self.small_talk = lexicon.small_talk
         self._max_key = min(
             _LONGEST_LEXICON_KEY,
             max((len(k) for k in (*self._expansions, *self._off_topic)), default=1),
@@ -479,6 +490,7 @@ class KnowledgeIndex:
     ) -> None:
         """Use ``KnowledgeIndex.build``; this constructor only stores precomputed tables."""
         self._gate = gate
+        self._small_talk = SmallTalkDetector(analyzer.small_talk)
         self._primary = {
             topic_id: group[0] for group in equivalent if group for topic_id in group
         }
@@ -920,8 +932,48 @@ class KnowledgeIndex:
             hits=hits,
         )
 
+    def _sentences(self, text: str) -> list[str]:
+        """The questions of a long chat message: its sentences of at least three words."""
+        if len(text.split()) < _LONG_MESSAGE_WORDS:
+            return []
+        parts = [p.strip() for p in _SENTENCE_RE.split(text)]
+        return [p for p in parts if len(p.split()) >= 3] if len(parts) > 1 else []
+
     def decide(self, text: str) -> Decision:
-        """Decide whether to answer, offer candidates, or decline."""
+        """Decide whether to answer, offer candidates, decline, or reply to small talk.
+
+        A long message (greeting, context, one or two questions) with a gate is also decided
+        sentence by sentence: the most probable answer wins, and a second answered question
+        on another topic comes along in ``Decision.also``.
+        """
+        kind = self._small_talk.detect(text)
+        if kind is not None:
+            return Decision(DecisionKind.SMALL_TALK, 1.0, "", small_talk=kind)
+        text = self._small_talk.strip_greeting(text)
+        decision = self._decide_one(text)
+        if self._gate is None:
+            return decision
+        answered = [decision] if decision.kind is DecisionKind.ANSWER else []
+        best = decision
+        for sentence in self._sentences(text):
+            part = self._decide_one(sentence)
+            if part.kind is DecisionKind.ANSWER:
+                answered.append(part)
+            if part.confidence > best.confidence and part.kind is not DecisionKind.SMALL_TALK:
+                best = part
+        if not answered:
+            return best if best.kind is not DecisionKind.DECLINE else decision
+        answered.sort(key=lambda d: -d.confidence)
+        first = answered[0]
+        seen = {self.primary(first.topic.id)} if first.topic else set()
+        also = []
+        for other in answered[1:]:
+            if other.topic is not None and self.primary(other.topic.id) not in seen:
+                seen.add(self.primary(other.topic.id))
+                also.append(other.topic)
+        return dataclasses.replace(first, query=decision.query, also=tuple(also[:1]))
+
+    def _decide_one(self, text: str) -> Decision:
         config = self._config
         terms = self._query_terms(text)
         query = " ".join(qt.term for qt in terms)
@@ -992,6 +1044,8 @@ class Answer:
     related: tuple[Topic, ...] = ()
     hits: tuple[Hit, ...] = ()
     offered: Topic | None = None  # a plausible topic offered as a button with a DECLINE
+    also: tuple[Topic, ...] = ()  # with ANSWER: the topic of a second question in the message
+    small_talk: SmallTalk | None = None  # with SMALL_TALK: which kind
 
     @property
     def answered(self) -> bool:
@@ -1022,4 +1076,6 @@ def to_answer(decision: Decision, index: KnowledgeIndex) -> Answer:
         related=related,
         hits=decision.hits,
         offered=decision.offered,
+        also=decision.also,
+        small_talk=decision.small_talk,
     )
