@@ -955,7 +955,10 @@ class KnowledgeIndex:
             return decision
         answered = [decision] if decision.kind is DecisionKind.ANSWER else []
         best = decision
-        for sentence in self._sentences(text):
+        # Off-topic cues anywhere in the message ("kepatuhan pajak ASN: lapor SPT kapan")
+        # keep its sentences from being answered on their own.
+        cued = any(off_topic for _, off_topic, _ in self._analyzer.grouped_words(text))
+        for sentence in () if cued else self._sentences(text):
             part = self._decide_one(sentence)
             if part.kind is DecisionKind.ANSWER:
                 answered.append(part)
