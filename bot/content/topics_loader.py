@@ -200,12 +200,14 @@ def _mapping(value: Any) -> dict[str, str]:
 
 
 def _equivalent_groups(
-    value: object, file: Path, data: LineDict, problems: list[Located]
+    value: Any, file: Path, data: Any, problems: list[Located]
 ) -> tuple[tuple[str, ...], ...]:
     """The ``equivalent`` section: a list of lists of at least two topic ids, each id once."""
     groups: list[tuple[str, ...]] = []
     seen: set[str] = set()
-    for index, group in enumerate(value or ()):  # type: ignore[attr-defined]
+    if value is not None and not isinstance(value, list):
+        value = [value]  # reported below as a malformed entry
+    for index, group in enumerate(value or ()):
         ids = tuple(str(i) for i in group) if isinstance(group, list) else ()
         if len(ids) < 2 or len(set(ids)) != len(ids) or seen & set(ids):
             problems.append(

@@ -158,9 +158,7 @@ def fit(
         math.sqrt(sum((v - m) ** 2 for v in c) / n) or 1.0
         for c, m in zip(columns, means, strict=True)
     ]
-    x = [
-        [1.0] + [(columns[j][i] - means[j]) / scales[j] for j in range(k)] for i in range(n)
-    ]
+    x = [[1.0] + [(columns[j][i] - means[j]) / scales[j] for j in range(k)] for i in range(n)]
     y = [1.0 if label else 0.0 for label in labels]
     beta = [0.0] * (k + 1)
     for _ in range(iterations):
@@ -186,9 +184,7 @@ def fit(
         beta = [b + s for b, s in zip(beta, step, strict=True)]
         if max(abs(s) for s in step) < 1e-9:
             break
-    return Gate(
-        weights=tuple(beta[1:]), bias=beta[0], means=tuple(means), scales=tuple(scales)
-    )
+    return Gate(weights=tuple(beta[1:]), bias=beta[0], means=tuple(means), scales=tuple(scales))
 
 
 def choose_threshold(

@@ -491,9 +491,7 @@ class KnowledgeIndex:
         """Use ``KnowledgeIndex.build``; this constructor only stores precomputed tables."""
         self._gate = gate
         self._small_talk = SmallTalkDetector(analyzer.small_talk)
-        self._primary = {
-            topic_id: group[0] for group in equivalent if group for topic_id in group
-        }
+        self._primary = {topic_id: group[0] for group in equivalent if group for topic_id in group}
         self._topics = tuple(topics)
         self._by_id = {t.id: t for t in self._topics}
         self._analyzer = analyzer

@@ -6,8 +6,8 @@ import re
 from html import escape, unescape
 
 from bot.domain.knowledge import Answer, DecisionKind, Topic
-from bot.domain.smalltalk import SmallTalk
 from bot.domain.methodology import Certainty, Dimension, Indicator, Methodology
+from bot.domain.smalltalk import SmallTalk
 from bot.handlers.render import split_message
 from bot.i18n import Translator
 
