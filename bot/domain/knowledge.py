@@ -771,8 +771,12 @@ class KnowledgeIndex:
         # that shares no word with the query is not a candidate anyway.
         front = sorted(scores, key=lambda d: -scores[d])[:_SIMILARITY_POOL]
         similarity = self._similarity(" ".join(qt.term for qt in terms), front)
+        # Without a coverage bonus no topic outside the front can overtake one inside it
+        # (similarity only adds), so only the front becomes hits: bounds latency.
+        ranked = front if config.coverage_weight == 0 else list(scores)
         hits = []
-        for d, raw in scores.items():
+        for d in ranked:
+            raw = scores[d]
             sim = similarity.get(d, 0.0)
             # Confidence: the share of the query's IDF mass this topic explains, blended with
             # how close the query is to one of the topic's example questions.

@@ -51,8 +51,11 @@ class SmallTalkDetector:
                 tokens = tuple(_tokens(phrase))
                 if tokens:
                     self._phrases.append((tokens, SmallTalk(kind)))
-        # Longest phrases first, so "selamat pagi" wins over "pagi".
+        # Longest phrases first, so "selamat pagi" wins over "pagi"; indexed by first word.
         self._phrases.sort(key=lambda item: -len(item[0]))
+        self._by_first: dict[str, list[tuple[tuple[str, ...], SmallTalk]]] = {}
+        for phrase, kind in self._phrases:
+            self._by_first.setdefault(phrase[0], []).append((phrase, kind))
 
     def _cover(self, tokens: list[str]) -> tuple[list[SmallTalk], list[str]]:
         """The small-talk kinds found and the tokens left that are neither phrase nor filler."""
@@ -60,7 +63,7 @@ class SmallTalkDetector:
         rest: list[str] = []
         i = 0
         while i < len(tokens):
-            for phrase, kind in self._phrases:
+            for phrase, kind in self._by_first.get(tokens[i], ()):
                 if tuple(tokens[i : i + len(phrase)]) == phrase:
                     kinds.append(kind)
                     i += len(phrase)
@@ -88,7 +91,7 @@ class SmallTalkDetector:
         tokens = [t for _, t in spans]
         i, greeted = 0, False
         while i < len(tokens):
-            for phrase, kind in self._phrases:
+            for phrase, kind in self._by_first.get(tokens[i], ()):
                 if kind is SmallTalk.GREETING and tuple(tokens[i : i + len(phrase)]) == phrase:
                     i += len(phrase)
                     greeted = True
