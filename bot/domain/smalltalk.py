@@ -54,8 +54,8 @@ class SmallTalkDetector:
         # Longest phrases first, so "selamat pagi" wins over "pagi"; indexed by first word.
         self._phrases.sort(key=lambda item: -len(item[0]))
         self._by_first: dict[str, list[tuple[tuple[str, ...], SmallTalk]]] = {}
-        for phrase, kind in self._phrases:
-            self._by_first.setdefault(phrase[0], []).append((phrase, kind))
+        for words, said in self._phrases:
+            self._by_first.setdefault(words[0], []).append((words, said))
 
     def _cover(self, tokens: list[str]) -> tuple[list[SmallTalk], list[str]]:
         """The small-talk kinds found and the tokens left that are neither phrase nor filler."""

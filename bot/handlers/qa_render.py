@@ -112,7 +112,8 @@ def decline_text(_: Translator, answer: Answer, question: str) -> str:
         )
     return _.gettext(
         "Sorry, I don't have a reliable answer to that yet. I answer questions about the "
-        "Ombudsman RI assessment and service standards. Type /bantuan to see what I can do."
+        "Ombudsman RI assessment and service standards; for other matters ask your Bagian "
+        "Organisasi, or type /bantuan."
     )
 
 
