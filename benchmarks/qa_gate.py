@@ -42,10 +42,11 @@ def _right(index: KnowledgeIndex, question: Question, topic_id: str) -> bool:
 
 
 def fingerprint(content: Path, questions: Path) -> str:
-    """A short hash of the labelled set and every content file but the gate itself."""
+    """A short hash of what the gate is fitted on: the labelled set, the topics and the lexicon."""
     digest = hashlib.sha256(questions.read_bytes())
-    for file in sorted(p for p in content.rglob("*") if p.is_file() and p.name != GATE_FILE):
-        if file.suffix in {".yaml", ".yml", ".md"}:
+    files = [*sorted((content / "topics").rglob("*.md")), content / "lexicon.yaml"]
+    for file in files:
+        if file.is_file():
             digest.update(file.relative_to(content).as_posix().encode())
             digest.update(file.read_bytes())
     return digest.hexdigest()[:12]
