@@ -212,7 +212,7 @@ class RankingConfig:
     fuzzy_threshold: float = 85.0
     fuzzy_min_length: int = 5
     fuzzy_weight: float = 0.8
-    oov_weight: float = 2.0
+    oov_weight: float = 1.0
     off_topic_weight: float = 3.0
     similarity_weight: float = 0.6
     coverage_weight: float = 0.0
