@@ -162,7 +162,10 @@ class Lexicon:
 
 @dataclass(frozen=True, slots=True)
 class RankingConfig:
-    """Tunables of ranking and decision. Defaults were tuned on the ``tune`` split only.
+    """Tunables of ranking and decision. Defaults were tuned on the ``tune`` split only, except
+    ``oov_weight`` (2 -> 1, issue 11), chosen as an engine design decision on the independent
+    development set. With a fitted gate (``bot.domain.gate``) the thresholds and margins below
+    are not used; they remain the decision of an index built without one.
 
     Attributes:
         title_weight, questions_weight, keywords_weight, short_weight, detail_weight: BM25F
