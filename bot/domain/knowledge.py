@@ -53,6 +53,12 @@ typo-corrected at all, so they stay unknown words and count against coverage.
 A direct answer needs a confident best topic and a lead over the second; the lead required is
 smaller when the best topic explains nearly all of the question (``confident_threshold``), since
 two well-matching topics often share every query word and still rank in the right order.
+That is the decision of an index built without a gate. With a fitted gate (``bot.domain.gate``,
+stored in ``content/qa-gate.yaml``) one logistic model over the ranking features decides instead:
+the first topic is answered whenever the gate passes, "Mungkin maksud Anda" is asked only in a
+narrow band below it (never between ``Lexicon.equivalent`` topics), and a decline keeps a
+plausible topic to offer. Small talk (``bot.domain.smalltalk``) gets its own kind, and short or
+chat-spelled words are corrected by ``bot.domain.typos``.
 """
 
 from __future__ import annotations
