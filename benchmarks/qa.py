@@ -3,13 +3,18 @@
 Usage (from the repository root)::
 
     python -m benchmarks.qa [--content content] [--questions tests/qa/questions.yaml]
-                            [--set k1=1.5 --set margin=0.1] [--json]
+                            [--set k1=1.5 --set margin=0.1] [--no-gate] [--no-dev] [--json]
 
 Content is loaded and validated exactly as the bot loads it (``load_content``). Evaluates the
 ``tune`` and ``heldout`` splits separately and prints, per split, our engine, the baseline and
 the ratio ours/baseline; with ``--json`` the last line is one JSON object with every figure.
 In-scope questions have ``expect`` set (a topic id; ids in ``also`` count as correct too);
 out-of-scope ones have ``expect: null``.
+
+The engine decides with the fitted gate of the content (``content/qa-gate.yaml``; ``--no-gate``
+for the hand-set thresholds of ``RankingConfig``). At the end, the held-out split and the
+independent development set (``../shared/qa/dev-questions.jsonl``, scored by its own rule: the
+shown answer contains the expected fact; skipped when absent) are printed side by side, by style.
 
 Figures, per split and per engine:
     top1       the first topic shown (ANSWER, or first CLARIFY candidate) is correct; a DECLINE
@@ -174,6 +179,84 @@ def evaluate(run: Callable[[str], Outcome], questions: Sequence[Question]) -> di
     }
 
 
+DEV_SET = ROOT.parent / "shared" / "qa"  # independent development set, when present
+STYLES = ("formal", "casual", "typo", "abbrev", "english", "keyword")
+_STYLE_ALIASES = {"chat": "casual"}
+
+
+def by_style(run: Callable[[str], Outcome], questions: Sequence[Question]) -> dict[str, float]:
+    """Share of in-scope questions answered directly with a right topic, per style."""
+    counts: dict[str, list[int]] = {}
+    for q in questions:
+        if not q.expect:
+            continue
+        o = run(q.text)
+        cell = counts.setdefault(_STYLE_ALIASES.get(q.style, q.style), [0, 0])
+        cell[0] += o.answered and o.shown in q.accepted
+        cell[1] += 1
+    return {style: right / n for style, (right, n) in counts.items()}
+
+
+def evaluate_dev(qa: Any, folder: Path = DEV_SET) -> dict[str, Any] | None:
+    """The independent development set, scored by its own rule (the shown answer contains the
+    expected fact); None when the set is not there. ``qa`` is a ``QAService``."""
+    questions_file, scorer_file = folder / "dev-questions.jsonl", folder / "score.py"
+    if not questions_file.is_file() or not scorer_file.is_file():
+        return None
+    import importlib.util
+
+    from bot.handlers.qa_render import plain_answer
+    from bot.i18n import load_catalogs
+
+    spec = importlib.util.spec_from_file_location("dev_score", scorer_file)
+    assert spec is not None and spec.loader is not None
+    scorer = importlib.util.module_from_spec(spec)
+    sys.modules["dev_score"] = scorer
+    spec.loader.exec_module(scorer)
+    _ = load_catalogs("id").for_locale(None)
+    items = [json.loads(line) for line in questions_file.read_text(encoding="utf-8").splitlines()]
+    counts: dict[str, list[int]] = {"in": [0, 0], "oos": [0, 0]}
+    latencies = []
+    for item in items:
+        start = time.perf_counter()
+        answer = qa.decide(item["q"])
+        latencies.append(time.perf_counter() - start)
+        if item["kind"] == "oos":
+            counts["oos"][0] += not answer.answered
+            counts["oos"][1] += 1
+            continue
+        text = ""
+        if answer.answered:
+            topic = answer.topic
+            text = " ".join([plain_answer(_, answer, item["q"]), topic.title, *topic.sources])
+        right = answer.answered and not scorer.missing_groups(item["expect"], text)
+        for key in ("in", item["style"]):
+            cell = counts.setdefault(key, [0, 0])
+            cell[0] += right
+            cell[1] += 1
+    latencies.sort()
+    result: dict[str, Any] = {k: v[0] / v[1] for k, v in counts.items() if v[1]}
+    result["n_in"], result["n_oos"] = counts["in"][1], counts["oos"][1]
+    result["p99_ms"] = 1000 * latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
+    return result
+
+
+def _print_side_by_side(heldout: dict[str, float], styles: dict[str, float], dev: Any) -> None:
+    columns = ["in-scope", "oos", *STYLES]
+    print()
+    print("in-scope = answered directly and right (held-out: right topic; dev set: the shown")
+    print("answer contains the expected fact); oos = out-of-scope questions not answered")
+    print(f"{'set':10} " + " ".join(f"{c:>9}" for c in columns))
+    rows = [("heldout", {"in-scope": heldout["answer"], "oos": heldout["oos_reject"], **styles})]
+    if dev is not None:
+        rows.append(("dev", {"in-scope": dev["in"], "oos": dev["oos"], **dev}))
+    for name, values in rows:
+        cells = [f"{values[c]:>9.3f}" if c in values else f"{'-':>9}" for c in columns]
+        print(f"{name:10} " + " ".join(cells))
+    if dev is None:
+        print(f"(dev set not found in {DEV_SET}: skipped)")
+
+
 def _parse_overrides(pairs: Sequence[str]) -> dict[str, Any]:
     fields = {f.name: f.type for f in dataclasses.fields(RankingConfig)}
     out: dict[str, Any] = {}
@@ -193,6 +276,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE")
     parser.add_argument("--splits", default="tune,heldout", help="comma-separated splits")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--no-gate", action="store_true", help="hand-set thresholds instead")
+    parser.add_argument("--no-dev", action="store_true", help=f"skip the set in {DEV_SET}")
     args = parser.parse_args(argv)
 
     try:
@@ -203,7 +288,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     topics = list(bundle.topics)
     config = RankingConfig(**_parse_overrides(args.set))
     start = time.perf_counter()
-    index = KnowledgeIndex.build(topics, bundle.lexicon, config)
+    gate = None if args.no_gate else bundle.gate
+    index = KnowledgeIndex.build(topics, bundle.lexicon, config, gate=gate)
     build_ms = 1000 * (time.perf_counter() - start)
     start = time.perf_counter()
     baseline = Baseline(topics)
@@ -255,6 +341,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             for c in columns
         )
         print(f"{split:8} {'ratio':9} {cells}")
+    heldout = [q for q in questions if q.split == "heldout"]
+    styles = by_style(ours(index), heldout)
+    dev = None
+    if not args.no_dev:
+        from bot.services.clock import system_clock
+        from bot.services.qa import QAService
+
+        service = QAService(None, system_clock, dataclasses.replace(bundle, gate=gate))
+        dev = evaluate_dev(service)
+    result["heldout_by_style"], result["dev"] = styles, dev
+    if "heldout" in result:
+        _print_side_by_side(result["heldout"]["ours"], styles, dev)
     if args.json:
         print(json.dumps(result, sort_keys=True))
     return 0

@@ -318,6 +318,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
                         "latency_ms": round(latency_ms, 3),
                         "kind": answer.kind.value,
                         "candidates": [t.id for t in answer.candidates],
+                        "offered": answer.offered.id if answer.offered else None,
                     },
                     ensure_ascii=False,
                 ),

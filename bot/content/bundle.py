@@ -8,11 +8,13 @@ from pathlib import Path
 
 from bot.content.deadlines_loader import EMPTY as NO_TIMELINE
 from bot.content.deadlines_loader import load_timeline
+from bot.content.gate_loader import GATE_FILE, load_gate
 from bot.content.methodologies import load_methodologies
 from bot.content.quizzes import load_quizzes
 from bot.content.source import ContentInvalid, Located
 from bot.content.topics_loader import check_topic_links, load_lexicon, read_topics
 from bot.content.units import UnitCatalog, load_units
+from bot.domain.gate import Gate
 from bot.domain.knowledge import Lexicon, Topic
 from bot.domain.methodology import Methodology
 from bot.domain.quiz import QuizQuestion
@@ -31,6 +33,7 @@ class ContentBundle:
     methodologies: dict[str, Methodology] = field(default_factory=dict)
     quizzes: tuple[QuizQuestion, ...] = ()
     deadlines: Timeline = NO_TIMELINE
+    gate: Gate | None = None  # the fitted Q&A answer gate (qa-gate.yaml), if any
 
     def topic(self, topic_id: str) -> Topic | None:
         """A topic by id."""
@@ -73,6 +76,17 @@ def load_content(root: Path) -> ContentBundle:
         lexicon = load_lexicon(root / "lexicon.yaml")
     except ContentInvalid as exc:
         problems.extend(exc.problems)
+    for group in lexicon.equivalent:
+        for topic_id in group:
+            if topic_id not in topic_ids:
+                problems.append(
+                    Located(root / "lexicon.yaml", 1, f"equivalent: unknown topic {topic_id!r}")
+                )
+    gate = None
+    try:
+        gate = load_gate(root / GATE_FILE)
+    except ContentInvalid as exc:
+        problems.extend(exc.problems)
 
     deadlines = load_timeline(
         root / "tenggat.yaml",
@@ -95,4 +109,5 @@ def load_content(root: Path) -> ContentBundle:
         methodologies=methodologies,
         quizzes=quizzes,
         deadlines=deadlines,
+        gate=gate,
     )

@@ -199,6 +199,30 @@ def _mapping(value: Any) -> dict[str, str]:
     return {str(v).lower(): str(v) for v in value}
 
 
+def _equivalent_groups(
+    value: Any, file: Path, data: Any, problems: list[Located]
+) -> tuple[tuple[str, ...], ...]:
+    """The ``equivalent`` section: a list of lists of at least two topic ids, each id once."""
+    groups: list[tuple[str, ...]] = []
+    seen: set[str] = set()
+    if value is not None and not isinstance(value, list):
+        value = [value]  # reported below as a malformed entry
+    for index, group in enumerate(value or ()):
+        ids = tuple(str(i) for i in group) if isinstance(group, list) else ()
+        if len(ids) < 2 or len(set(ids)) != len(ids) or seen & set(ids):
+            problems.append(
+                Located(
+                    file,
+                    line_of(data, ("equivalent", index)),
+                    "equivalent entries are lists of two or more topic ids, each id in one group",
+                )
+            )
+            continue
+        seen.update(ids)
+        groups.append(ids)
+    return tuple(groups)
+
+
 def load_lexicon(path: Path | str) -> Lexicon:
     """Load lexicon.yaml (abbreviations, acronyms, stemming, stopwords, English, off-topic,
     generic words, unit names, common words)."""
@@ -215,6 +239,8 @@ def load_lexicon(path: Path | str) -> Lexicon:
         "generic",
         "units",
         "common",
+        "equivalent",
+        "small_talk",
     }
     if not isinstance(data, dict):
         raise ContentInvalid([Located(file, 1, "lexicon must be a mapping")])
@@ -233,9 +259,26 @@ def load_lexicon(path: Path | str) -> Lexicon:
                     f"off_topic entries are words or phrases of up to 4 words, not {cue!r}",
                 )
             )
+    equivalent = _equivalent_groups(data.get("equivalent"), file, data, problems)
     if problems:
         raise ContentInvalid(problems)
+    small_talk = data.get("small_talk") or {}
+    if not isinstance(small_talk, Mapping) or not all(
+        key in {"greeting", "thanks", "who", "capabilities", "bye"} and isinstance(v, list)
+        for key, v in small_talk.items()
+    ):
+        raise ContentInvalid(
+            [
+                Located(
+                    file,
+                    line_of(data, ("small_talk",)),
+                    "small_talk maps greeting/thanks/who/capabilities/bye to lists of phrases",
+                )
+            ]
+        )
     return Lexicon(
+        equivalent=equivalent,
+        small_talk={str(k): tuple(str(p) for p in v) for k, v in small_talk.items()},
         abbreviations=_mapping(data.get("abbreviations")),
         acronyms=_mapping(data.get("acronyms")),
         stem_exceptions=_mapping(data.get("stem_exceptions")),

@@ -53,10 +53,17 @@ typo-corrected at all, so they stay unknown words and count against coverage.
 A direct answer needs a confident best topic and a lead over the second; the lead required is
 smaller when the best topic explains nearly all of the question (``confident_threshold``), since
 two well-matching topics often share every query word and still rank in the right order.
+That is the decision of an index built without a gate. With a fitted gate (``bot.domain.gate``,
+stored in ``content/qa-gate.yaml``) one logistic model over the ranking features decides instead:
+the first topic is answered whenever the gate passes, "Mungkin maksud Anda" is asked only in a
+narrow band below it (never between ``Lexicon.equivalent`` topics), and a decline keeps a
+plausible topic to offer. Small talk (``bot.domain.smalltalk``) gets its own kind, and short or
+chat-spelled words are corrected by ``bot.domain.typos``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import math
 import re
@@ -67,6 +74,10 @@ from dataclasses import dataclass, field
 
 import snowballstemmer
 from rapidfuzz import fuzz, process
+
+from bot.domain.gate import Gate
+from bot.domain.smalltalk import SmallTalk, SmallTalkDetector
+from bot.domain.typos import TypoCorrector
 
 __all__ = [
     "MAX_RELATED",
@@ -87,6 +98,8 @@ _TOKEN_RE = re.compile(r"[^\W_]+")
 _TRAILING_WORD_RE = re.compile(r"[^\W_]+$")
 _LONGEST_LEXICON_KEY = 4  # tokens; longer lexicon keys are ignored
 _SIMILARITY_POOL = 20  # topics, by lexical score, compared with the query's wording
+_LONG_MESSAGE_WORDS = 8  # a message this long may hold context and several questions
+_SENTENCE_RE = re.compile(r"[.?!;:\n]+|,\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +145,12 @@ class Lexicon:
         common: ordinary Indonesian words ("motor", "pelanggan", "bintang", "sabtu") that are
             never typo-corrected into a domain word they happen to resemble ("moto",
             "pelanggaran", "bontang", "satu"); an unknown common word stays unknown.
+        equivalent: groups of topic ids that answer the same questions (near-duplicates); the
+            first id of a group is its primary. The engine never asks "Mungkin maksud Anda"
+            between topics of one group, and a topic's lead is measured against the next topic
+            outside its group.
+        small_talk: small-talk kind ("greeting", "thanks", "who", "capabilities", "bye") ->
+            phrases; a message of such phrases only gets a short reply (``bot.domain.smalltalk``).
     """
 
     abbreviations: Mapping[str, str] = field(default_factory=dict)
@@ -143,11 +162,16 @@ class Lexicon:
     generic: frozenset[str] = frozenset()
     units: frozenset[str] = frozenset()
     common: frozenset[str] = frozenset()
+    equivalent: tuple[tuple[str, ...], ...] = ()
+    small_talk: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
 class RankingConfig:
-    """Tunables of ranking and decision. Defaults were tuned on the ``tune`` split only.
+    """Tunables of ranking and decision. Defaults were tuned on the ``tune`` split only, except
+    ``oov_weight`` (2 -> 1, issue 11), chosen as an engine design decision on the independent
+    development set. With a fitted gate (``bot.domain.gate``) the thresholds and margins below
+    are not used; they remain the decision of an index built without one.
 
     Attributes:
         title_weight, questions_weight, keywords_weight, short_weight, detail_weight: BM25F
@@ -197,7 +221,7 @@ class RankingConfig:
     fuzzy_threshold: float = 85.0
     fuzzy_min_length: int = 5
     fuzzy_weight: float = 0.8
-    oov_weight: float = 2.0
+    oov_weight: float = 1.0
     off_topic_weight: float = 3.0
     similarity_weight: float = 0.6
     coverage_weight: float = 0.0
@@ -227,6 +251,8 @@ class Hit:
     score: float
     confidence: float
     anchored: bool = True  # matches a specific word of the question (see RankingConfig)
+    coverage: float = 0.0  # share of the query's IDF mass this topic explains
+    similarity: float = 0.0  # closest example question, character level (0..1)
 
 
 class DecisionKind(enum.Enum):
@@ -235,6 +261,7 @@ class DecisionKind(enum.Enum):
     ANSWER = "answer"
     CLARIFY = "clarify"
     DECLINE = "decline"
+    SMALL_TALK = "small_talk"  # a greeting, thanks, "siapa kamu": a short friendly reply
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +278,9 @@ class Decision:
     topic: Topic | None = None
     candidates: tuple[Topic, ...] = ()
     hits: tuple[Hit, ...] = ()
+    offered: Topic | None = None  # a plausible topic offered as a button with a DECLINE
+    also: tuple[Topic, ...] = ()  # with ANSWER: the topic of a second question in the message
+    small_talk: SmallTalk | None = None  # with SMALL_TALK: which kind
 
 
 def _split(text: str) -> list[str]:
@@ -303,6 +333,7 @@ class Analyzer:
             if t not in self._stopwords
         )
         self._common = frozenset(t for word in lexicon.common for t in _split(word))
+        self.small_talk = lexicon.small_talk
         self._max_key = min(
             _LONGEST_LEXICON_KEY,
             max((len(k) for k in (*self._expansions, *self._off_topic)), default=1),
@@ -315,6 +346,19 @@ class Analyzer:
     def is_unit(self, term: str) -> bool:
         """True when the index term ``term`` comes from a ``Lexicon.units`` name."""
         return term in self._units
+
+    def chat_words(self) -> frozenset[str]:
+        """Stopwords and chat abbreviations: words that say nothing about a topic."""
+        keys = {k[0] for k, v in self._expansions.items() if len(k) == 1 and not v}
+        return self._stopwords | frozenset(keys)
+
+    def common_words(self) -> frozenset[str]:
+        """The ``Lexicon.common`` ordinary words (surface forms)."""
+        return self._common
+
+    def is_stopword(self, word: str) -> bool:
+        """True when the surface word ``word`` is dropped as a stopword."""
+        return word in self._stopwords
 
     def is_common(self, word: str) -> bool:
         """True when the surface word ``word`` is a ``Lexicon.common`` ordinary word."""
@@ -450,8 +494,13 @@ class KnowledgeIndex:
         idf: Mapping[str, float],
         surface_vocabulary: Mapping[str, str],
         examples: Sequence[tuple[str, ...]],
+        gate: Gate | None = None,
+        equivalent: Sequence[Sequence[str]] = (),
     ) -> None:
         """Use ``KnowledgeIndex.build``; this constructor only stores precomputed tables."""
+        self._gate = gate
+        self._small_talk = SmallTalkDetector(analyzer.small_talk)
+        self._primary = {topic_id: group[0] for group in equivalent if group for topic_id in group}
         self._topics = tuple(topics)
         self._by_id = {t.id: t for t in self._topics}
         self._analyzer = analyzer
@@ -467,10 +516,25 @@ class KnowledgeIndex:
         self._examples = list(examples)  # analysed title and example questions, per topic
         self._unknown_idf = math.log(1.0 + (len(self._topics) + 0.5) / 0.5)
         self._corrections: dict[str, str | None] = {}
+        # Short words and chat spellings: domain words by document frequency, then the words
+        # a question may hold without being about anything (stopwords: a correction to one
+        # drops the word) and ordinary words (a correction to one keeps the word unknown).
+        frequency: dict[str, float] = {}
+        for word in analyzer.chat_words():
+            frequency[word] = 1000.0
+        for word, stem in surface_vocabulary.items():
+            frequency[word] = float(len(postings.get(stem, ())))
+        for word in analyzer.common_words():
+            frequency.setdefault(word, 0.5)
+        self._typos = TypoCorrector(frequency, protected=analyzer.common_words())
 
     @classmethod
     def build(
-        cls, topics: Iterable[Topic], lexicon: Lexicon, config: RankingConfig | None = None
+        cls,
+        topics: Iterable[Topic],
+        lexicon: Lexicon,
+        config: RankingConfig | None = None,
+        gate: Gate | None = None,
     ) -> KnowledgeIndex:
         """Analyse all topics and precompute postings, IDF and the typo vocabulary.
 
@@ -534,7 +598,17 @@ class KnowledgeIndex:
             )
             for topic in topic_list
         ]
-        return cls(topic_list, analyzer, config, postings, idf, surface, examples)
+        return cls(
+            topic_list,
+            analyzer,
+            config,
+            postings,
+            idf,
+            surface,
+            examples,
+            gate=gate,
+            equivalent=lexicon.equivalent,
+        )
 
     @property
     def topics(self) -> tuple[Topic, ...]:
@@ -630,6 +704,21 @@ class KnowledgeIndex:
             stem = self._analyzer.stem(word)
             if stem not in self._idf:
                 stem = self._colloquial(word) or stem
+            if stem not in self._idf and word.isalpha() and self._config.fuzzy_threshold <= 100:
+                fixed = self._typos.correct(word)
+                if fixed is not None and self._analyzer.is_stopword(fixed):
+                    continue  # a misspelt chat or function word ("hrus", "brpa")
+                if fixed is not None and self._analyzer.stem(fixed) in self._idf:
+                    candidate = _QueryTerm(
+                        self._analyzer.stem(fixed),
+                        self._config.fuzzy_weight,
+                        group=group,
+                        corrected=True,
+                    )
+                    previous = terms.get(candidate.term)
+                    if previous is None or previous.weight < candidate.weight:
+                        terms[candidate.term] = candidate
+                    continue
             if stem in self._idf:
                 candidate = _QueryTerm(stem, 1.0, group=group)
             else:
@@ -650,20 +739,7 @@ class KnowledgeIndex:
 
     def _rank(self, terms: Sequence[_QueryTerm]) -> list[Hit]:
         config = self._config
-        # Denominator: the IDF mass of the whole query, unknown words included, one share per
-        # concept (an acronym with its expansion weighs as much as its rarest known word).
-        group_mass: dict[int, tuple[bool, float]] = {}
-        for qt in terms:
-            if qt.weight > 0:
-                value = self._idf[qt.term]
-            elif qt.off_topic:
-                value = self._unknown_idf * config.off_topic_weight
-            else:
-                value = self._unknown_idf * config.oov_weight
-            known = qt.weight > 0
-            previous = group_mass.get(qt.group)
-            if previous is None or (known, value) > previous:
-                group_mass[qt.group] = (known, value)
+        group_mass = self._group_mass(terms)
         mass = sum(value for _, value in group_mass.values())
         if mass <= 0:
             return []
@@ -704,8 +780,12 @@ class KnowledgeIndex:
         # that shares no word with the query is not a candidate anyway.
         front = sorted(scores, key=lambda d: -scores[d])[:_SIMILARITY_POOL]
         similarity = self._similarity(" ".join(qt.term for qt in terms), front)
+        # Without a coverage bonus no topic outside the front can overtake one inside it
+        # (similarity only adds), so only the front becomes hits: bounds latency.
+        ranked = front if config.coverage_weight == 0 else list(scores)
         hits = []
-        for d, raw in scores.items():
+        for d in ranked:
+            raw = scores[d]
             sim = similarity.get(d, 0.0)
             # Confidence: the share of the query's IDF mass this topic explains, blended with
             # how close the query is to one of the topic's example questions.
@@ -720,10 +800,31 @@ class KnowledgeIndex:
                     score,
                     min(max(confidence, 0.0), 1.0),
                     anchored=not use_anchors or d in anchored,
+                    coverage=coverage,
+                    similarity=sim,
                 )
             )
         hits.sort(key=lambda h: (-h.score, h.topic_id))
         return hits
+
+    def _group_mass(self, terms: Sequence[_QueryTerm]) -> dict[int, tuple[bool, float]]:
+        """Per concept: (known, IDF mass). The denominator of coverage is their sum: the whole
+        query, unknown words included, one share per concept (an acronym with its expansion
+        weighs as much as its rarest known word)."""
+        config = self._config
+        group_mass: dict[int, tuple[bool, float]] = {}
+        for qt in terms:
+            if qt.weight > 0:
+                value = self._idf[qt.term]
+            elif qt.off_topic:
+                value = self._unknown_idf * config.off_topic_weight
+            else:
+                value = self._unknown_idf * config.oov_weight
+            known = qt.weight > 0
+            previous = group_mass.get(qt.group)
+            if previous is None or (known, value) > previous:
+                group_mass[qt.group] = (known, value)
+        return group_mass
 
     def _anchors(self, terms: Iterable[_QueryTerm]) -> set[str]:
         """The query's terms that can tie it to a topic (empty: generic words only).
@@ -764,12 +865,135 @@ class KnowledgeIndex:
         """Return up to ``k`` topics ranked for ``text``, best first."""
         return self._rank(self._query_terms(text))[:k]
 
+    @property
+    def gate(self) -> Gate | None:
+        """The calibrated answer gate, or None (the hand-set thresholds of RankingConfig)."""
+        return self._gate
+
+    def primary(self, topic_id: str) -> str:
+        """The primary topic of ``topic_id``'s equivalence group (itself when in none)."""
+        return self._primary.get(topic_id, topic_id)
+
+    def _features(self, terms: Sequence[_QueryTerm], hits: Sequence[Hit]) -> dict[str, float]:
+        """The gate's features (``bot.domain.gate.FEATURES``) of a ranked question."""
+        group_mass = self._group_mass(terms)
+        mass = sum(value for _, value in group_mass.values()) or 1.0
+        unknown = cue = 0.0
+        for qt in terms:
+            if qt.weight <= 0 and group_mass.get(qt.group, (True, 0.0))[0] is False:
+                if qt.off_topic:
+                    cue += self._unknown_idf * self._config.off_topic_weight
+                else:
+                    unknown += self._unknown_idf * self._config.oov_weight
+        best = hits[0]
+        group = self.primary(best.topic_id)
+        second = next((h for h in hits[1:] if self.primary(h.topic_id) != group), None)
+        s2 = second.score if second is not None else 0.0
+        return {
+            "confidence": best.confidence,
+            "coverage": best.coverage,
+            "similarity": best.similarity,
+            "lead": (best.score - s2) / best.score if best.score > 0 else 0.0,
+            "coverage_gap": best.coverage - (second.coverage if second is not None else 0.0),
+            "anchored": 1.0 if best.anchored else 0.0,
+            "generic_only": 0.0 if self._anchors(terms) else 1.0,
+            "unknown_share": min(unknown / mass, 1.0),
+            "cue_share": min(cue / mass, 1.0),
+            "corrected_share": sum(qt.corrected for qt in terms) / max(len(terms), 1),
+            "words": math.log1p(len(group_mass)),
+            "score": min(best.score, 3.0),
+        }
+
+    def features(self, text: str) -> dict[str, float] | None:
+        """The gate's features of a question, or None when no topic matches it at all."""
+        terms = self._query_terms(text)
+        hits = self._rank(terms)
+        return self._features(terms, hits) if hits else None
+
+    def _gated(
+        self, terms: Sequence[_QueryTerm], hits: tuple[Hit, ...], gate: Gate, query: str
+    ) -> Decision:
+        """Answer, clarify in a narrow band, or decline (offering a plausible topic)."""
+        if not hits:
+            return Decision(DecisionKind.DECLINE, 0.0, query, hits=hits)
+        p = gate.probability(self._features(terms, hits))
+        best = self.topic(hits[0].topic_id)
+        if p >= gate.threshold:
+            return Decision(DecisionKind.ANSWER, p, query, topic=best, hits=hits)
+        offered = best if p >= gate.offer_threshold and hits[0].anchored else None
+        if p < gate.threshold - gate.clarify_band or not hits[0].anchored:
+            return Decision(DecisionKind.DECLINE, p, query, hits=hits, offered=offered)
+        config = self._config
+        seen: set[str] = set()
+        candidates: list[Topic] = []
+        for h in hits:
+            group = self.primary(h.topic_id)
+            if group in seen or h.score < (1.0 - config.clarify_window) * hits[0].score:
+                continue
+            seen.add(group)
+            candidates.append(self.topic(h.topic_id))
+        if len(candidates) == 1:  # only equivalent topics: never ask between them
+            primary = self.topic(self.primary(hits[0].topic_id))
+            return Decision(DecisionKind.ANSWER, p, query, topic=primary, hits=hits)
+        return Decision(
+            DecisionKind.CLARIFY,
+            p,
+            query,
+            candidates=tuple(candidates[: config.max_candidates]),
+            hits=hits,
+        )
+
+    def _sentences(self, text: str) -> list[str]:
+        """The questions of a long chat message: its sentences of at least three words."""
+        if len(text.split()) < _LONG_MESSAGE_WORDS:
+            return []
+        parts = [p.strip() for p in _SENTENCE_RE.split(text)]
+        return [p for p in parts if len(p.split()) >= 3] if len(parts) > 1 else []
+
     def decide(self, text: str) -> Decision:
-        """Decide whether to answer, offer candidates, or decline."""
+        """Decide whether to answer, offer candidates, decline, or reply to small talk.
+
+        A long message (greeting, context, one or two questions) with a gate is also decided
+        sentence by sentence: the most probable answer wins, and a second answered question
+        on another topic comes along in ``Decision.also``.
+        """
+        kind = self._small_talk.detect(text)
+        if kind is not None:
+            return Decision(DecisionKind.SMALL_TALK, 1.0, "", small_talk=kind)
+        text = self._small_talk.strip_greeting(text)
+        decision = self._decide_one(text)
+        if self._gate is None:
+            return decision
+        answered = [decision] if decision.kind is DecisionKind.ANSWER else []
+        best = decision
+        # Off-topic cues anywhere in the message ("kepatuhan pajak ASN: lapor SPT kapan")
+        # keep its sentences from being answered on their own.
+        cued = any(off_topic for _, off_topic, _ in self._analyzer.grouped_words(text))
+        for sentence in () if cued else self._sentences(text):
+            part = self._decide_one(sentence)
+            if part.kind is DecisionKind.ANSWER:
+                answered.append(part)
+            if part.confidence > best.confidence and part.kind is not DecisionKind.SMALL_TALK:
+                best = part
+        if not answered:
+            return best if best.kind is not DecisionKind.DECLINE else decision
+        answered.sort(key=lambda d: -d.confidence)
+        first = answered[0]
+        seen = {self.primary(first.topic.id)} if first.topic else set()
+        also = []
+        for other in answered[1:]:
+            if other.topic is not None and self.primary(other.topic.id) not in seen:
+                seen.add(self.primary(other.topic.id))
+                also.append(other.topic)
+        return dataclasses.replace(first, query=decision.query, also=tuple(also[:1]))
+
+    def _decide_one(self, text: str) -> Decision:
         config = self._config
         terms = self._query_terms(text)
         query = " ".join(qt.term for qt in terms)
         hits = tuple(self._rank(terms)[: max(config.max_candidates, 5)])
+        if self._gate is not None:
+            return self._gated(terms, hits, self._gate, query)
         if not hits or hits[0].confidence < config.clarify_threshold:
             confidence = hits[0].confidence if hits else 0.0
             return Decision(DecisionKind.DECLINE, confidence, query, hits=hits)
@@ -833,6 +1057,9 @@ class Answer:
     candidates: tuple[Topic, ...] = ()
     related: tuple[Topic, ...] = ()
     hits: tuple[Hit, ...] = ()
+    offered: Topic | None = None  # a plausible topic offered as a button with a DECLINE
+    also: tuple[Topic, ...] = ()  # with ANSWER: the topic of a second question in the message
+    small_talk: SmallTalk | None = None  # with SMALL_TALK: which kind
 
     @property
     def answered(self) -> bool:
@@ -862,4 +1089,7 @@ def to_answer(decision: Decision, index: KnowledgeIndex) -> Answer:
         candidates=decision.candidates,
         related=related,
         hits=decision.hits,
+        offered=decision.offered,
+        also=decision.also,
+        small_talk=decision.small_talk,
     )

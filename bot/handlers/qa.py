@@ -93,9 +93,13 @@ def _back(_: Translator, payload: object) -> list[InlineKeyboardButton]:
 
 
 def answer_keyboard(_: Translator, answer: Answer) -> InlineKeyboardMarkup | None:
-    """ "Selengkapnya" and related topics under an answer; candidates under a "did you mean"."""
+    """ "Selengkapnya" and related topics under an answer; candidates under a "did you mean";
+    the plausible topic under a decline."""
     rows: list[list[InlineKeyboardButton]] = []
-    if answer.kind is DecisionKind.CLARIFY:
+    if answer.kind is DecisionKind.DECLINE and answer.offered is not None:
+        title = qa_render.shorten(answer.offered.title, qa_render.LABEL_LIMIT)
+        rows = [[button("👉 " + title, TopicShow(answer.offered.id))]]
+    elif answer.kind is DecisionKind.CLARIFY:
         rows = [
             [button(qa_render.shorten(t.title, qa_render.LABEL_LIMIT), TopicShow(t.id))]
             for t in answer.candidates

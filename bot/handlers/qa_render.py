@@ -7,6 +7,7 @@ from html import escape, unescape
 
 from bot.domain.knowledge import Answer, DecisionKind, Topic
 from bot.domain.methodology import Certainty, Dimension, Indicator, Methodology
+from bot.domain.smalltalk import SmallTalk
 from bot.handlers.render import split_message
 from bot.i18n import Translator
 
@@ -66,29 +67,54 @@ def detail_chunks(_: Translator, topic: Topic) -> list[str]:
 
 
 def answer_chunks(_: Translator, answer: Answer, question: str) -> list[str]:
-    """The reply to a question: an answer, a "did you mean", or an honest decline."""
+    """The reply to a question: an answer, a "did you mean", small talk or a short decline."""
     if answer.kind is DecisionKind.ANSWER and answer.topic is not None:
-        return split_message(topic_text(_, answer.topic))
+        parts = [topic_text(_, answer.topic)] + [topic_text(_, t) for t in answer.also]
+        return split_message("\n\n➖➖➖\n\n".join(parts))
     if answer.kind is DecisionKind.CLARIFY and answer.candidates:
         return [escape(_.gettext("I'm not sure which topic you mean. Did you mean:"))]
+    if answer.kind is DecisionKind.SMALL_TALK:
+        return [small_talk_text(_, answer.small_talk)]
     return split_message(decline_text(_, answer, question))
 
 
-def decline_text(_: Translator, answer: Answer, question: str) -> str:
-    """Say honestly that we have no reliable answer, and where to ask instead."""
-    if not answer.query:
+def small_talk_text(_: Translator, kind: SmallTalk | None) -> str:
+    """A short friendly reply to a greeting, thanks, "siapa kamu" or "kamu bisa apa"."""
+    if kind is SmallTalk.THANKS:
+        return _.gettext("You're welcome! Ask again any time.")
+    if kind is SmallTalk.BYE:
+        return _.gettext("See you! Good luck with the assessment preparation.")
+    if kind is SmallTalk.WHO:
         return _.gettext(
-            "Hello! Please type your question about the assessment in words, "
-            "for example: <i>maklumat hrs ada apa aja?</i>"
+            "I'm Pendamping Kepatuhan, an assistant that helps your unit prepare for the "
+            "Ombudsman RI compliance assessment. Just type your question."
         )
-    quote = escape(shorten(question, QUOTE_LIMIT))
+    if kind is SmallTalk.CAPABILITIES:
+        return _.gettext(
+            "I answer questions about the Ombudsman RI assessment and service standards "
+            "(for example <i>bobot dimensi proses brp?</i>), and I help with deadlines and "
+            "evidence. Type /bantuan for the full list."
+        )
     return _.gettext(
-        "Sorry, I don't have a reliable answer to “{question}” yet. I only answer questions "
-        "about the Ombudsman RI compliance assessment and public-service standards, and I "
-        "would rather say so than guess. Your question has been noted so the content can be "
-        "improved.\n\nFor other matters, please ask your Bagian Organisasi or the Ombudsman RI "
-        "representative office (Perwakilan Ombudsman). Type /bantuan to see what I can do."
-    ).format(question=quote)
+        "Hello! Please type your question about the assessment, for example: "
+        "<i>maklumat hrs ada apa aja?</i>"
+    )
+
+
+def decline_text(_: Translator, answer: Answer, question: str) -> str:
+    """Say honestly, and briefly, that we have no reliable answer (at most ~200 characters)."""
+    if not answer.query:
+        return small_talk_text(_, SmallTalk.GREETING)
+    if answer.offered is not None:
+        return _.gettext(
+            "Sorry, I'm not sure I have the answer to that. This topic may help; otherwise "
+            "ask your Bagian Organisasi or type /bantuan."
+        )
+    return _.gettext(
+        "Sorry, I don't have a reliable answer to that yet. I answer questions about the "
+        "Ombudsman RI assessment and service standards; for other matters ask your Bagian "
+        "Organisasi, or type /bantuan."
+    )
 
 
 def plain_answer(_: Translator, answer: Answer, question: str) -> str:
@@ -96,6 +122,8 @@ def plain_answer(_: Translator, answer: Answer, question: str) -> str:
     lines = [plain(chunk) for chunk in answer_chunks(_, answer, question)]
     if answer.kind is DecisionKind.CLARIFY:
         lines += [f"- {topic.title} ({topic.id})" for topic in answer.candidates]
+    elif answer.kind is DecisionKind.DECLINE and answer.offered is not None:
+        lines.append(f"- {answer.offered.title} ({answer.offered.id})")
     elif answer.related:
         lines.append(
             _.gettext("Related: {titles}").format(

@@ -56,7 +56,9 @@ class QAService:
         self._clock = clock
         self._content = content
         start = time.perf_counter()
-        self._index = KnowledgeIndex.build(content.topics, content.lexicon, config)
+        self._index = KnowledgeIndex.build(
+            content.topics, content.lexicon, config, gate=content.gate
+        )
         self.build_ms = 1000 * (time.perf_counter() - start)
         log.info("knowledge index: %d topics in %.0f ms", len(content.topics), self.build_ms)
 

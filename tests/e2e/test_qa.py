@@ -50,9 +50,19 @@ async def test_more_detail_and_related_buttons(harness: Harness, services: Any) 
 async def test_did_you_mean_buttons_answer_the_chosen_topic(
     harness: Harness, services: Any
 ) -> None:
-    question = "maklumat"
-    answer = services.qa.decide(question)
-    assert answer.kind is DecisionKind.CLARIFY and len(answer.candidates) >= 2
+    # The gate asks "did you mean" only in a narrow band: take the first of a few questions
+    # from the labelled set that lands in it.
+    asked = (
+        "jumlah petugas loket harus berdasarkan apa",
+        "pengertian standart pelayanan publik",
+        "tolong buatkan surat undangan rapat",
+    )
+    question, answer = next(
+        (q, a)
+        for q, a in ((q, services.qa.decide(q)) for q in asked)
+        if a.kind is DecisionKind.CLARIFY
+    )
+    assert len(answer.candidates) >= 2
     await _register(harness)
     await harness.send(USER, question)
     assert "Mungkin maksud Anda:" in harness.last_text(USER)
@@ -73,9 +83,8 @@ async def test_out_of_scope_question_gets_honest_fallback_and_is_a_gap(
     await harness.send(USER, "kapan gaji <b>ke-13</b> cair?")
     text = harness.last_text(USER)
     assert "belum punya jawaban" in text and "/bantuan" in text
-    assert "Bagian Organisasi" in text and "Perwakilan Ombudsman" in text
-    assert "&lt;b&gt;ke-13&lt;/b&gt;" in text  # user text escaped
-    assert harness.to(USER)[-1].params.get("reply_markup") is None
+    assert len(text) <= 200 and "ke-13" not in text  # short, and the question is not echoed
+    assert harness.to(USER)[-1].params.get("reply_markup") is None  # nothing plausible
     await harness.send(USER, "kapan gaji ke-13 cair?")
     await harness.send(USER, "Kapan GAJI ke-13 cair??")
     gaps = await services.qa.gaps(10)
@@ -109,7 +118,7 @@ async def test_long_emoji_message_gets_a_friendly_answer(harness: Harness, servi
     assert await services.qa.gaps(10) == []  # nothing to learn from a message without words
 
 
-async def test_long_question_is_quoted_short_and_split_below_limit(harness: Harness) -> None:
+async def test_long_off_topic_message_gets_the_short_refusal(harness: Harness) -> None:
     await _register(harness)
     await harness.send(USER, "cuaca hujan badai " * 300)
     sent = [
@@ -118,7 +127,57 @@ async def test_long_question_is_quoted_short_and_split_below_limit(harness: Harn
         if str(c.params["chat_id"]) == str(USER)
     ]
     assert all(len(t) <= 4096 for t in sent)
-    assert "…”" in sent[-1]
+    assert "belum punya jawaban" in sent[-1] and len(sent[-1]) <= 200
+
+
+async def test_greeting_and_thanks_get_a_short_reply_and_are_no_gap(
+    harness: Harness, services: Any
+) -> None:
+    await _register(harness)
+    await harness.send(USER, "halo bot, selamat pagi")
+    assert harness.last_text(USER).startswith("Halo! Silakan ketik pertanyaan")
+    await harness.send(USER, "makasih ya kak 🙏")
+    assert harness.last_text(USER) == "Sama-sama! Silakan bertanya lagi kapan saja."
+    await harness.send(USER, "kamu siapa?")
+    assert "Pendamping Kepatuhan" in harness.last_text(USER)
+    assert all(len(c.params["text"]) <= 250 for c in harness.to(USER)[-3:])
+    assert await services.qa.gaps(10) == []
+
+
+async def test_greeting_with_context_and_a_question_is_answered(
+    harness: Harness, services: Any
+) -> None:
+    await _register(harness)
+    await harness.send(
+        USER, "Halo, selamat pagi. Saya dari puskesmas, baru ditunjuk. Sp itu ada brp komponen?"
+    )
+    assert harness.last_text(USER).startswith("<b>14 komponen standar pelayanan</b>")
+
+
+async def test_decline_with_a_plausible_topic_offers_it_as_a_button(
+    harness: Harness, services: Any
+) -> None:
+    # Labelled-set questions the gate declines with some evidence for one topic.
+    asked = (
+        "semua jenis izin di dpmptsp dicek atau cuma sebagian",
+        "batas nilai pengadaan langsung berapa",
+        "tips wawancara kerja di BUMN",
+        "sertifikat tanah hilang harus ke BPN mana",
+    )
+    question, answer = next(
+        (q, a)
+        for q, a in ((q, services.qa.decide(q)) for q in asked)
+        if a.kind is DecisionKind.DECLINE and a.offered is not None
+    )
+    await _register(harness)
+    await harness.send(USER, question)
+    text = harness.last_text(USER)
+    assert len(text) <= 200 and "Mungkin topik ini membantu" in text
+    [(label, data)] = harness.buttons(USER)
+    assert answer.offered.title[:20] in label
+    assert cd.decode(data) == TopicShow(answer.offered.id)
+    await harness.press(USER, data)
+    assert harness.last_text(USER).startswith(f"<b>{answer.offered.title}</b>")
 
 
 async def test_indikator_goes_down_and_back_up(harness: Harness, services: Any) -> None:

@@ -1,18 +1,17 @@
 """The labelled question set through the real content: quality floors for the Q&A engine.
 
-Measured with `python -m benchmarks.qa` (RankingConfig defaults, shipped content, 2026-11-28,
-fourth round; 817 questions, the last 100 written before that round's content changes):
+Measured with `python -m benchmarks.qa` (shipped content and its fitted gate, content/qa-gate.yaml,
+2026-12-06, issue 11; 817 questions):
 
-    split    top1   answer  wrong  top3   mrr    oos_reject   (baseline BM25 top1 / oos_reject)
-    tune     0.960  0.822  0.002  0.996  0.979  0.989        (0.862 / 0.045)
-    heldout  0.908  0.808  0.017  0.983  0.959  0.907        (0.800 / 0.023)   never tuned on
+    split    top1   answer  wrong  top3   mrr    oos_reject
+    tune     0.969  0.967  0.019  0.994  0.981  0.949        (the gate is fitted on this split)
+    heldout  0.908  0.908  0.067  0.992  0.956  0.930        never tuned on
 
-The fourth round changed content only (example questions and keywords of 126 topics, no engine
-change). With the round-3 content the same 817 questions gave held-out top-1 0.883 and rejection
-0.907, so the content lifted held-out top-1 by 0.025 and left out-of-scope rejection where it was
-(39 of 43). Both held-out figures now sit just above the 0.90 targets of issue 3, on 120 in-scope
-and 43 out-of-scope questions (one question moves top-1 by 0.008 and rejection by 0.023).
-The floors record what is reached, not the targets.
+Before issue 11 (hand-set thresholds): held-out answer 0.808, wrong 0.017, oos_reject 0.907. The
+gate answers the first topic whenever it passes, so "answer" now equals top-1 minus the
+declines and the near-ties go to direct answers: more right answers and a few more wrong ones,
+with out-of-scope rejection kept (threshold: at least 95 % of the tune split's out-of-scope
+questions are not answered).
 
 "answer" is a direct answer with the right topic (no "Mungkin maksud Anda"), "wrong" a direct
 answer with a wrong topic. The floors below sit a little under the measured values (the
@@ -32,16 +31,17 @@ from tests.conftest import CONTENT, ROOT
 QUESTIONS = ROOT / "tests/qa/questions.yaml"
 FLOORS = {
     # split: (top1, top3, oos_reject, answer)
-    "tune": (0.95, 0.99, 0.98, 0.81),
-    "heldout": (0.89, 0.97, 0.88, 0.79),
+    "tune": (0.95, 0.98, 0.94, 0.95),
+    "heldout": (0.89, 0.97, 0.90, 0.89),
 }
-WRONG_ANSWER_CEILING = {"tune": 0.01, "heldout": 0.03}
+WRONG_ANSWER_CEILING = {"tune": 0.03, "heldout": 0.08}
 
 
 @pytest.fixture(scope="module")
 def index() -> KnowledgeIndex:
     bundle = load_content(CONTENT)
-    return KnowledgeIndex.build(bundle.topics, bundle.lexicon, RankingConfig())
+    assert bundle.gate is not None, "content/qa-gate.yaml is missing"
+    return KnowledgeIndex.build(bundle.topics, bundle.lexicon, RankingConfig(), gate=bundle.gate)
 
 
 def test_labelled_set_is_as_documented() -> None:
@@ -87,3 +87,20 @@ def test_examples_from_the_issue_are_answered(index: KnowledgeIndex) -> None:
         decision = index.decide(question)
         shown = decision.topic or (decision.candidates[0] if decision.candidates else None)
         assert shown is not None and shown.id == topic, (question, decision)
+
+
+def test_the_stored_gate_is_fitted_on_the_current_labelled_set_and_content() -> None:
+    """content/qa-gate.yaml is stale when a refit differs: run `python -m benchmarks.qa_gate
+    --write` after changing content, the lexicon, the engine or the labelled set."""
+    from benchmarks.qa_gate import fingerprint, fit_gate
+
+    stored = load_content(CONTENT).gate
+    assert stored is not None
+    fresh, figures = fit_gate(CONTENT, QUESTIONS)
+    assert stored.fitted_on == fingerprint(CONTENT, QUESTIONS), "refit the gate"
+    assert stored.threshold == pytest.approx(fresh.threshold, abs=1e-4)
+    for mine, theirs in zip(
+        (*stored.weights, stored.bias), (*fresh.weights, fresh.bias), strict=True
+    ):
+        assert mine == pytest.approx(theirs, abs=1e-4), "refit the gate"
+    assert figures["oos_reject"] >= 0.95  # the rule the threshold is chosen by
