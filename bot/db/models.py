@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -70,6 +71,41 @@ class UserRow(Base):
     last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Set when an admin deactivates the user; writing to the bot again does not undo it.
     deactivated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The unit of the person's open join request (mirrors join_requests, read on every update).
+    pending_unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("units.id", ondelete="SET NULL")
+    )
+
+
+class JoinRequestRow(Base):
+    """A request to join a unit: pending -> accepted | refused | withdrawn (compare-and-set)."""
+
+    __tablename__ = "join_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    from_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class ScoreReviewRow(Base):
+    """The last unit answer a coordinator has seen in /skor (for "changed since you looked")."""
+
+    __tablename__ = "score_reviews"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("units.id", ondelete="CASCADE"), primary_key=True
+    )
+    edition: Mapped[str] = mapped_column(String(8), primary_key=True)
+    seen_answer_id: Mapped[int] = mapped_column(Integer, default=0)
+    seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class AuditRow(Base):
@@ -204,6 +240,9 @@ class SelfCheckAnswerRow(Base):
     value: Mapped[int | None] = mapped_column(Integer)
     content_version: Mapped[str] = mapped_column(String(32))
     answered_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # False while the author is not trusted by the unit (a join request still waits): the
+    # answer is theirs but does not count for the unit until the request is accepted.
+    counted: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class QuizAttemptRow(Base):

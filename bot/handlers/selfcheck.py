@@ -24,7 +24,7 @@ from bot.handlers import commands
 from bot.handlers import selfcheck_render as render
 from bot.handlers.context import BotContext
 from bot.handlers.keyboards import button
-from bot.handlers.members import registered
+from bot.handlers.members import registered, registered_or_pending
 from bot.i18n import Translator
 
 UNITS_PER_PAGE = 8
@@ -139,19 +139,26 @@ def _question_keyboard(_: Translator, q: Question) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-def _result_keyboard(context: BotContext, result: SelfCheckResult) -> InlineKeyboardMarkup:
+def _result_keyboard(
+    context: BotContext, result: SelfCheckResult
+) -> InlineKeyboardMarkup | None:
+    """Topic buttons of the "fix these first" lines; None when there is nothing to show.
+
+    Telegram refuses an empty inline keyboard ("Inline keyboard expected"), which would lose
+    the whole card (a perfect self-check has no improvements).
+    """
     rows = []
     for item in result.improvements:
         topic = context.services.content.topic(item.indicator.topic)
         if topic is not None:
             rows.append([topic_button(topic.title, topic.id)])
-    return InlineKeyboardMarkup(rows)
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 # --- handlers -------------------------------------------------------------------------------
 
 
-@registered
+@registered_or_pending
 async def selfcheck(update: Update, context: BotContext) -> None:
     """/cek: resume the open self-check, else pick the edition (or /cek 2023 directly)."""
     message = update.effective_message
@@ -166,7 +173,7 @@ async def selfcheck(update: Update, context: BotContext) -> None:
         return
     editions = service.editions()
     wanted = context.args[0] if context.args else None
-    if wanted in editions and member.role is Role.MEMBER:
+    if wanted in editions and member.role is not Role.ADMIN:
         await _start(update, context, wanted, None, edit=False)
         return
     await message.reply_html(
@@ -175,7 +182,7 @@ async def selfcheck(update: Update, context: BotContext) -> None:
     )
 
 
-@registered
+@registered_or_pending
 async def pick_edition(update: Update, context: BotContext) -> None:
     """An edition button: staff pick the unit next, members start at once."""
     query = update.callback_query
@@ -186,13 +193,15 @@ async def pick_edition(update: Update, context: BotContext) -> None:
     if payload.edition not in context.services.selfcheck.editions():
         await _expired(update, context)
         return
-    if member.role is Role.MEMBER:
+    # Members and coordinators check their own unit (or, waiting to join, the unit they asked
+    # for); only admins pick among all units.
+    if member.role is not Role.ADMIN:
         await _start(update, context, payload.edition, None, edit=True)
         return
     await _unit_page(update, context, payload.edition, 0)
 
 
-@registered
+@registered_or_pending
 async def unit_page(update: Update, context: BotContext) -> None:
     """‹ › in the staff unit list."""
     query = update.callback_query
@@ -224,7 +233,7 @@ async def _unit_page(update: Update, context: BotContext, edition: str, page: in
     )
 
 
-@registered
+@registered_or_pending
 async def pick_unit(update: Update, context: BotContext) -> None:
     """Staff picked the unit: start (the service checks the role for another unit)."""
     query = update.callback_query
@@ -249,7 +258,7 @@ async def _start(
     await _show(update, context, step, edit=edit)
 
 
-@registered
+@registered_or_pending
 async def act(update: Update, context: BotContext) -> None:
     """An answer, "Kembali", "Lewati" or "Jeda" under the question on screen."""
     query = update.callback_query
@@ -323,7 +332,7 @@ def _dimension_png(_: Translator, result: SelfCheckResult) -> bytes:
     )
 
 
-@registered
+@registered_or_pending
 async def show_topic(update: Update, context: BotContext) -> None:
     """A topic button: the topic's title, short answer and sources."""
     query = update.callback_query

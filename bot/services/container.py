@@ -13,6 +13,7 @@ from bot.services.clock import Clock
 from bot.services.evidence import EvidenceService
 from bot.services.flows import FlowService
 from bot.services.members import MemberService
+from bot.services.membership import MembershipService
 from bot.services.qa import QAService
 from bot.services.quizzes import QuizService
 from bot.services.recap import RecapService
@@ -42,3 +43,4 @@ class Services:
     reminders: ReminderService
     recap: RecapService
     broadcasts: BroadcastService
+    membership: MembershipService
