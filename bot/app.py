@@ -36,6 +36,7 @@ from bot.handlers import (
     quiz,
     recap,
     reminder_evidence,
+    review,
     selfcheck,
     start,
 )
@@ -61,6 +62,7 @@ from bot.services.qa import QAService
 from bot.services.quizzes import QuizService
 from bot.services.recap import RecapService
 from bot.services.reminders import ReminderService
+from bot.services.reviews import ReviewService
 from bot.services.selfcheck import SelfCheckService
 from bot.services.storage import FileStore
 from bot.services.units import UnitService
@@ -183,6 +185,7 @@ async def build_services(
             open_join=settings.open_join,
             default_locale=settings.default_locale,
         ),
+        reviews=ReviewService(sessions, clock, bundle, access),
     )
     # Processes starting together take turns (PostgreSQL advisory lock) to migrate and sync.
     async with migrate.startup_lock(engine):
@@ -252,6 +255,7 @@ def build_application(
     users_handlers.register(app)
     evidence.register(app)
     selfcheck.register(app)
+    review.register(app)
     quiz.register(app)
     reminder_handlers.register(app)
     reminder_evidence.register(app)

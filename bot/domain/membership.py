@@ -202,3 +202,14 @@ def disagreements(
                 )
             )
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class UnitReview:
+    """What a coordinator sees under /skor: changes since their last look, disagreements."""
+
+    edition: str
+    unit_id: int
+    changes: tuple[AnswerChange, ...]
+    disagreements: tuple[Disagreement, ...]
+    first_look: bool

@@ -20,7 +20,7 @@ from bot.domain.errors import (
 from bot.domain.selfcheck import Paused, Question, SelfCheckResult
 from bot.domain.units import Role
 from bot.handlers import callback_data as cd
-from bot.handlers import commands
+from bot.handlers import commands, review
 from bot.handlers import selfcheck_render as render
 from bot.handlers.context import BotContext
 from bot.handlers.keyboards import button
@@ -139,9 +139,7 @@ def _question_keyboard(_: Translator, q: Question) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-def _result_keyboard(
-    context: BotContext, result: SelfCheckResult
-) -> InlineKeyboardMarkup | None:
+def _result_keyboard(context: BotContext, result: SelfCheckResult) -> InlineKeyboardMarkup | None:
     """Topic buttons of the "fix these first" lines; None when there is nothing to show.
 
     Telegram refuses an empty inline keyboard ("Inline keyboard expected"), which would lose
@@ -377,6 +375,7 @@ async def score(update: Update, context: BotContext) -> None:
         )
         return
     await message.reply_html(render.scoreboard(_, board, member.timezone))
+    await review.show(update, context, board.edition)
     if len(board.trend) >= 2:
         labels = [_.datetime(p.at, member.timezone, pattern="d MMM") for p in board.trend]
         png = await asyncio.to_thread(

@@ -18,6 +18,7 @@ from bot.services.qa import QAService
 from bot.services.quizzes import QuizService
 from bot.services.recap import RecapService
 from bot.services.reminders import ReminderService
+from bot.services.reviews import ReviewService
 from bot.services.selfcheck import SelfCheckService
 from bot.services.units import UnitService
 from bot.services.users import UserAdminService
@@ -44,3 +45,4 @@ class Services:
     recap: RecapService
     broadcasts: BroadcastService
     membership: MembershipService
+    reviews: ReviewService
