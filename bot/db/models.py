@@ -71,10 +71,10 @@ class UserRow(Base):
     last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Set when an admin deactivates the user; writing to the bot again does not undo it.
     deactivated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    # The unit of the person's open join request (mirrors join_requests, read on every update).
-    pending_unit_id: Mapped[int | None] = mapped_column(
-        ForeignKey("units.id", ondelete="SET NULL")
-    )
+    # The unit of the person's open join request, a copy of join_requests (whose foreign keys
+    # guard it) read on every update. No foreign key here: adding one to `users` on SQLite
+    # needs a table copy whose drop cascades to every row that references a user.
+    pending_unit_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class JoinRequestRow(Base):

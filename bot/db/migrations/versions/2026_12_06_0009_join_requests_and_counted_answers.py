@@ -83,28 +83,20 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("user_id", "unit_id", "edition", name=op.f("pk_score_reviews")),
     )
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("pending_unit_id", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(
-            batch_op.f("fk_users_pending_unit_id_units"),
-            "units",
-            ["pending_unit_id"],
-            ["id"],
-            ondelete="SET NULL",
-        )
+    # Plain ADD COLUMN, no batch (table copy) and no foreign key for `users`: on SQLite the
+    # copy's drop would cascade-delete every session, answer and outbox row of every user.
+    op.add_column("users", sa.Column("pending_unit_id", sa.Integer(), nullable=True))
     # Every answer given so far was given by a member of the unit: it keeps counting.
-    with op.batch_alter_table("selfcheck_answers", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("counted", sa.Boolean(), nullable=False, server_default=sa.true())
-        )
+    op.add_column(
+        "selfcheck_answers",
+        sa.Column("counted", sa.Boolean(), nullable=False, server_default=sa.true()),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("selfcheck_answers", schema=None) as batch_op:
-        batch_op.drop_column("counted")
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("fk_users_pending_unit_id_units"), type_="foreignkey")
-        batch_op.drop_column("pending_unit_id")
+    op.drop_column("selfcheck_answers", "counted")
+    # SQLite drops a plain column in place (3.35+), without copying `users`.
+    op.drop_column("users", "pending_unit_id")
     op.drop_table("score_reviews")
     with op.batch_alter_table("join_requests", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_join_requests_status"))
