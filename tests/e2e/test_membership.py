@@ -161,7 +161,9 @@ async def test_moving_coordinator_is_warned_loses_the_role_and_the_old_unit_is_t
     text = harness.last_text(7411)
     assert "keluar dari Dinas Sosial" in text and "Peran koordinator" in text
     for told in (7412, ADMIN):
-        assert "koordinator <b>Dinas Sosial dan Pemberdayaan Masyarakat</b>, pindah" in "".join(harness.texts(told))
+        assert "koordinator <b>Dinas Sosial dan Pemberdayaan Masyarakat</b>, pindah" in "".join(
+            harness.texts(told)
+        )
     dodi = (
         await services.members.arrive(
             update_id=None, telegram_id=7411, chat_id=7411, display_name="Dodi", language_code="id"
@@ -215,3 +217,42 @@ async def test_unit_without_coordinator_admin_decides_or_open_join(
     await harness.press_label(7431, "Dinas Sosial")
     await harness.press_label(7431, "Ya, benar")
     assert "terdaftar di <b>Dinas Sosial" in harness.last_text(7431)
+
+
+async def test_coordinator_sees_a_disagreement_and_settles_it(
+    harness: Harness, services: Any, database_url: str, tmp_path: Path
+) -> None:
+    await person(services, COORD, "dinkes", Role.COORDINATOR, name="Cici")
+    await person(services, OLD_HAND, "dinkes", name="Ani")
+    await person(services, 7441, "dinkes", name="Eko")
+    await answer_all(harness, OLD_HAND, lambda answers: max(answers, key=lambda a: a.value))
+    await harness.send(7441, f"/cek {EDITION}")
+    lowest = min(
+        (p for p in (cd.decode(d) for _, d in harness.buttons(7441)) if isinstance(p, Answer)),
+        key=lambda a: a.value,
+    )
+    await harness.press(7441, cd.encode(lowest))
+    await harness.press_label(7441, "Jeda")
+    assert float(export_score(database_url, tmp_path)) < 100
+    await harness.send(COORD, "/skor")
+    review = next(t for t in reversed(harness.texts(COORD)) if "Beda pendapat" in t)
+    assert "Perubahan sejak terakhir Anda lihat" in review
+    settle = [label for label, _ in harness.buttons(COORD) if label.startswith("Tetapkan 1:")]
+    assert len(settle) == 2
+    # A plain member cannot settle (forged button): refused, audited, nothing changes.
+    _, data = harness.find_button(COORD, settle[-1])
+    await harness.press(7441, data, message_id=1)
+    assert "koordinator atau admin" in harness.answers()[-1]["text"]
+    await harness.press_label(COORD, settle[-1])  # the best option
+    assert "Ditetapkan" in harness.last_text(COORD)
+    assert float(export_score(database_url, tmp_path)) == 100.0
+    await harness.send(COORD, "/skor")
+    assert not any("Beda pendapat" in t for t in harness.texts(COORD)[-3:])
+    async with services.sessions() as session:
+        settles = (
+            await session.scalars(select(AuditRow).where(AuditRow.action == "selfcheck.settle"))
+        ).all()
+    assert [(r.outcome, r.detail.get("new")) for r in settles] == [
+        ("refused", None),
+        ("ok", 3),
+    ]
