@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 
 async def publish(
-    bot: Any, catalogs: Catalogs, *, chat_id: int | None, role: Role, language: str
+    bot: Any, catalogs: Catalogs, *, chat_id: int | None, role: Role, language: str | None
 ) -> None:
     """setMyCommands for one chat (BotCommandScopeChat): the commands of `role`.
 

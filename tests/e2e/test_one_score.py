@@ -18,8 +18,8 @@ from tests.e2e.harness import Harness
 from tests.e2e.people import person
 from tests.e2e.test_membership import (  # noqa: F401 - fixtures with an explicit edition
     EDITION,
-    api_settings,
     answer_all,
+    api_settings,
     export_score,
     settings,
 )

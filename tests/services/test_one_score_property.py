@@ -63,7 +63,9 @@ def test_card_skor_and_standings_agree_with_the_model(
 
     async def setup() -> None:
         for unit in UNITS:
-            unit_ids[unit] = await unit_id(services, unit)  # a coordinator per unit, so newcomers have to ask
+            unit_ids[unit] = await unit_id(
+                services, unit
+            )  # a coordinator per unit, so newcomers have to ask
             await person(services, next(ids), unit, Role.COORDINATOR, name="Koordinator")
 
     loop.run_until_complete(setup())
