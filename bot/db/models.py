@@ -201,6 +201,9 @@ class EvidenceRow(Base):
 class SelfCheckSessionRow(Base):
     """One person's self-check of one unit in one edition; at most one open per user.
 
+    status: open -> done | abandoned, or -> personal (finished by someone the unit has not
+    accepted yet; "done" once accepted); "settled" holds a coordinator's settling answer.
+
     ``step`` increases with every action so a button from an earlier step is recognised as
     stale (compare-and-set in the repository); ``cursor`` is the indicator on screen. The score
     fields are a snapshot taken when the session finished (for the /skor trend).

@@ -101,16 +101,24 @@ class MembershipService:
             await self._withdraw_pending(session, user, now)
             if path is JoinPath.ALREADY:
                 return JoinOutcome(path, unit_id, unit.name, None, (), None, False, ())
+            previous = user.unit_id
             left_name, lost_role, told = await self._leave(session, user, admins, now)
             request = None
             deciders: tuple[Person, ...] = ()
             if path is JoinPath.DIRECT:
                 user.unit_id = unit_id
                 counted = await repo.count_in(user.id, unit_id)
-                await self._audit(session, user.id, "unit.register", unit_id, counted=counted)
+                await self._audit(
+                    session,
+                    user.id,
+                    "unit.register",
+                    unit_id,
+                    previous_unit_id=previous,
+                    counted=counted,
+                )
             else:
                 row = await repo.add_request(
-                    user_id=user.id, unit_id=unit_id, from_unit_id=None, now=now
+                    user_id=user.id, unit_id=unit_id, from_unit_id=previous, now=now
                 )
                 user.pending_unit_id = unit_id
                 await self._audit(session, user.id, "unit.join_request", unit_id, request=row.id)

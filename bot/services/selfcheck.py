@@ -314,8 +314,13 @@ class SelfCheckService:
             else await self._unit_values(session, methodology, unit_id=row.unit_id)
         )
         result = self._result(row.id, methodology, recorded, unit_name, unit_values)
-        row.status = "done"
         row.finished_at = now
+        if personal:
+            # Not the unit's: no snapshot for its trend, and the unit has not "finished" by it
+            # (accepting the person's join request turns it into "done").
+            row.status = "personal"
+            return result
+        row.status = "done"
         if result.result.score is not None:
             row.score = str(result.result.score)
             row.category = result.result.category.code if result.result.category else None

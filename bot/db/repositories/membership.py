@@ -8,7 +8,13 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import JoinRequestRow, ScoreReviewRow, SelfCheckAnswerRow, UserRow
+from bot.db.models import (
+    JoinRequestRow,
+    ScoreReviewRow,
+    SelfCheckAnswerRow,
+    SelfCheckSessionRow,
+    UserRow,
+)
 
 
 class MembershipRepository:
@@ -84,7 +90,20 @@ class MembershipRepository:
         ).all()
 
     async def count_in(self, user_id: int, unit_id: int) -> int:
-        """Make the user's uncounted answers for `unit_id` count; return how many."""
+        """Make the user's uncounted answers for `unit_id` count; return how many.
+
+        Their finished personal self-checks of the unit become ordinary finished ones.
+        """
+        await self._session.execute(
+            update(SelfCheckSessionRow)
+            .where(
+                SelfCheckSessionRow.user_id == user_id,
+                SelfCheckSessionRow.unit_id == unit_id,
+                SelfCheckSessionRow.status == "personal",
+            )
+            .values(status="done")
+            .execution_options(synchronize_session=False)
+        )
         result = await self._session.execute(
             update(SelfCheckAnswerRow)
             .where(
