@@ -21,6 +21,7 @@ from bot.domain.units import Role
 from bot.handlers import callback_data as cd
 from bot.handlers.membership_render import JoinDecide
 from bot.handlers.selfcheck import Answer
+from bot.services.users import OPERATOR
 from tests.conftest import CONTENT
 from tests.e2e.harness import Harness
 from tests.e2e.people import ADMIN, person
@@ -123,6 +124,11 @@ async def test_newcomer_counts_for_the_unit_only_after_the_coordinator_accepts(
     await answer_all(harness, NEWCOMER, lambda answers: min(answers, key=lambda a: a.value))
     assert "Hasil pribadi" in "".join(harness.texts(NEWCOMER)[-3:])
     assert export_score(database_url, tmp_path) == before
+    coordinator = await services.members.get(
+        (await services.users.find_by_telegram_id(OPERATOR, COORD)).user_id
+    )
+    board = await services.selfcheck.scoreboard(coordinator, edition=EDITION)
+    assert len(board.trend) == 1 and board.contributors == 1  # the personal run is not the unit's
     await harness.send(NEWCOMER, "/kuis")  # quizzes are open while waiting
     assert "belum terdaftar" not in harness.last_text(NEWCOMER)
 
