@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.content.bundle import ContentBundle, load_content
 from bot.db import migrate
 from bot.db.session import create_engine, create_session_factory
+from bot.domain.units import Role
 from bot.handlers import (
     broadcast,
     cancel,
@@ -30,10 +31,12 @@ from bot.handlers import (
     fallback,
     flows,
     members,
+    membership,
     qa,
     quiz,
     recap,
     reminder_evidence,
+    review,
     selfcheck,
     start,
 )
@@ -41,7 +44,7 @@ from bot.handlers import help as help_handlers
 from bot.handlers import reminders as reminder_handlers
 from bot.handlers import settings as settings_handlers
 from bot.handlers import users as users_handlers
-from bot.handlers.commands import MENU
+from bot.handlers.commands import menu_for
 from bot.handlers.context import BotContext
 from bot.i18n import Catalogs, load_catalogs
 from bot.jobs import maintenance
@@ -54,10 +57,12 @@ from bot.services.container import Services
 from bot.services.evidence import EvidenceService
 from bot.services.flows import FlowService
 from bot.services.members import MemberService
+from bot.services.membership import MembershipService
 from bot.services.qa import QAService
 from bot.services.quizzes import QuizService
 from bot.services.recap import RecapService
 from bot.services.reminders import ReminderService
+from bot.services.reviews import ReviewService
 from bot.services.selfcheck import SelfCheckService
 from bot.services.storage import FileStore
 from bot.services.units import UnitService
@@ -171,6 +176,15 @@ async def build_services(
             sessions, clock, bundle, access, selfcheck_service, default_tz=settings.timezone
         ),
         broadcasts=BroadcastService(sessions, clock, access),
+        membership=MembershipService(
+            sessions,
+            clock,
+            access,
+            admin_ids=settings.admin_ids,
+            open_join=settings.open_join,
+            default_locale=settings.default_locale,
+        ),
+        reviews=ReviewService(sessions, clock, bundle, access),
     )
     # Processes starting together take turns (PostgreSQL advisory lock) to migrate and sync.
     async with migrate.startup_lock(engine):
@@ -232,6 +246,7 @@ def build_application(
     members.register(app)
     # Group 0, commands and buttons of each feature; order among them does not matter.
     start.register(app)
+    membership.register(app)
     help_handlers.register(app)
     cancel.register(app)
     settings_handlers.register(app)
@@ -239,6 +254,7 @@ def build_application(
     users_handlers.register(app)
     evidence.register(app)
     selfcheck.register(app)
+    review.register(app)
     quiz.register(app)
     reminder_handlers.register(app)
     reminder_evidence.register(app)
@@ -259,11 +275,17 @@ def build_application(
 
 
 async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Publish the command menu in Indonesian (default) and English."""
+    """Publish the members' command menu in Indonesian (default) and English.
+
+    Coordinators and admins get their longer menu per chat (handlers/menu.py) on /start,
+    /bantuan and whenever their role changes.
+    """
     catalogs: Catalogs = app.bot_data["catalogs"]
     for locale, language_code in (("id", None), ("en", "en")):
         _ = catalogs.for_locale(locale)
-        commands = [BotCommand(name, _.gettext(description)) for name, description in MENU]
+        commands = [
+            BotCommand(name, _.gettext(description)) for name, description in menu_for(Role.MEMBER)
+        ]
         await app.bot.set_my_commands(
             commands, scope=BotCommandScopeDefault(), language_code=language_code
         )

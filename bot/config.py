@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     # None: the edition in force (the newest edition with indicators, see bot/domain/editions.py).
     edition: str | None = None
     operators_chat_id: int | None = None
+    # Joining a unit without a coordinator: false = the admins decide; true = anyone joins.
+    # A unit with a coordinator always asks its coordinators (see domain/membership.py).
+    open_join: bool = False
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -70,6 +71,41 @@ class UserRow(Base):
     last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Set when an admin deactivates the user; writing to the bot again does not undo it.
     deactivated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The unit of the person's open join request, a copy of join_requests (whose foreign keys
+    # guard it) read on every update. No foreign key here: adding one to `users` on SQLite
+    # needs a table copy whose drop cascades to every row that references a user.
+    pending_unit_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class JoinRequestRow(Base):
+    """A request to join a unit: pending -> accepted | refused | withdrawn (compare-and-set)."""
+
+    __tablename__ = "join_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    from_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class ScoreReviewRow(Base):
+    """The last unit answer a coordinator has seen in /skor (for "changed since you looked")."""
+
+    __tablename__ = "score_reviews"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("units.id", ondelete="CASCADE"), primary_key=True
+    )
+    edition: Mapped[str] = mapped_column(String(8), primary_key=True)
+    seen_answer_id: Mapped[int] = mapped_column(Integer, default=0)
+    seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class AuditRow(Base):
@@ -165,6 +201,9 @@ class EvidenceRow(Base):
 class SelfCheckSessionRow(Base):
     """One person's self-check of one unit in one edition; at most one open per user.
 
+    status: open -> done | abandoned, or -> personal (finished by someone the unit has not
+    accepted yet; "done" once accepted); "settled" holds a coordinator's settling answer.
+
     ``step`` increases with every action so a button from an earlier step is recognised as
     stale (compare-and-set in the repository); ``cursor`` is the indicator on screen. The score
     fields are a snapshot taken when the session finished (for the /skor trend).
@@ -204,6 +243,9 @@ class SelfCheckAnswerRow(Base):
     value: Mapped[int | None] = mapped_column(Integer)
     content_version: Mapped[str] = mapped_column(String(32))
     answered_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # False while the author is not trusted by the unit (a join request still waits): the
+    # answer is theirs but does not count for the unit until the request is accepted.
+    counted: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class QuizAttemptRow(Base):

@@ -18,6 +18,8 @@ class Scope(enum.Enum):
 # Plain members act on their own unit through ordinary services without an entry here.
 RULES: dict[str, dict[Role, Scope]] = {
     "selfcheck.for_unit": {Role.ADMIN: Scope.ALL_UNITS, Role.COORDINATOR: Scope.OWN_UNIT},
+    "selfcheck.settle": {Role.ADMIN: Scope.ALL_UNITS, Role.COORDINATOR: Scope.OWN_UNIT},
+    "membership.decide": {Role.ADMIN: Scope.ALL_UNITS, Role.COORDINATOR: Scope.OWN_UNIT},
     "deadline.create": {Role.ADMIN: Scope.ALL_UNITS, Role.COORDINATOR: Scope.OWN_UNIT},
     "deadline.edit": {Role.ADMIN: Scope.ALL_UNITS, Role.COORDINATOR: Scope.OWN_UNIT},
     "deadline.archive": {Role.ADMIN: Scope.ALL_UNITS, Role.COORDINATOR: Scope.OWN_UNIT},
@@ -29,6 +31,12 @@ RULES: dict[str, dict[Role, Scope]] = {
     "users.demote": {Role.ADMIN: Scope.ALL_UNITS},
     "users.deactivate": {Role.ADMIN: Scope.ALL_UNITS},
 }
+
+
+def admin_only(action: str) -> bool:
+    """True if only admins may perform `action` (a refusal then says "khusus admin")."""
+    rules = RULES.get(action)
+    return rules is not None and set(rules) == {Role.ADMIN}
 
 
 def allowed(member: Member, action: str, unit_id: int | None = None) -> bool:

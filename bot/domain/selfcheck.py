@@ -1,10 +1,11 @@
 """Self-check sessions as plain data (domain layer): navigation, answer history, unit merge.
 
 Answers are an append-only history. Each event says which indicator got which value (``None``
-for "Lewati", i.e. skipped) at what moment. Within one session the latest event per indicator
-counts; a skipped indicator counts as recorded (the session moves past it) but never as a
-value. For a unit the latest *given* value per indicator across all of its members' sessions
-of one edition counts (a later skip by a colleague does not erase an earlier answer).
+for "Lewati", i.e. skipped) at what moment. "Lewati" means "leave it as it is": it never hides
+an earlier answer. Within one session the latest *given* value per indicator counts; an
+indicator with only skips counts as recorded (the session moves past it) but never as a
+value. For a unit the latest given value per indicator across all of its trusted members'
+sessions of one edition counts (a later skip by a colleague does not erase an earlier answer).
 """
 
 from __future__ import annotations
@@ -64,6 +65,14 @@ def merge_unit(events: Iterable[AnswerEvent]) -> dict[str, int]:
     return given_values(latest_per_indicator(e for e in events if e.value is not None))
 
 
+def session_answers(events: Iterable[AnswerEvent]) -> dict[str, int | None]:
+    """A session's answers: the latest given value per indicator; None = only ever skipped."""
+    listed = list(events)
+    recorded: dict[str, int | None] = {e.indicator_id: None for e in listed}
+    recorded.update(merge_unit(listed))
+    return recorded
+
+
 def next_unrecorded(indicators: Sequence[Indicator], recorded: Iterable[str]) -> Indicator | None:
     """The first indicator in document order without any event yet (None = all recorded)."""
     done = set(recorded)
@@ -114,7 +123,12 @@ class Improvement:
 
 @dataclass(frozen=True)
 class SelfCheckResult:
-    """The result card of a finished session (scored on that session's own answers)."""
+    """The result card of a finished session.
+
+    ``result`` is the unit's result, computed exactly as /skor, /rekap and the exports compute
+    it (the unit's merged answers). A ``personal`` card belongs to someone the unit has not
+    accepted (yet): it is scored on that session's own answers, which do not count for the unit.
+    """
 
     session_id: int
     edition: str
@@ -123,6 +137,7 @@ class SelfCheckResult:
     result: UnitResult
     improvements: tuple[Improvement, ...]
     skipped: int
+    personal: bool = False
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,8 @@ class Member:
     language: str
     timezone: str
     active: bool = True
+    # The unit this person asked to join and that has not decided yet (see domain/membership).
+    pending_unit_id: int | None = None
 
     @property
     def registered(self) -> bool:

@@ -55,7 +55,7 @@ async def text_typed(update: Update, context: BotContext) -> None:
         preview = await context.services.broadcasts.draft(member, message.text)
     except NotAllowed:
         await context.services.flows.clear(member.user_id)
-        await refuse(update, context)
+        await refuse(update, context, action="broadcast.send")
         return
     except InvalidInput:
         await message.reply_html(

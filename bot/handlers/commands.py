@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.domain.units import Role
+
 
 def N_(message: str) -> str:  # noqa: N802 - the conventional gettext_noop name Babel extracts
     """Mark a string for extraction; it is translated later, per user."""
@@ -45,3 +47,22 @@ STAFF_MENU: list[tuple[str, str]] = [
     (RECAP, N_("Readiness recap of the units, with chart and Excel")),
     (BROADCAST, N_("Broadcast a message to users (admins)")),
 ]
+
+# The least role each command needs (absent: everyone). /bantuan and the per-chat "/" menu
+# list only what the person's role allows; refusals name the role (domain/roles.py).
+NEEDS: dict[str, Role] = {
+    NEW_DEADLINE: Role.COORDINATOR,
+    RECAP: Role.COORDINATOR,
+    USERS: Role.ADMIN,
+    BROADCAST: Role.ADMIN,
+}
+_RANK = {Role.MEMBER: 0, Role.COORDINATOR: 1, Role.ADMIN: 2}
+
+
+def menu_for(role: Role) -> list[tuple[str, str]]:
+    """The commands (name, untranslated description) a person with `role` may use, in order."""
+    return [
+        (name, description)
+        for name, description in MENU + STAFF_MENU
+        if _RANK[NEEDS.get(name, Role.MEMBER)] <= _RANK[role]
+    ]

@@ -27,7 +27,7 @@ async def on_error(update: object, context: BotContext) -> None:
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
     if isinstance(update, Update) and isinstance(error, NotAllowed):
-        await refuse(update, context, error.reason)
+        await refuse(update, context, error.reason, error.action)
         return
     if (
         isinstance(update, Update)

@@ -7,7 +7,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
-from bot.handlers import commands, render
+from bot.handlers import commands, menu, render
 from bot.handlers.context import BotContext
 
 
@@ -16,8 +16,17 @@ async def show_help(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or context.member is None:
         return
-    is_staff = context.member.role.value in {"coordinator", "admin"}
-    await message.reply_html(render.help_text(context.translator, is_staff=is_staff))
+    member = context.member
+    await message.reply_html(render.help_text(context.translator, role=member.role))
+    chat = update.effective_chat
+    if chat is not None and chat.type == "private":
+        await menu.publish(
+            context.bot,
+            context.catalogs,
+            chat_id=chat.id,
+            role=member.role,
+            language=member.language,
+        )
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

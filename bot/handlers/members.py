@@ -10,6 +10,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
+from bot.domain.roles import admin_only
 from bot.handlers.context import BotContext
 
 log = logging.getLogger(__name__)
@@ -39,13 +40,22 @@ async def identify(update: Update, context: BotContext) -> None:
 
 def registered(handler: Handler) -> Handler:
     """Guide unregistered users to /start instead of running a feature (admins pass)."""
+    return _guard(handler, pending_ok=False)
 
+
+def registered_or_pending(handler: Handler) -> Handler:
+    """Like `registered`, but someone waiting for a join request passes too (personal use)."""
+    return _guard(handler, pending_ok=True)
+
+
+def _guard(handler: Handler, *, pending_ok: bool) -> Handler:
     @wraps(handler)
     async def guarded(update: Update, context: BotContext) -> Any:
         member = context.member
         if member is None:
             return None
-        if not member.registered and member.role.value != "admin":
+        waiting = pending_ok and member.pending_unit_id is not None
+        if not member.registered and not waiting and member.role.value != "admin":
             _ = context.translator
             text = _.gettext("You are not registered yet. Type /start and pick your unit first.")
             if update.callback_query is not None:
@@ -63,10 +73,13 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(TypeHandler(Update, identify), group=-1)
 
 
-async def refuse(update: Update, context: BotContext, reason: str | None = None) -> None:
+async def refuse(
+    update: Update, context: BotContext, reason: str | None = None, action: str | None = None
+) -> None:
     """Tell the user, politely, that this is not allowed to them (the service audited it).
 
-    `reason` (NotAllowed.reason) picks a more precise answer than the role refusal.
+    `reason` (NotAllowed.reason) picks a more precise answer than the role refusal; `action`
+    (NotAllowed.action) names the role needed: "khusus admin" for admin-only actions.
     """
     _ = context.translator
     texts = {
@@ -78,6 +91,8 @@ async def refuse(update: Update, context: BotContext, reason: str | None = None)
             "own unit's deadlines."
         ),
     }
+    if action is not None and admin_only(action):
+        texts[""] = _.gettext("Sorry, this is for admins only.")
     text = texts.get(reason or "") or _.gettext(
         "Sorry, this is only for coordinators or admins of the unit concerned."
     )

@@ -17,7 +17,7 @@ from bot.handlers.callback_data import callback
 from bot.handlers.context import BotContext
 from bot.handlers.flows import set_default_text
 from bot.handlers.keyboards import button
-from bot.handlers.members import registered
+from bot.handlers.members import registered_or_pending
 from bot.handlers.render import SAFE_CHUNK
 from bot.i18n import Translator
 
@@ -138,7 +138,7 @@ async def _stale(update: Update, context: BotContext) -> None:
         )
 
 
-@registered
+@registered_or_pending
 async def ask(update: Update, context: BotContext) -> None:
     """Answer a free-text question, ask "did you mean", or decline honestly."""
     message = update.effective_message
@@ -148,7 +148,7 @@ async def ask(update: Update, context: BotContext) -> None:
     await _send_answer(message, context.translator, answer, message.text)
 
 
-@registered
+@registered_or_pending
 async def topic_button(update: Update, context: BotContext) -> None:
     """A topic button (related topic or "did you mean" choice): answer with that topic."""
     query = update.callback_query
@@ -163,7 +163,7 @@ async def topic_button(update: Update, context: BotContext) -> None:
     await _send_answer(query.message, context.translator, answer, "")
 
 
-@registered
+@registered_or_pending
 async def detail_button(update: Update, context: BotContext) -> None:
     """ "Selengkapnya": send the topic's longer explanation."""
     query = update.callback_query
@@ -261,7 +261,7 @@ def _fit(text: str) -> str:
     return text if len(text) <= SAFE_CHUNK else qa_render.shorten(text, SAFE_CHUNK)
 
 
-@registered
+@registered_or_pending
 async def indicators(update: Update, context: BotContext) -> None:
     """/indikator: browse edition → dimension → indicator → topic."""
     message = update.effective_message
@@ -271,7 +271,7 @@ async def indicators(update: Update, context: BotContext) -> None:
     await message.reply_html(_fit(view[0]), reply_markup=view[1])
 
 
-@registered
+@registered_or_pending
 async def indicators_button(update: Update, context: BotContext) -> None:
     """A press in the /indikator browser: edit the same message to the chosen level."""
     query = update.callback_query

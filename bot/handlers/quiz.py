@@ -15,7 +15,7 @@ from bot.handlers import commands
 from bot.handlers import selfcheck_render as render
 from bot.handlers.context import BotContext
 from bot.handlers.keyboards import button
-from bot.handlers.members import registered
+from bot.handlers.members import registered_or_pending
 from bot.handlers.selfcheck import topic_button
 from bot.i18n import Translator
 
@@ -82,7 +82,7 @@ def _after(context: BotContext, feedback: QuizFeedback) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-@registered
+@registered_or_pending
 async def quiz(update: Update, context: BotContext) -> None:
     """/kuis: pick a role drill."""
     message = update.effective_message
@@ -92,7 +92,7 @@ async def quiz(update: Update, context: BotContext) -> None:
     await message.reply_html(render.drill_picker(_), reply_markup=_drills(_))
 
 
-@registered
+@registered_or_pending
 async def pick_drill(update: Update, context: BotContext) -> None:
     """A drill button: draw five questions and show the first."""
     query = update.callback_query
@@ -113,7 +113,7 @@ async def pick_drill(update: Update, context: BotContext) -> None:
     )
 
 
-@registered
+@registered_or_pending
 async def answer(update: Update, context: BotContext) -> None:
     """An option: show the verdict and explanation; after the last, the final score."""
     query = update.callback_query
@@ -144,7 +144,7 @@ async def answer(update: Update, context: BotContext) -> None:
         )
 
 
-@registered
+@registered_or_pending
 async def next_question(update: Update, context: BotContext) -> None:
     """ "Lanjut": the next question, as a new message so the explanation stays readable.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.domain.units import Member, Unit
+from bot.domain.units import Member, Role, Unit
 from bot.handlers import commands
 from bot.i18n import Translator
 
@@ -96,8 +96,8 @@ def role_name(_: Translator, role: str) -> str:
     return names.get(role, role)
 
 
-def help_text(_: Translator, *, is_staff: bool) -> str:
-    """/bantuan: what the bot does and the commands."""
+def help_text(_: Translator, *, role: Role) -> str:
+    """/bantuan: what the bot does and the commands the person's role allows."""
     lines = [
         _.gettext(
             "<b>Pendamping Kepatuhan</b> helps your unit prepare for the Ombudsman RI "
@@ -107,12 +107,13 @@ def help_text(_: Translator, *, is_staff: bool) -> str:
         _.gettext("What you can do:"),
         _.gettext("• Type a question in your own words, e.g. <i>maklumat hrs ada apa aja?</i>"),
     ]
-    lines += [f"/{name} — {_.gettext(description)}" for name, description in commands.MENU]
-    if is_staff:
-        lines += ["", _.gettext("You are a coordinator or admin of this bot.")]
-        lines += [
-            f"/{name} — {_.gettext(description)}" for name, description in commands.STAFF_MENU
-        ]
+    lines += [
+        f"/{name} — {_.gettext(description)}" for name, description in commands.menu_for(role)
+    ]
+    if role is Role.ADMIN:
+        lines += ["", _.gettext("You are an admin of this bot.")]
+    elif role is Role.COORDINATOR:
+        lines += ["", _.gettext("You are the coordinator of your unit.")]
     lines += ["", _.gettext("Answers are guidance, not an official Ombudsman decision.")]
     return "\n".join(lines)
 

@@ -21,11 +21,11 @@ from bot.domain.errors import (
 from bot.domain.selfcheck import Paused, Question, SelfCheckResult
 from bot.domain.units import Role
 from bot.handlers import callback_data as cd
-from bot.handlers import commands
+from bot.handlers import commands, review
 from bot.handlers import selfcheck_render as render
 from bot.handlers.context import BotContext
 from bot.handlers.keyboards import button
-from bot.handlers.members import registered
+from bot.handlers.members import registered, registered_or_pending
 from bot.i18n import Translator
 
 UNITS_PER_PAGE = 8
@@ -160,19 +160,24 @@ def _question_keyboard(_: Translator, q: Question) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-def _result_keyboard(context: BotContext, result: SelfCheckResult) -> InlineKeyboardMarkup:
+def _result_keyboard(context: BotContext, result: SelfCheckResult) -> InlineKeyboardMarkup | None:
+    """Topic buttons of the "fix these first" lines; None when there is nothing to show.
+
+    Telegram refuses an empty inline keyboard ("Inline keyboard expected"), which would lose
+    the whole card (a perfect self-check has no improvements).
+    """
     rows = []
     for item in result.improvements:
         topic = context.services.content.topic(item.indicator.topic)
         if topic is not None:
             rows.append([topic_button(topic.title, topic.id)])
-    return InlineKeyboardMarkup(rows)
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 # --- handlers -------------------------------------------------------------------------------
 
 
-@registered
+@registered_or_pending
 async def selfcheck(update: Update, context: BotContext) -> None:
     """/cek: resume the open self-check, else pick the edition (or /cek 2023 directly)."""
     message = update.effective_message
@@ -187,7 +192,7 @@ async def selfcheck(update: Update, context: BotContext) -> None:
         return
     editions = service.editions()
     wanted = context.args[0] if context.args else None
-    if wanted in editions and member.role is Role.MEMBER:
+    if wanted in editions and member.role is not Role.ADMIN:
         await _start(update, context, wanted, None, edit=False)
         return
     default, in_force = service.current_edition, service.edition_in_force
@@ -197,7 +202,7 @@ async def selfcheck(update: Update, context: BotContext) -> None:
     )
 
 
-@registered
+@registered_or_pending
 async def pick_edition(update: Update, context: BotContext) -> None:
     """An edition button: staff pick the unit next, members start at once."""
     query = update.callback_query
@@ -208,13 +213,15 @@ async def pick_edition(update: Update, context: BotContext) -> None:
     if payload.edition not in context.services.selfcheck.editions():
         await _expired(update, context)
         return
-    if member.role is Role.MEMBER:
+    # Members and coordinators check their own unit (or, waiting to join, the unit they asked
+    # for); only admins pick among all units.
+    if member.role is not Role.ADMIN:
         await _start(update, context, payload.edition, None, edit=True)
         return
     await _unit_page(update, context, payload.edition, 0)
 
 
-@registered
+@registered_or_pending
 async def unit_page(update: Update, context: BotContext) -> None:
     """‹ › in the staff unit list."""
     query = update.callback_query
@@ -246,7 +253,7 @@ async def _unit_page(update: Update, context: BotContext, edition: str, page: in
     )
 
 
-@registered
+@registered_or_pending
 async def pick_unit(update: Update, context: BotContext) -> None:
     """Staff picked the unit: start (the service checks the role for another unit)."""
     query = update.callback_query
@@ -271,7 +278,7 @@ async def _start(
     await _show(update, context, step, edit=edit)
 
 
-@registered
+@registered_or_pending
 async def act(update: Update, context: BotContext) -> None:
     """An answer, "Kembali", "Lewati" or "Jeda" under the question on screen."""
     query = update.callback_query
@@ -345,7 +352,7 @@ def _dimension_png(_: Translator, result: SelfCheckResult) -> bytes:
     )
 
 
-@registered
+@registered_or_pending
 async def show_topic(update: Update, context: BotContext) -> None:
     """A topic button: the topic's title, short answer and sources."""
     query = update.callback_query
@@ -431,6 +438,7 @@ async def _scoreboard(update: Update, context: BotContext, edition: str) -> None
                 raise
     elif message is not None:
         await message.reply_html(text, reply_markup=markup)
+        await review.show(update, context, board.edition)
     if len(board.trend) >= 2 and update.effective_chat is not None:
         labels = [_.datetime(p.at, member.timezone, pattern="d MMM") for p in board.trend]
         png = await asyncio.to_thread(

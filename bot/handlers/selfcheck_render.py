@@ -146,6 +146,17 @@ def result_card(_: Translator, r: SelfCheckResult) -> str:
         "",
         *_score_lines(_, r.result),
     ]
+    if r.personal:
+        lines.append(
+            _.gettext(
+                "Personal result: your answers count for the unit only once your request to "
+                "join is accepted."
+            )
+        )
+    else:
+        lines.append(
+            _.gettext("This is the unit's score from all its members' latest answers, as /skor.")
+        )
     if r.skipped:
         lines.append(
             _.ngettext(

@@ -9,8 +9,12 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.domain import units as unit_rules
 from bot.domain.errors import NotFound, StaleAction
+from bot.domain.membership import JoinPath
+from bot.domain.units import Role
 from bot.handlers import callback_data as cd
-from bot.handlers import commands, keyboards, render
+from bot.handlers import commands, keyboards, menu, render
+from bot.handlers import membership as membership_handlers
+from bot.handlers import membership_render as membership_view
 from bot.handlers.context import BotContext
 from bot.handlers.flows import on_flow_text
 
@@ -25,6 +29,23 @@ async def start(update: Update, context: BotContext) -> None:
     if message is None or member is None:
         return
     _ = context.translator
+    chat = update.effective_chat
+    if chat is not None and chat.type == "private":
+        await menu.publish(
+            context.bot,
+            context.catalogs,
+            chat_id=chat.id,
+            role=member.role,
+            language=member.language,
+        )
+    if member.unit_id is None and member.pending_unit_id is not None:
+        request = await context.services.membership.pending(member)
+        if request is not None:
+            await context.services.flows.clear(member.user_id)
+            await message.reply_html(
+                membership_view.pending_status(_, request), reply_markup=keyboards.change_unit(_)
+            )
+            return
     if member.unit_id is not None:
         try:
             unit = await context.services.units.get(member.unit_id)
@@ -101,9 +122,16 @@ async def pick(update: Update, context: BotContext) -> None:
     flow = await context.services.flows.put(
         member.user_id, FLOW, "confirm", {**context.flow.data, "unit_id": unit.id}
     )
+    text = render.confirm_unit(_, unit)
+    if member.role is Role.COORDINATOR and member.unit_id not in (None, unit.id):
+        try:
+            current = await context.services.units.get(member.unit_id or 0)
+            text = membership_view.coordinator_warning(_, current.name) + "\n\n" + text
+        except NotFound:
+            pass
     await query.answer()
     await query.edit_message_text(
-        render.confirm_unit(_, unit),
+        text,
         parse_mode="HTML",
         reply_markup=keyboards.confirm_unit(_, unit, flow.revision),
     )
@@ -128,14 +156,25 @@ async def confirm(update: Update, context: BotContext) -> None:
         return
     _ = context.translator
     try:
-        unit = await context.services.units.register(
-            user_id=member.user_id, unit_id=payload.unit_id, flow=(FLOW, payload.revision)
+        outcome = await context.services.membership.join(
+            member, payload.unit_id, flow=(FLOW, payload.revision)
         )
+        unit = await context.services.units.get(payload.unit_id)
     except (NotFound, StaleAction):
         await _expired(update, context)
         return
-    await query.answer(_.gettext("Registered."))
-    await query.edit_message_text(render.registered(_, unit), parse_mode="HTML")
+    if outcome.path is JoinPath.REQUEST:
+        await query.answer(_.gettext("Request sent."))
+        await query.edit_message_text(
+            membership_view.outcome_for_person(_, outcome), parse_mode="HTML"
+        )
+    else:
+        await query.answer(_.gettext("Registered."))
+        text = render.registered(_, unit)
+        if outcome.lost_role:
+            text = _.gettext("Your coordinator role there has ended.") + "\n\n" + text
+        await query.edit_message_text(text, parse_mode="HTML")
+    await membership_handlers.announce(context, outcome)
 
 
 async def back(update: Update, context: BotContext) -> None:

@@ -12,7 +12,7 @@ from bot.domain.errors import InvalidInput
 from bot.domain.units import Role
 from bot.handlers import admin_render as view
 from bot.handlers import callback_data as cd
-from bot.handlers import commands
+from bot.handlers import commands, menu
 from bot.handlers.context import BotContext
 from bot.handlers.members import expired
 from bot.handlers.render import role_name
@@ -81,6 +81,14 @@ async def user_role(update: Update, context: BotContext) -> None:
     await query.answer(_.gettext("Role changed."))
     text, markup = view.user_detail(_, user, member.timezone, payload.page, note)
     await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
+    # Their "/" menu follows the new role (private chat id = Telegram id; forgotten: none).
+    await menu.publish(
+        context.bot,
+        context.catalogs,
+        chat_id=user.telegram_id if user.telegram_id > 0 else None,
+        role=user.role,
+        language=None,  # their language is not in the summary: the default catalog
+    )
 
 
 async def user_active(update: Update, context: BotContext) -> None:

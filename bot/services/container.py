@@ -13,10 +13,12 @@ from bot.services.clock import Clock
 from bot.services.evidence import EvidenceService
 from bot.services.flows import FlowService
 from bot.services.members import MemberService
+from bot.services.membership import MembershipService
 from bot.services.qa import QAService
 from bot.services.quizzes import QuizService
 from bot.services.recap import RecapService
 from bot.services.reminders import ReminderService
+from bot.services.reviews import ReviewService
 from bot.services.selfcheck import SelfCheckService
 from bot.services.units import UnitService
 from bot.services.users import UserAdminService
@@ -42,3 +44,5 @@ class Services:
     reminders: ReminderService
     recap: RecapService
     broadcasts: BroadcastService
+    membership: MembershipService
+    reviews: ReviewService

@@ -46,6 +46,7 @@ def to_member(
         language=row.language or default_locale,
         timezone=row.timezone or default_tz,
         active=row.active,
+        pending_unit_id=row.pending_unit_id,
     )
 
 

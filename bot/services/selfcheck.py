@@ -3,12 +3,17 @@
 Decisions (documented for the unit and government views):
 
 * A user has at most one open session; /cek resumes it at the first indicator that has no
-  answer row yet. "Lewati" writes a row with value NULL, so a skipped indicator is passed over
-  on resume and counts as unanswered in the score (never as 0, never as full marks).
-* A session's result card is scored on that session's own answers (latest row per indicator).
-* The unit's result in /skor uses the latest *given* answer per indicator across all sessions
-  of all the unit's members in the edition, so two members working at once each keep their own
-  session, and whoever answered an indicator last decides it for the unit.
+  answer row yet. "Lewati" means "leave it as it is": on an indicator without an answer in the
+  session it writes a row with value NULL (so resume passes it over; it counts as unanswered,
+  never as 0 or full marks); on an indicator that has an answer it writes nothing at all.
+* The unit's result uses the latest *given* answer per indicator across all sessions of the
+  people the unit trusts (``counted`` answers, see domain/membership.py), so two members working
+  at once each keep their own session, and whoever answered an indicator last decides it.
+  One function (``_unit_result``) computes it for the result card, /skor, the government
+  estimate, /rekap and the exports, so they always agree.
+* The result card of someone the unit has not accepted yet is personal: scored on that
+  session's own answers and labelled as not counting for the unit.
+* Every change of a unit's value of an indicator is audited (who, when, old -> new).
 * The government's predicted score is the mean of the unit results of every unit of the same
   government that finished at least one self-check in the edition.
 * Buttons carry the session id and its step number; each action moves the step forward with a
@@ -26,10 +31,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.content.bundle import ContentBundle
 from bot.db.models import SelfCheckAnswerRow, SelfCheckSessionRow
+from bot.db.repositories.audit import AuditRepository
 from bot.db.repositories.selfcheck import SelfCheckRepository
 from bot.db.repositories.units import UnitRepository
 from bot.domain.editions import edition_in_force, editions_with_indicators
 from bot.domain.errors import InvalidAnswer, NotFound, NotRegistered, StaleAction
+from bot.domain.membership import answer_counts
 from bot.domain.methodology import Indicator, Methodology
 from bot.domain.scoring import UnitResult, classify, government_score, score_unit, top_gains
 from bot.domain.selfcheck import (
@@ -43,11 +50,11 @@ from bot.domain.selfcheck import (
     TrendPoint,
     UnitScoreboard,
     given_values,
-    latest_per_indicator,
     merge_unit,
     next_unrecorded,
     position_of,
     previous_indicator,
+    session_answers,
 )
 from bot.domain.units import Member
 from bot.services.access import AccessService
@@ -69,6 +76,11 @@ def _valid(methodology: Methodology, values: dict[str, int]) -> dict[str, int]:
         if indicator is None or any(option.value == value for option in indicator.options):
             kept[indicator_id] = value
     return kept
+
+
+def _unit_result(methodology: Methodology, values: dict[str, int]) -> UnitResult | None:
+    """The one unit-score function: every view of a unit's score goes through it."""
+    return score_unit(methodology, values) if values else None
 
 
 class SelfCheckService:
@@ -131,9 +143,7 @@ class SelfCheckService:
             if methodology is None or not methodology.indicators:
                 row.status = "abandoned"
                 return None
-            recorded = latest_per_indicator(
-                _events(await repo.answers(row.id, unit_id=row.unit_id))
-            )
+            recorded = session_answers(_events(await repo.answers(row.id, unit_id=row.unit_id)))
             target = next_unrecorded(methodology.indicators, recorded)
             return await self._move(
                 session, row, methodology, recorded, target, step=row.step, notice=Notice.RESUMED
@@ -150,10 +160,11 @@ class SelfCheckService:
         if resumed is not None:
             return resumed
         methodology = self._methodology(edition)
-        target_unit = unit_id if unit_id is not None else member.unit_id
+        target_unit = unit_id if unit_id is not None else member.unit_id or member.pending_unit_id
         if target_unit is None:
             raise NotRegistered()
-        if target_unit != member.unit_id:
+        # Someone waiting to join may run a personal self-check of the unit they asked for.
+        if target_unit not in (member.unit_id, member.pending_unit_id):
             await self._access.require(member, "selfcheck.for_unit", unit_id=target_unit)
         now = self._clock()
         async with self._sessions.begin() as session:
@@ -189,9 +200,7 @@ class SelfCheckService:
             repo = SelfCheckRepository(session)
             row = await self._open_row(repo, member, session_id, step)
             methodology = self._methodology(row.edition)
-            recorded = latest_per_indicator(
-                _events(await repo.answers(row.id, unit_id=row.unit_id))
-            )
+            recorded = session_answers(_events(await repo.answers(row.id, unit_id=row.unit_id)))
             if not await repo.claim_step(
                 row.id, unit_id=row.unit_id, step=step, now=self._clock(), cursor=row.cursor
             ):
@@ -215,9 +224,7 @@ class SelfCheckService:
             row = await self._open_row(repo, member, session_id, step)
             methodology = self._methodology(row.edition)
             indicators = methodology.indicators
-            recorded = latest_per_indicator(
-                _events(await repo.answers(row.id, unit_id=row.unit_id))
-            )
+            recorded = session_answers(_events(await repo.answers(row.id, unit_id=row.unit_id)))
             current = methodology.indicator(row.cursor) if row.cursor else None
             notice = None
             target: Indicator | None
@@ -234,17 +241,54 @@ class SelfCheckService:
                 else:
                     if action == "answer" and not any(o.value == value for o in current.options):
                         raise InvalidAnswer(current.id, value)
-                    await repo.add_answer(
-                        row,
-                        indicator_id=current.id,
-                        value=value,
-                        content_version=self._content.version,
-                        now=self._clock(),
-                    )
-                    recorded[current.id] = value
+                    if action == "answer" or recorded.get(current.id) is None:
+                        # "Lewati" on an answered indicator leaves it as it is: nothing stored.
+                        await self._record(session, member, row, current.id, value)
+                        if value is not None or current.id not in recorded:
+                            recorded[current.id] = value
                 target = next_unrecorded(indicators, recorded)
             return await self._move(
                 session, row, methodology, recorded, target, step=step, notice=notice
+            )
+
+    async def _record(
+        self,
+        session: AsyncSession,
+        member: Member,
+        row: SelfCheckSessionRow,
+        indicator_id: str,
+        value: int | None,
+    ) -> None:
+        """Append the answer; audit it when it changes the unit's value of the indicator."""
+        repo = SelfCheckRepository(session)
+        counted = answer_counts(member, row.unit_id)
+        old = None
+        if counted and value is not None:
+            old = await repo.latest_counted_value(
+                unit_id=row.unit_id, edition=row.edition, indicator_id=indicator_id
+            )
+        now = self._clock()
+        await repo.add_answer(
+            row,
+            indicator_id=indicator_id,
+            value=value,
+            content_version=self._content.version,
+            now=now,
+            counted=counted,
+        )
+        if counted and value is not None and old != value:
+            await AuditRepository(session).add(
+                at=now,
+                actor_user_id=member.user_id,
+                action="selfcheck.answer",
+                unit_id=row.unit_id,
+                detail={
+                    "edition": row.edition,
+                    "indicator": indicator_id,
+                    "old": old,
+                    "new": value,
+                    "session": row.id,
+                },
             )
 
     async def _move(
@@ -270,9 +314,20 @@ class SelfCheckService:
             return self._question(
                 row, methodology, recorded, target, unit_name, step=step + 1, notice=notice
             )
-        result = self._result(row.id, methodology, recorded, unit_name)
-        row.status = "done"
+        personal = not await repo.counts(row.id)
+        unit_values = (
+            None
+            if personal
+            else await self._unit_values(session, methodology, unit_id=row.unit_id)
+        )
+        result = self._result(row.id, methodology, recorded, unit_name, unit_values)
         row.finished_at = now
+        if personal:
+            # Not the unit's: no snapshot for its trend, and the unit has not "finished" by it
+            # (accepting the person's join request turns it into "done").
+            row.status = "personal"
+            return result
+        row.status = "done"
         if result.result.score is not None:
             row.score = str(result.result.score)
             row.category = result.result.category.code if result.result.category else None
@@ -312,8 +367,12 @@ class SelfCheckService:
         methodology: Methodology,
         recorded: dict[str, int | None],
         unit_name: str,
+        unit_values: dict[str, int] | None,
     ) -> SelfCheckResult:
-        values = _valid(methodology, given_values(recorded))
+        """The card: the unit's result (``unit_values``), or the personal one when None."""
+        personal = unit_values is None
+        values = _valid(methodology, given_values(recorded)) if personal else unit_values
+        assert values is not None  # narrowed above
         result = score_unit(methodology, values)
         improvements = []
         for gain in top_gains(methodology, values, IMPROVEMENTS):
@@ -323,7 +382,7 @@ class SelfCheckService:
         skipped = sum(
             1
             for key, value in recorded.items()
-            if value is None and methodology.indicator(key) is not None
+            if value is None and key not in values and methodology.indicator(key) is not None
         )
         return SelfCheckResult(
             session_id,
@@ -333,6 +392,7 @@ class SelfCheckService:
             result,
             tuple(improvements),
             skipped,
+            personal,
         )
 
     # -- /skor ------------------------------------------------------------------------------
@@ -355,7 +415,7 @@ class SelfCheckService:
                 raise NotFound("unit", member.unit_id)
             rows = await repo.unit_answers(unit_id=unit.id, edition=edition)
             values = _valid(methodology, merge_unit(_events(rows)))
-            result = score_unit(methodology, values) if values else None
+            result = _unit_result(methodology, values)
             trend = tuple(
                 TrendPoint(r.finished_at, Decimal(r.score))
                 for r in await repo.finished(unit_id=unit.id, edition=edition)
@@ -374,6 +434,15 @@ class SelfCheckService:
             outdated_content=outdated,
         )
 
+    async def _unit_values(
+        self, session: AsyncSession, methodology: Methodology, *, unit_id: int
+    ) -> dict[str, int]:
+        """The unit's answers: latest given value per indicator over its counted answers."""
+        rows = await SelfCheckRepository(session).unit_answers(
+            unit_id=unit_id, edition=methodology.id
+        )
+        return _valid(methodology, merge_unit(_events(rows)))
+
     async def _government(
         self, session: AsyncSession, methodology: Methodology, government_id: int
     ) -> GovernmentEstimate | None:
@@ -385,10 +454,9 @@ class SelfCheckService:
         for unit in members:
             if unit.id not in done:
                 continue
-            rows = await repo.unit_answers(unit_id=unit.id, edition=methodology.id)
-            values = _valid(methodology, merge_unit(_events(rows)))
-            result = score_unit(methodology, values)
-            if result.score is not None:
+            values = await self._unit_values(session, methodology, unit_id=unit.id)
+            result = _unit_result(methodology, values)
+            if result is not None and result.score is not None:
                 scores.append(result.score)
         if not scores:
             return None
@@ -412,7 +480,7 @@ class SelfCheckService:
             for unit_id in unit_ids:
                 rows = await repo.unit_answers(unit_id=unit_id, edition=methodology.id)
                 values = _valid(methodology, merge_unit(_events(rows)))
-                result = score_unit(methodology, values) if values else None
+                result = _unit_result(methodology, values)
                 last = max((r.answered_at for r in rows), default=None)
                 standings[unit_id] = UnitStanding(values, result, last)
         return standings

@@ -15,11 +15,13 @@ from bot.db.models import (
     CompletionRow,
     DeadlineRow,
     EvidenceRow,
+    JoinRequestRow,
     OutboxRow,
     QaGapRow,
     QuizAnswerRow,
     QuizAttemptRow,
     ReminderDeliveryRow,
+    ScoreReviewRow,
     SelfCheckAnswerRow,
     SelfCheckSessionRow,
     SnoozeRow,
@@ -87,6 +89,8 @@ HEADINGS = {
     EvidenceRow.__tablename__: "other",
     BroadcastRow.__tablename__: "other",
     BroadcastRecipientRow.__tablename__: "other",
+    JoinRequestRow.__tablename__: "other",
+    ScoreReviewRow.__tablename__: "other",
 }
 
 

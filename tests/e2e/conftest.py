@@ -15,10 +15,12 @@ TOKEN = "123456:TEST-TOKEN"
 
 @pytest.fixture
 async def bot_api() -> AsyncIterator[FakeBotAPI]:
-    """A fresh fake Bot API; any call to a method it does not know fails the test."""
+    """A fresh fake Bot API; a call to an unknown method, or one Telegram would refuse with
+    400 Bad Request (an empty inline keyboard, an unmodified edit...), fails the test."""
     async with FakeBotAPI(token=TOKEN) as api:
         yield api
         assert api.unknown_calls == [], [c.method for c in api.unknown_calls]
+        assert api.rejected_calls == [], [(c.method, c.params) for c in api.rejected_calls]
 
 
 @pytest.fixture

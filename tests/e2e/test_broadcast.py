@@ -28,7 +28,7 @@ from tests.fakes.bot_api import FakeBotAPI
 
 RATE = 26
 PEOPLE = 500
-REFUSAL = "Maaf, fitur ini hanya untuk koordinator atau admin"
+REFUSAL = "Maaf, fitur ini khusus admin"  # /siaran is admin-only; the refusal says so
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from bot.domain.evidence import IncomingFile
 from bot.domain.units import Member, Role
 from bot.handlers import admin_render as view
 from bot.handlers import callback_data as cd
+from bot.handlers.membership_render import JoinDecide
 from bot.handlers.reminder_evidence_data import ReminderEvidence
 from bot.handlers.reminders_data import DeadlineOffsets
 from bot.services.reminders import DeadlineDraft
@@ -26,8 +27,14 @@ from tests.e2e.people import ADMIN, person, unit_id
 from tests.services.test_reminders import DUE
 
 REFUSAL = "Maaf, fitur ini hanya untuk koordinator atau admin"
+ADMIN_ONLY = "Maaf, fitur ini khusus admin"  # a refusal names the role that is needed
 # Evidence for a deadline is refused for what is wrong, not for a role.
-REFUSALS = (REFUSAL, "tenggat ini bukan untuk unit Anda", "daftarkan diri ke unit Anda dulu")
+REFUSALS = (
+    REFUSAL,
+    ADMIN_ONLY,
+    "tenggat ini bukan untuk unit Anda",
+    "daftarkan diri ke unit Anda dulu",
+)
 ACTORS = ("member_same", "member_other", "coord_same", "coord_other", "admin")
 
 
@@ -178,6 +185,8 @@ async def test_role_matrix(case: str, harness: Harness, services: Any) -> None:
                 assert "sendPhoto" in outcome and "sendDocument" in outcome
         else:
             assert outcome == "refused", (actor, outcome)
+            said = " ".join(str(c.get("text", "")) for c in harness.api.calls[before:])
+            assert (ADMIN_ONLY in said) == (allowed == {"admin"}), (actor, said)
             assert "Rahasia" not in outcome and "rahasia" not in outcome
             assert [(r.actor_user_id, r.action) for r in refusals] == [(member.user_id, action)]
             expected_unit = (
@@ -248,3 +257,82 @@ async def test_admin_pages_through_users_and_deactivated_user_stays_inactive(
     assert not (await services.members.get(world.target.user_id)).active
     await harness.press_label(ADMIN, "Aktifkan kembali")
     assert (await services.members.get(world.target.user_id)).active
+
+
+async def test_join_request_decisions_by_role(harness: Harness, services: Any) -> None:
+    """Only the unit's coordinators and the admins may accept or refuse a join request."""
+    world = await _world(services)
+    await harness.send(7299, "/start")
+    await harness.press_label(7299, "Dinas Kesehatan")
+    await harness.press_label(7299, "Ya, benar")
+    # The request reached the dinkes coordinator and the admin, and nobody else.
+    for actor in ("coord_same", "admin"):
+        assert "ingin bergabung ke <b>Dinas Kesehatan</b>" in harness.last_text(
+            world.people[actor].telegram_id
+        )
+    for actor in ("member_same", "member_other", "coord_other"):
+        assert not any(
+            "ingin bergabung" in text for text in harness.texts(world.people[actor].telegram_id)
+        )
+    _, data = harness.find_button(world.people["coord_same"].telegram_id, "Terima")
+    request_id = cd.decode(data).request_id
+    for actor in ("member_same", "member_other", "coord_other"):
+        member = world.people[actor]
+        before = len(harness.api.calls)
+        refusals_before = len(await _refusals(services))
+        await harness.press(member.telegram_id, data, message_id=1)
+        assert _outcome(harness, member.telegram_id, before) == "refused", actor
+        refusals = (await _refusals(services))[refusals_before:]
+        assert [(r.actor_user_id, r.action, r.unit_id) for r in refusals] == [
+            (member.user_id, "membership.decide", world.dinkes)
+        ]
+    users = await services.users.list_users(world.people["admin"])
+    newcomer = next(u for u in users if u.telegram_id == 7299)
+    assert newcomer.unit_id is None
+    await harness.press(
+        world.people["coord_same"].telegram_id,
+        cd.encode(JoinDecide(request_id, True)),
+        message_id=harness.last_message_id(world.people["coord_same"].telegram_id),
+    )
+    assert (await services.members.get(newcomer.user_id)).unit_id == world.dinkes
+    # The admin's buttons are stale now: answered, nothing changes.
+    await harness.press(ADMIN, cd.encode(JoinDecide(request_id, False)), message_id=1)
+    assert "sudah diputuskan" in harness.answers()[-1]["text"]
+    assert (await services.members.get(newcomer.user_id)).unit_id == world.dinkes
+
+
+MEMBER_ONLY = {"tenggat_baru", "rekap", "pengguna", "siaran"}
+
+
+@pytest.mark.parametrize(
+    ("actor", "expected_extra"),
+    [
+        ("member_same", set()),
+        ("coord_same", {"tenggat_baru", "rekap"}),
+        ("admin", {"tenggat_baru", "rekap", "pengguna", "siaran"}),
+    ],
+)
+async def test_command_lists_follow_the_role(
+    actor: str, expected_extra: set[str], harness: Harness, services: Any
+) -> None:
+    """/bantuan and the per-chat "/" menu list exactly the commands the role allows."""
+    world = await _world(services)
+    member = world.people[actor]
+    await harness.send(member.telegram_id, "/bantuan")
+    help_text = harness.last_text(member.telegram_id)
+    listed = {name for name in MEMBER_ONLY if f"/{name} " in help_text}
+    assert listed == expected_extra, help_text
+    menus = [
+        c
+        for c in harness.api.calls_to("setMyCommands")
+        if c.params.get("scope") == {"type": "chat", "chat_id": member.telegram_id}
+    ]
+    assert menus, "no per-chat menu was published"
+    names = {command["command"] for command in menus[-1]["commands"]}
+    assert names & MEMBER_ONLY == expected_extra
+    assert {"start", "cek", "skor", "bantuan"} <= names
+    # The menu for everyone (default scope) is the plain members' one.
+    default = [
+        c for c in harness.api.calls_to("setMyCommands") if c.params["scope"]["type"] == "default"
+    ]
+    assert default and not {c["command"] for c in default[0]["commands"]} & MEMBER_ONLY

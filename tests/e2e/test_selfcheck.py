@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from bot.db.models import AuditRow, SelfCheckAnswerRow, UserRow
 from bot.handlers import callback_data as cd
-from bot.handlers.selfcheck import Answer, Back, Pause, Skip
+from bot.handlers.selfcheck import Answer, Back, Pause, PickUnit, Skip
 from tests.e2e.harness import Harness
 
 USER = 7101
@@ -240,7 +240,7 @@ async def test_two_members_of_one_unit_at_once_and_skor(
     assert harness.api.calls_to("sendPhoto")[-1].files["photo"].data.startswith(PNG_MAGIC)
 
 
-async def test_coordinator_is_refused_for_another_unit_and_audited(
+async def test_coordinator_is_offered_only_their_unit_and_a_forged_pick_is_refused(
     harness: Harness, services: Any
 ) -> None:
     await register(harness, USER)
@@ -248,18 +248,19 @@ async def test_coordinator_is_refused_for_another_unit_and_audited(
         row = await session.scalar(select(UserRow).where(UserRow.telegram_id == USER))
         row.role = "coordinator"
     await harness.send(USER, "/cek")
-    await harness.press_label(USER, "Edisi 2024")
-    assert "untuk unit mana?" in harness.last_text(USER)
-    assert harness.buttons(USER)[0][0] == "Dinas Kesehatan"  # own unit first
-    await harness.press_label(USER, "Dinas Sosial")
+    dinsos = next(u.id for u in await services.units.list_units() if u.code == "dinsos")
+    await harness.press(USER, cd.encode(PickUnit("2024", dinsos)), message_id=1)
     assert "koordinator atau admin" in harness.answers()[-1].params["text"]
     async with services.sessions() as session:
         refusals = (
             await session.scalars(select(AuditRow).where(AuditRow.action == "selfcheck.for_unit"))
         ).all()
     assert [r.outcome for r in refusals] == ["refused"]
-    await harness.press_label(USER, "Dinas Kesehatan")
-    assert "Pertanyaan 1/38" in harness.last_text(USER)
+    await harness.press_label(USER, "2024")
+    # No list of 14 units to be refused on 13 of them: their own unit starts at once.
+    text = harness.last_text(USER)
+    assert "Cek mandiri 2024</b> · Dinas Kesehatan" in text and "Pertanyaan 1/38" in text
+    assert not any("Dinas Sosial" in label for label, _ in harness.buttons(USER))
 
 
 async def test_admin_without_unit_picks_one(harness: Harness) -> None:

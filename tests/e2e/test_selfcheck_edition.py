@@ -109,3 +109,7 @@ async def test_double_press_of_a_skor_edition_button_is_answered_quietly(
     assert len(harness.answers()) == answered + 2
     assert len(harness.api.calls_to("sendMessage")) == sent  # no error message
     assert "· edisi 2024" in harness.last_text(USER)
+    # Telegram refuses the second edit ("message is not modified"); the bot must shrug it off.
+    rejected = [c.method for c in harness.api.rejected_calls]
+    assert rejected == ["editMessageText"]
+    harness.api.rejected_calls.clear()

@@ -161,6 +161,8 @@ class FakeBotAPI:
 
         self.calls: list[Call] = []
         self.unknown_calls: list[Call] = []
+        # Requests Telegram would refuse with 400 Bad Request (empty keyboard, empty text...).
+        self.rejected_calls: list[Call] = []
         self.unauthorized_requests = 0
         self.polls_waiting = 0  # getUpdates requests currently held open (long polling)
         self.rate_limit_violations = 0
@@ -303,6 +305,7 @@ class FakeBotAPI:
         """Forget the transcript, counters and queued faults (not updates, files or messages)."""
         self.calls.clear()
         self.unknown_calls.clear()
+        self.rejected_calls.clear()
         self.rate_limit_violations = 0
         self.delivered_per_chat.clear()
         self._faults.clear()
@@ -407,7 +410,14 @@ class FakeBotAPI:
             raise ApiError(fault.error_code, fault.description, fault.retry_after)
         if self.rate_limit and call.method in SEND_METHODS:
             self._check_rate(_require(call.params, "chat_id"))
-        result = handler(call.params, call.files)
+        try:
+            _check_reply_markup(call.params)
+            result = handler(call.params, call.files)
+        except ApiError as error:
+            # The bot sent something Telegram refuses (not a fault a test injected).
+            if error.error_code == HTTPStatus.BAD_REQUEST:
+                self.rejected_calls.append(call)
+            raise
         if asyncio.iscoroutine(result):
             result = await result
         if call.method in SEND_METHODS:
@@ -708,6 +718,15 @@ async def _read_params(request: web.Request) -> tuple[Json, dict[str, UploadedFi
         else:
             params[name] = _decode(name, bytes(value).decode())
     return params, files
+
+
+def _check_reply_markup(params: Json) -> None:
+    """Refuse an inline keyboard without buttons, as Telegram does."""
+    markup = params.get("reply_markup")
+    if isinstance(markup, dict) and "inline_keyboard" in markup:
+        rows = markup["inline_keyboard"]
+        if not isinstance(rows, list) or not rows or not all(rows):
+            raise ApiError(HTTPStatus.BAD_REQUEST, "Bad Request: inline keyboard expected")
 
 
 def _require(params: Json, name: str) -> Any:

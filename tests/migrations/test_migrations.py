@@ -51,3 +51,65 @@ async def test_downgrade_to_base_and_up_again(database_url: str) -> None:
             assert "users" in await conn.run_sync(tables)
     finally:
         await engine.dispose()
+
+
+async def test_upgrade_from_0007_keeps_members_accepted_and_their_answers_counting(
+    database_url: str,
+) -> None:
+    """A running deployment loses nobody: members stay in their unit, answers keep counting."""
+    from sqlalchemy import text
+
+    engine = create_engine(database_url)
+    try:
+        await migrate.upgrade(engine, "0007")
+        now = "2026-12-01 08:00:00"
+        async with engine.begin() as conn:
+            for statement, values in (
+                (
+                    "INSERT INTO governments (id, code, name, timezone) "
+                    "VALUES (1, 'kota', 'Kota Uji', 'Asia/Makassar')",
+                    {},
+                ),
+                (
+                    "INSERT INTO units (id, code, name, type, government_id, archived) "
+                    "VALUES (1, 'dinkes', 'Dinas Kesehatan', 'opd', 1, false)",
+                    {},
+                ),
+                (
+                    "INSERT INTO users (id, telegram_id, display_name, unit_id, role, "
+                    "reminder_hour, quiet_weekends, muted, active, blocked, created_at, "
+                    "updated_at) VALUES (:id, :tg, :name, 1, :role, 8, false, false, true, "
+                    "false, :now, :now)",
+                    [
+                        {"id": 1, "tg": 501, "name": "Ani", "role": "coordinator", "now": now},
+                        {"id": 2, "tg": 502, "name": "Budi", "role": "member", "now": now},
+                    ],
+                ),
+                (
+                    "INSERT INTO selfcheck_sessions (id, user_id, unit_id, edition, "
+                    "content_version, status, step, started_at, updated_at) "
+                    "VALUES (1, 2, 1, '2024', 'v', 'open', 2, :now, :now)",
+                    {"now": now},
+                ),
+                (
+                    "INSERT INTO selfcheck_answers (id, session_id, unit_id, user_id, edition, "
+                    "indicator_id, value, content_version, answered_at) "
+                    "VALUES (1, 1, 1, 2, '2024', 'x', 3, 'v', :now)",
+                    {"now": now},
+                ),
+            ):
+                await conn.execute(text(statement), values)
+        await migrate.upgrade(engine)
+        async with engine.connect() as conn:
+            users = (
+                await conn.execute(
+                    text("SELECT id, unit_id, role, pending_unit_id FROM users ORDER BY id")
+                )
+            ).all()
+            counted = (await conn.execute(text("SELECT counted FROM selfcheck_answers"))).all()
+            requests = (await conn.execute(text("SELECT count(*) FROM join_requests"))).scalar()
+        assert [tuple(u) for u in users] == [(1, 1, "coordinator", None), (2, 1, "member", None)]
+        assert [bool(c[0]) for c in counted] == [True]
+        assert requests == 0
+    finally:
+        await engine.dispose()

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import SelfCheckAnswerRow, SelfCheckSessionRow
+from bot.db.models import SelfCheckAnswerRow, SelfCheckSessionRow, UserRow
 
 
 class SelfCheckRepository:
@@ -88,10 +88,12 @@ class SelfCheckRepository:
         value: int | None,
         content_version: str,
         now: datetime,
+        counted: bool = True,
     ) -> None:
-        """Append one answer (None = skipped) to the history."""
+        """Append one answer (None = skipped) to the history; `counted` False = personal."""
         self._session.add(
             SelfCheckAnswerRow(
+                counted=counted,
                 session_id=row.id,
                 unit_id=row.unit_id,
                 user_id=row.user_id,
@@ -103,6 +105,18 @@ class SelfCheckRepository:
             )
         )
         await self._session.flush()
+
+    async def counts(self, session_id: int) -> bool:
+        """True unless some answer of the session does not count for its unit (personal)."""
+        uncounted = await self._session.scalar(
+            select(SelfCheckAnswerRow.id)
+            .where(
+                SelfCheckAnswerRow.session_id == session_id,
+                SelfCheckAnswerRow.counted.is_(False),
+            )
+            .limit(1)
+        )
+        return uncounted is None
 
     async def answers(self, session_id: int, *, unit_id: int) -> Sequence[SelfCheckAnswerRow]:
         """One session's history in order."""
@@ -118,16 +132,69 @@ class SelfCheckRepository:
         ).all()
 
     async def unit_answers(self, *, unit_id: int, edition: str) -> Sequence[SelfCheckAnswerRow]:
-        """Every answer given for a unit in an edition, across its members' sessions."""
+        """Every answer that counts for a unit in an edition, across its members' sessions.
+
+        Answers of people the unit has not accepted (yet) are left out: see domain/membership.
+        """
         return (
             await self._session.scalars(
                 select(SelfCheckAnswerRow)
                 .where(
-                    SelfCheckAnswerRow.unit_id == unit_id, SelfCheckAnswerRow.edition == edition
+                    SelfCheckAnswerRow.unit_id == unit_id,
+                    SelfCheckAnswerRow.edition == edition,
+                    SelfCheckAnswerRow.counted.is_(True),
                 )
                 .order_by(SelfCheckAnswerRow.id)
             )
         ).all()
+
+    async def counted_values(
+        self, *, unit_id: int, edition: str
+    ) -> Sequence[tuple[SelfCheckAnswerRow, str]]:
+        """The unit's counted, given (non-skip) answers with their authors' names, in order."""
+        rows = await self._session.execute(
+            select(SelfCheckAnswerRow, UserRow.display_name)
+            .join(UserRow, UserRow.id == SelfCheckAnswerRow.user_id)
+            .where(
+                SelfCheckAnswerRow.unit_id == unit_id,
+                SelfCheckAnswerRow.edition == edition,
+                SelfCheckAnswerRow.counted.is_(True),
+                SelfCheckAnswerRow.value.is_not(None),
+            )
+            .order_by(SelfCheckAnswerRow.id)
+        )
+        return [(row[0], row[1]) for row in rows.all()]
+
+    async def latest_counted_value(
+        self, *, unit_id: int, edition: str, indicator_id: str
+    ) -> int | None:
+        """The unit's current value of one indicator (latest counted given answer)."""
+        return await self._session.scalar(
+            select(SelfCheckAnswerRow.value)
+            .where(
+                SelfCheckAnswerRow.unit_id == unit_id,
+                SelfCheckAnswerRow.edition == edition,
+                SelfCheckAnswerRow.indicator_id == indicator_id,
+                SelfCheckAnswerRow.counted.is_(True),
+                SelfCheckAnswerRow.value.is_not(None),
+            )
+            .order_by(SelfCheckAnswerRow.answered_at.desc(), SelfCheckAnswerRow.id.desc())
+            .limit(1)
+        )
+
+    async def settled(self, *, unit_id: int, edition: str) -> dict[str, int]:
+        """Indicator -> id of the answer by which a coordinator last settled it."""
+        rows = await self._session.execute(
+            select(SelfCheckAnswerRow.indicator_id, func.max(SelfCheckAnswerRow.id))
+            .join(SelfCheckSessionRow, SelfCheckSessionRow.id == SelfCheckAnswerRow.session_id)
+            .where(
+                SelfCheckAnswerRow.unit_id == unit_id,
+                SelfCheckAnswerRow.edition == edition,
+                SelfCheckSessionRow.status == "settled",
+            )
+            .group_by(SelfCheckAnswerRow.indicator_id)
+        )
+        return {str(row[0]): int(row[1]) for row in rows.all()}
 
     async def finished(self, *, unit_id: int, edition: str) -> Sequence[SelfCheckSessionRow]:
         """A unit's finished sessions of an edition, oldest first."""
