@@ -1,0 +1,91 @@
+"""Typed text while a flow waits for a button: read as a choice, else one hint; /batal ends all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bot.db.models import QaGapRow, QuizAttemptRow, SelfCheckAnswerRow, UserRow
+from tests.e2e.harness import Harness
+from tests.e2e.test_selfcheck import register
+
+USER = 7301
+HINT = "Silakan pilih dengan tombol di atas"
+
+
+async def _count(services: Any, model: Any) -> int:
+    async with services.sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def _attempt(services: Any) -> QuizAttemptRow:
+    async with services.sessions() as session:
+        return (
+            await session.scalars(select(QuizAttemptRow).order_by(QuizAttemptRow.id.desc()))
+        ).first()
+
+
+async def test_quiz_reads_a_typed_letter_and_hints_at_anything_else(
+    harness: Harness, services: Any
+) -> None:
+    await register(harness, USER)
+    await harness.send(USER, "/kuis")
+    await harness.press_label(USER, "Campuran")
+    attempt = await _attempt(services)
+    question = services.quizzes.question(attempt.question_ids[0])
+    await harness.send(USER, "Kategori A–E itu apa ya")
+    assert HINT in harness.last_text(USER) and "/batal" in harness.last_text(USER)
+    assert await _count(services, QaGapRow) == 0
+    await harness.send(USER, f"jawabannya {question.answer.upper()}")
+    assert "✅ Benar!" in harness.last_text(USER)
+    assert any("Lanjut" in label for label, _ in harness.buttons(USER))
+    await harness.send(USER, "lanjut")
+    assert "Kuis 2/5" in harness.last_text(USER)
+
+
+async def test_batal_ends_a_quiz(harness: Harness, services: Any) -> None:
+    await register(harness, USER)
+    await harness.send(USER, "/kuis")
+    await harness.press_label(USER, "Campuran")
+    await harness.send(USER, "/batal")
+    assert "Dibatalkan" in harness.last_text(USER)
+    assert (await _attempt(services)).status == "abandoned"
+    await harness.send(USER, "a")  # no flow any more: a question for Q&A, not an answer
+    assert HINT not in harness.last_text(USER)
+    assert "Kuis" not in harness.last_text(USER)
+
+
+async def test_selfcheck_reads_typed_words_of_an_option(harness: Harness, services: Any) -> None:
+    await register(harness, USER)
+    await harness.send(USER, "/cek 2025")
+    assert "Pertanyaan 1/" in harness.last_text(USER)
+    await harness.send(USER, "hmm entahlah bagaimana ya")
+    assert HINT in harness.last_text(USER)
+    await harness.send(USER, "sebagian besar sih")
+    assert "Pertanyaan 2/" in harness.last_text(USER)
+    async with services.sessions() as session:
+        values = (await session.scalars(select(SelfCheckAnswerRow.value))).all()
+    assert values == [2]  # "Tahu sebagian besar"
+    await harness.send(USER, "lewati")
+    assert "Pertanyaan 3/" in harness.last_text(USER)
+    await harness.send(USER, "1")
+    assert "Pertanyaan 4/" in harness.last_text(USER)
+    assert await _count(services, QaGapRow) == 0
+    await harness.send(USER, "/batal")
+    assert "Dibatalkan" in harness.last_text(USER)
+
+
+async def test_registration_confirmed_by_typing(harness: Harness, services: Any) -> None:
+    await harness.send(USER, "/start")
+    await harness.press_label(USER, "Dinas Kesehatan")
+    await harness.send(USER, "gimana ini")
+    assert HINT in harness.last_text(USER)
+    await harness.send(USER, "tidak")
+    assert "Pilih unit layanan" in harness.last_text(USER)  # the list again
+    await harness.press_label(USER, "Dinas Kesehatan")
+    await harness.send(USER, "iya betul")
+    assert "Tidak ada unit yang cocok" not in " ".join(harness.texts(USER))
+    async with services.sessions() as session:
+        user = await session.scalar(select(UserRow).where(UserRow.telegram_id == USER))
+    assert user is not None and user.unit_id is not None
