@@ -10,15 +10,15 @@ from typing import Any
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.domain.dates import EXAMPLES, DateParseError, parse_due, resolve_zone
 from bot.domain.deadlines import DEFAULT_OFFSETS
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound
 from bot.domain.offsets import CHOICES, check_offsets, parse_offsets, toggle
 from bot.domain.units import Member, Role
 from bot.handlers import callback_data as cd
-from bot.handlers import commands
+from bot.handlers import commands, deadline_due
 from bot.handlers import reminders_render as render
 from bot.handlers.context import BotContext
+from bot.handlers.deadline_due import CONFIRM, confirm_typed, due_typed, examples, parse_typed
 from bot.handlers.flows import on_flow_text
 from bot.handlers.members import expired, refuse, registered
 from bot.handlers.reminders_data import (
@@ -152,43 +152,22 @@ async def edit(update: Update, context: BotContext) -> None:
     await query.answer()
     if update.effective_message is not None:
         await update.effective_message.reply_html(
-            render.edit_menu(_, info.title, info.due_at, member.timezone, info.offsets, EXAMPLES),
+            render.edit_menu(
+                _, info.title, info.due_at, member.timezone, info.offsets, examples(context)
+            ),
             reply_markup=render.edit_menu_keyboard(_, info.id),
         )
 
 
 async def edit_text(update: Update, context: BotContext) -> None:
-    """Typed text while editing a deadline: a new date, or its reminder days."""
-    if context.flow is not None and context.flow.step == OFFSETS:
+    """Typed text while editing a deadline: a new date (then ya/tidak), or its reminder days."""
+    step = context.flow.step if context.flow is not None else None
+    if step == OFFSETS:
         await offsets_typed(update, context)
+    elif step == CONFIRM:
+        await confirm_typed(update, context)
     else:
-        await edit_due_text(update, context)
-
-
-async def edit_due_text(update: Update, context: BotContext) -> None:
-    """The new date typed during an edit."""
-    message, member, flow = update.effective_message, context.member, context.flow
-    if message is None or not message.text or member is None or flow is None:
-        return
-    _ = context.translator
-    due = _parse(message.text, context)
-    if isinstance(due, str):
-        await message.reply_html(render.date_error(_, due, EXAMPLES))
-        return
-    try:
-        info = await context.services.reminders.edit_due(
-            member, int(flow.data["deadline_id"]), due
-        )
-    except NotAllowed:
-        await context.services.flows.clear(member.user_id)
-        await refuse(update, context)
-        return
-    except (NotFound, InvalidInput):
-        await context.services.flows.clear(member.user_id)
-        await message.reply_html(_.gettext("This deadline can no longer be changed."))
-        return
-    await context.services.flows.clear(member.user_id)
-    await message.reply_html(render.saved(_, info.title, info.due_at, member.timezone))
+        await due_typed(update, context)
 
 
 @registered
@@ -255,9 +234,9 @@ async def new_text(update: Update, context: BotContext) -> None:
         else:
             await _ask_scope(update, context, {"title": title, "topic": None})
     elif flow.step == "due":
-        due = _parse(message.text, context)
+        due = parse_typed(message.text, context)
         if isinstance(due, str):
-            await message.reply_html(render.date_error(_, due, EXAMPLES))
+            await message.reply_html(render.date_error(_, due, examples(context)))
             return
         data = {**flow.data, "due": due.isoformat()}
         flow = await context.services.flows.put(member.user_id, NEW_FLOW, "confirm", data)
@@ -268,16 +247,6 @@ async def new_text(update: Update, context: BotContext) -> None:
         await offsets_typed(update, context)
     else:
         await message.reply_html(_.gettext("Please use the buttons above, or /batal to stop."))
-
-
-def _parse(text: str, context: BotContext) -> datetime | str:
-    """The typed due date, or the reason it was refused."""
-    member = context.member
-    assert member is not None
-    try:
-        return parse_due(text, now=context.services.clock(), tz=resolve_zone(member.timezone))
-    except DateParseError as exc:
-        return exc.reason.value
 
 
 def _confirm_text(context: BotContext, flow: Flow) -> str:
@@ -317,7 +286,7 @@ async def _ask_due(update: Update, context: BotContext, data: dict[str, Any]) ->
     member = context.member
     assert member is not None
     await context.services.flows.put(member.user_id, NEW_FLOW, "due", data)
-    await _reply(update, render.date_help(context.translator, EXAMPLES), None)
+    await _reply(update, render.date_help(context.translator, examples(context)), None)
 
 
 async def _reply(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
@@ -497,7 +466,7 @@ async def new_confirm(update: Update, context: BotContext) -> None:
     except InvalidInput:
         await context.services.flows.put(member.user_id, NEW_FLOW, "due", data)
         await query.answer()
-        await _reply(update, render.date_error(_, "past", EXAMPLES), None)
+        await _reply(update, render.date_error(_, "past", examples(context)), None)
         return
     await context.services.flows.clear(member.user_id)
     await query.answer(_.gettext("Saved."))
@@ -710,5 +679,6 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         (offset_cancel, OffsetCancel),
     ):
         app.add_handler(CallbackQueryHandler(handler, pattern=cd.pattern_for(kind)))
+    deadline_due.register(app)
     on_flow_text(app, NEW_FLOW, new_text)
     on_flow_text(app, EDIT_FLOW, edit_text)

@@ -18,6 +18,8 @@ from bot.handlers.reminders_data import (
     DeadlineArchiveConfirm,
     DeadlineEdit,
     DeadlineOffsets,
+    DueCancel,
+    DueSave,
     NewCancel,
     NewConfirm,
     NewOffsets,
@@ -247,10 +249,8 @@ def archive_confirm_keyboard(_: Translator, deadline_id: int) -> InlineKeyboardM
 
 
 def date_help(_: Translator, examples: tuple[str, ...]) -> str:
-    """How to type a date, with examples that always parse."""
-    shown = ", ".join(
-        f"<i>{escape(e)}</i>" for e in ("15 Juni 2025", "15/6/2025 14.00", *examples[:2])
-    )
+    """How to type a date, with examples that always parse (full dates first, from today)."""
+    shown = ", ".join(f"<i>{escape(e)}</i>" for e in examples[:4])
     return _.gettext("Type the due date, for example: {examples}.").format(examples=shown)
 
 
@@ -368,6 +368,30 @@ def confirm_keyboard(_: Translator, revision: int) -> InlineKeyboardMarkup:
                 button(_.gettext("Cancel"), NewCancel(revision)),
             ],
             [button("🔔 " + _.gettext("Change reminder schedule"), NewOffsets(revision))],
+        ]
+    )
+
+
+def confirm_due(_: Translator, title: str, old: datetime, new: datetime, zone: str) -> str:
+    """Editing: the new due date shown back (in the editor's zone) before it is saved."""
+    return "\n".join(
+        [
+            _.gettext("<b>Move this deadline?</b>"),
+            f"<b>{escape(title)}</b>",
+            _.gettext("Now due: {date}").format(date=_.datetime(old, zone)),
+            _.gettext("New due date: {date}").format(date=_.datetime(new, zone)),
+        ]
+    )
+
+
+def confirm_due_keyboard(_: Translator, revision: int) -> InlineKeyboardMarkup:
+    """Save / cancel the moved date."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                button("✅ " + _.gettext("Save"), DueSave(revision)),
+                button(_.gettext("Cancel"), DueCancel(revision)),
+            ]
         ]
     )
 
