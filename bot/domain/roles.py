@@ -21,6 +21,7 @@ RULES: dict[str, dict[Role, Scope]] = {
     "deadline.create": {Role.ADMIN: Scope.ALL_UNITS, Role.COORDINATOR: Scope.OWN_UNIT},
     "deadline.edit": {Role.ADMIN: Scope.ALL_UNITS, Role.COORDINATOR: Scope.OWN_UNIT},
     "deadline.archive": {Role.ADMIN: Scope.ALL_UNITS, Role.COORDINATOR: Scope.OWN_UNIT},
+    "deadline.ready": {Role.ADMIN: Scope.ALL_UNITS, Role.COORDINATOR: Scope.OWN_UNIT},
     "recap.view": {Role.ADMIN: Scope.ALL_UNITS, Role.COORDINATOR: Scope.OWN_UNIT},
     "evidence.fetch": {Role.ADMIN: Scope.ALL_UNITS, Role.COORDINATOR: Scope.OWN_UNIT},
     "broadcast.send": {Role.ADMIN: Scope.ALL_UNITS},

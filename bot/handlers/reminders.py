@@ -13,9 +13,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.domain.deadlines import DEFAULT_OFFSETS
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound
 from bot.domain.offsets import CHOICES, check_offsets, parse_offsets, toggle
-from bot.domain.units import Member, Role
+from bot.domain.units import Member
 from bot.handlers import callback_data as cd
-from bot.handlers import commands, deadline_due
+from bot.handlers import commands, deadline_due, deadline_list
 from bot.handlers import reminders_render as render
 from bot.handlers.context import BotContext
 from bot.handlers.deadline_due import CONFIRM, confirm_typed, due_typed, examples, parse_typed
@@ -66,6 +66,10 @@ async def done(update: Update, context: BotContext) -> None:
         await expired(update, context)
         return
     await query.answer(_.gettext("Thank you!"))
+    message = update.effective_message
+    if message is not None and not result.already:
+        markup = deadline_list.without_done(message.reply_markup, payload.deadline_id)
+        await query.edit_message_reply_markup(reply_markup=markup)
     if update.effective_message is not None:
         await update.effective_message.reply_html(
             render.done_note(
@@ -92,6 +96,12 @@ async def snooze(update: Update, context: BotContext) -> None:
     except NotFound:
         await expired(update, context)
         return
+    except InvalidInput:  # already ready: promise no reminder the plan does not have
+        await query.answer(
+            _.gettext("This is already marked ready; no more reminders will come for it."),
+            show_alert=True,
+        )
+        return
     await query.answer(render.snooze_note(_, result.until, result.timezone), show_alert=True)
 
 
@@ -115,24 +125,6 @@ async def guide(update: Update, context: BotContext) -> None:
 
 
 # --- /tenggat ---------------------------------------------------------------------------------
-
-
-@registered
-async def list_deadlines(update: Update, context: BotContext) -> None:
-    """/tenggat: the member's upcoming deadlines, with edit/archive buttons for staff."""
-    message, member = update.effective_message, context.member
-    if message is None or member is None:
-        return
-    _ = context.translator
-    statuses = await context.services.reminders.upcoming(member)
-    staff = member.role is not Role.MEMBER
-    files = await context.services.evidence.counts_by_deadline(
-        member, (s.deadline.id for s in statuses)
-    )
-    await message.reply_html(
-        render.deadline_list(_, statuses, member.timezone, staff=staff, evidence=files),
-        reply_markup=render.deadline_list_keyboard(_, statuses),
-    )
 
 
 @registered
@@ -657,7 +649,7 @@ async def offsets_typed(update: Update, context: BotContext) -> None:
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """/tenggat, /tenggat_baru, reminder buttons; typed text of both flows."""
-    app.add_handler(CommandHandler(commands.DEADLINES, list_deadlines))
+    app.add_handler(CommandHandler(commands.DEADLINES, deadline_list.list_deadlines))
     app.add_handler(CommandHandler(commands.NEW_DEADLINE, new))
     for handler, kind in (
         (done, ReminderDone),
@@ -680,5 +672,6 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     ):
         app.add_handler(CallbackQueryHandler(handler, pattern=cd.pattern_for(kind)))
     deadline_due.register(app)
+    deadline_list.register(app)
     on_flow_text(app, NEW_FLOW, new_text)
     on_flow_text(app, EDIT_FLOW, edit_text)

@@ -14,9 +14,7 @@ from bot.domain.units import Unit
 from bot.handlers import keyboards
 from bot.handlers.reminder_evidence_data import ReminderEvidence
 from bot.handlers.reminders_data import (
-    DeadlineArchive,
     DeadlineArchiveConfirm,
-    DeadlineEdit,
     DeadlineOffsets,
     DueCancel,
     DueSave,
@@ -185,12 +183,13 @@ def deadline_list(
     *,
     staff: bool,
     evidence: Mapping[int, int] | None = None,
+    start: int = 1,
 ) -> str:
     """/tenggat: upcoming deadlines, days left and state (and files sent, by deadline id)."""
     if not statuses:
         return _.gettext("There are no upcoming deadlines for your unit.")
     lines = [_.gettext("<b>Evidence deadlines</b>")]
-    for number, status in enumerate(statuses, start=1):
+    for number, status in enumerate(statuses, start=start):
         deadline = status.deadline
         lines += [
             "",
@@ -219,26 +218,6 @@ def deadline_list(
                 ).format(done=status.done_units, total=status.total_units)
             )
     return "\n".join(lines)
-
-
-def deadline_list_keyboard(
-    _: Translator, statuses: list[DeadlineStatus]
-) -> InlineKeyboardMarkup | None:
-    """Edit / archive buttons for the deadlines the member may manage."""
-    rows = []
-    for number, status in enumerate(statuses, start=1):
-        row = []
-        if status.can_edit:
-            row.append(
-                button(f"✏️ {number}. " + _.gettext("Edit"), DeadlineEdit(status.deadline.id))
-            )
-        if status.can_archive:
-            row.append(
-                button(f"🗄 {number}. " + _.gettext("Archive"), DeadlineArchive(status.deadline.id))
-            )
-        if row:
-            rows.append(row)
-    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def archive_confirm_keyboard(_: Translator, deadline_id: int) -> InlineKeyboardMarkup:
