@@ -24,6 +24,7 @@ RULES: dict[str, dict[Role, Scope]] = {
     "deadline.ready": {Role.ADMIN: Scope.ALL_UNITS, Role.COORDINATOR: Scope.OWN_UNIT},
     "recap.view": {Role.ADMIN: Scope.ALL_UNITS, Role.COORDINATOR: Scope.OWN_UNIT},
     "evidence.fetch": {Role.ADMIN: Scope.ALL_UNITS, Role.COORDINATOR: Scope.OWN_UNIT},
+    "evidence.delete": {Role.ADMIN: Scope.ALL_UNITS, Role.COORDINATOR: Scope.OWN_UNIT},
     "broadcast.send": {Role.ADMIN: Scope.ALL_UNITS},
     "users.list": {Role.ADMIN: Scope.ALL_UNITS},
     "users.promote": {Role.ADMIN: Scope.ALL_UNITS},

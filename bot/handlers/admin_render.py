@@ -104,6 +104,30 @@ class EvidenceIndicator:
     indicator_id: str
 
 
+@cd.callback("bk1.m")
+@dataclasses.dataclass(frozen=True, slots=True)
+class EvidenceManage:
+    """ "✏️ n" in /bukti: one file with delete and replace."""
+
+    evidence_id: int
+
+
+@cd.callback("bk1.x")
+@dataclasses.dataclass(frozen=True, slots=True)
+class EvidenceDelete:
+    """Delete the file (row and stored copy)."""
+
+    evidence_id: int
+
+
+@cd.callback("bk1.r")
+@dataclasses.dataclass(frozen=True, slots=True)
+class EvidenceReplace:
+    """The next file sent takes this one's place."""
+
+    evidence_id: int
+
+
 @cd.callback("bk1.u")
 @dataclasses.dataclass(frozen=True, slots=True)
 class EvidenceUnits:
@@ -317,8 +341,12 @@ def evidence_page(
             number += 1
             label, size = escape(file_label(_, item)), file_size(_, item.size)
             line = f"{number}. {label} — {size} — {_day(_, item.created_at, zone)}"
+            if item.uploader_name:
+                line += " — " + _.gettext("by {name}").format(name=escape(item.uploader_name))
             if indicator_id is not None and item.deadline_title:
                 line += f" — 📅 {escape(item.deadline_title)}"
+            if item.caption:
+                line += f"\n   “{escape(item.caption)}”"
             lines.append(line)
     rows: list[list[InlineKeyboardButton]] = []
     if can_fetch and shown:
@@ -326,6 +354,11 @@ def evidence_page(
             button(f"📥 {start + i + 1}", EvidenceFetch(item.id)) for i, item in enumerate(shown)
         ]
         rows += [fetch[i : i + FETCH_PER_ROW] for i in range(0, len(fetch), FETCH_PER_ROW)]
+        # The same roles delete and replace (the service checks "evidence.delete" again).
+        manage = [
+            button(f"✏️ {start + i + 1}", EvidenceManage(item.id)) for i, item in enumerate(shown)
+        ]
+        rows += [manage[i : i + FETCH_PER_ROW] for i in range(0, len(manage), FETCH_PER_ROW)]
     nav = _nav(_, page, pages, EvidenceList, unit.id)
     if nav:
         rows.append(nav)

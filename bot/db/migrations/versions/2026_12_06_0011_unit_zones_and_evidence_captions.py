@@ -1,4 +1,4 @@
-"""registered members without a zone of their own take their unit's zone
+"""registered members without a zone of their own take their unit's zone; evidence captions
 
 Revision ID: 0011
 Revises: 0007
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
@@ -26,8 +27,14 @@ def upgrade() -> None:
         "(SELECT units.timezone FROM units WHERE units.id = users.unit_id) "
         "WHERE timezone IS NULL AND unit_id IS NOT NULL"
     )
+    # The caption typed with a photo or document, shown in /bukti next to uploader and date.
+    with op.batch_alter_table("evidence", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("caption", sa.String(length=200), server_default="", nullable=False)
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("evidence", schema=None) as batch_op:
+        batch_op.drop_column("caption")
     # The copied zones cannot be told apart from chosen ones; they stay (data only).
-    pass
