@@ -15,7 +15,7 @@ from bot.domain.methodology import Dimension, Indicator, Methodology
 from bot.domain.units import Role, Unit
 from bot.domain.users import UserSummary
 from bot.handlers import callback_data as cd
-from bot.handlers.keyboards import button
+from bot.handlers.keyboards import button, short
 from bot.handlers.render import role_name
 from bot.i18n import Translator
 
@@ -209,7 +209,8 @@ def user_page(
     rows = [
         [
             button(
-                f"{_user_name(_, u)} · {role_name(_, u.role.value)}"[:60], cd_user(u.user_id, page)
+                short(f"{_user_name(_, u)} · {role_name(_, u.role.value)}", 60),
+                cd_user(u.user_id, page),
             )
         ]
         for u in shown
@@ -398,7 +399,9 @@ def dimension_picker(
 
 def indicator_picker(_: Translator, dimension: Dimension) -> tuple[str, InlineKeyboardMarkup]:
     """Step 2: which indicator of the dimension."""
-    rows = [[button(ind.name[:60], EvidenceIndicator(ind.id))] for ind in dimension.indicators]
+    rows = [
+        [button(short(ind.name, 60), EvidenceIndicator(ind.id))] for ind in dimension.indicators
+    ]
     rows.append([button("‹ " + _.gettext("Other dimension"), EvidenceAdd())])
     return (
         _.gettext("<b>{dimension}</b>: which indicator?").format(dimension=escape(dimension.name)),

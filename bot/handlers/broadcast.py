@@ -9,7 +9,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.domain.errors import InvalidInput, NotAllowed, StaleAction
+from bot.domain.errors import InvalidInput, NotAllowed, NotFound, StaleAction
 from bot.handlers import broadcast_render as render
 from bot.handlers import callback_data as cd
 from bot.handlers import commands
@@ -73,6 +73,16 @@ async def text_typed(update: Update, context: BotContext) -> None:
     )
 
 
+async def _unit_name(context: BotContext) -> str | None:
+    member = context.member
+    if member is None or member.unit_id is None:
+        return None
+    try:
+        return (await context.services.units.get(member.unit_id)).name
+    except NotFound:
+        return None
+
+
 async def pressed(update: Update, context: BotContext) -> None:
     """Every /siaran button; the service checks the role and that the draft is still open."""
     query, member = update.callback_query, context.member
@@ -89,7 +99,8 @@ async def pressed(update: Update, context: BotContext) -> None:
             await _edit(query, _.gettext("Broadcast cancelled."), None)
             return
         if isinstance(payload, render.Send):
-            preview = await service.confirm(member, payload.broadcast_id)
+            signature = render.signature(_, member, await _unit_name(context))
+            preview = await service.confirm(member, payload.broadcast_id, signature=signature)
             await context.services.flows.clear(member.user_id)
             await query.answer()
             await _edit(query, render.queued(_, preview), None)

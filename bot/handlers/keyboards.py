@@ -23,7 +23,9 @@ def short(text: str, limit: int = 40) -> str:
         return text
     cut = text[: limit - 1]
     space = cut.rfind(" ")
-    if space >= limit // 2:  # a word boundary not too far back; else cut the long word
+    # Go back to the last word boundary unless the cut already is one (a space follows it);
+    # a single word longer than half the limit is cut inside.
+    if text[len(cut)] != " " and space >= limit // 2:
         cut = cut[:space]
     return cut.rstrip(" ,.;:-–/(") + "…"
 

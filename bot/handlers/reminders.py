@@ -40,6 +40,7 @@ from bot.handlers.reminders_data import (
     ReminderGuide,
     ReminderSnooze,
 )
+from bot.handlers.render import unit_type_name
 from bot.services.flows import Flow
 from bot.services.reminders import DeadlineDraft
 
@@ -373,7 +374,9 @@ async def new_scope(update: Update, context: BotContext) -> None:
             {
                 **flow.data,
                 "scope": {"types": [kind]},
-                "scope_label": _.gettext("All of type {type}").format(type=kind),
+                "scope_label": _.gettext("All of type {type}").format(
+                    type=unit_type_name(_, kind)
+                ),
             },
         )
     elif payload.kind == "pick":

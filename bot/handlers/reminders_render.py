@@ -35,6 +35,7 @@ from bot.handlers.reminders_data import (
     ReminderSnooze,
     ReminderWeekends,
 )
+from bot.handlers.render import unit_type_name
 from bot.i18n import Translator
 from bot.services.reminders import (
     REMINDER_HOURS,
@@ -45,7 +46,7 @@ from bot.services.reminders import (
     ReminderPrefs,
 )
 
-button = keyboards.button
+button, short = keyboards.button, keyboards.short
 
 
 def when(_: Translator, days: int) -> str:
@@ -265,7 +266,7 @@ def ask_topic(_: Translator) -> str:
 def topic_keyboard(_: Translator, topics: list[Topic], revision: int) -> InlineKeyboardMarkup:
     """Topic buttons and skip."""
     rows = [
-        [button(topic.title[:60], NewTopic(revision, index))]
+        [button(short(topic.title, 60), NewTopic(revision, index))]
         for index, topic in enumerate(topics[:8])
     ]
     rows.append(
@@ -286,7 +287,12 @@ def scope_keyboard(_: Translator, types: list[str], revision: int) -> InlineKeyb
     """All units, a unit type, or chosen units."""
     rows = [[button(_.gettext("All units"), NewScope(revision, "all"))]]
     rows += [
-        [button(_.gettext("All of type {type}").format(type=t), NewScope(revision, f"t-{t}"))]
+        [
+            button(
+                _.gettext("All of type {type}").format(type=unit_type_name(_, t)),
+                NewScope(revision, f"t-{t}"),
+            )
+        ]
         for t in types[:8]
     ]
     rows.append([button(_.gettext("Choose units"), NewScope(revision, "pick"))])
@@ -307,7 +313,7 @@ def units_keyboard(
 ) -> InlineKeyboardMarkup:
     """Toggle buttons, then Done."""
     rows = [
-        [button(("☑️ " if u.id in chosen else "▫️ ") + u.name[:50], NewUnit(revision, u.id))]
+        [button(("☑️ " if u.id in chosen else "▫️ ") + short(u.name, 50), NewUnit(revision, u.id))]
         for u in units[:40]
     ]
     rows.append([button("✅ " + _.gettext("Done"), NewUnitsDone(revision))])
