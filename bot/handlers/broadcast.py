@@ -14,7 +14,7 @@ from bot.handlers import broadcast_render as render
 from bot.handlers import callback_data as cd
 from bot.handlers import commands
 from bot.handlers.context import BotContext
-from bot.handlers.flows import on_flow_text
+from bot.handlers.flows import on_flow_text, waiting_hint
 from bot.handlers.members import refuse, registered
 from bot.i18n import Catalogs
 from bot.jobs import reminders as reminder_jobs
@@ -51,6 +51,9 @@ async def text_typed(update: Update, context: BotContext) -> None:
     if message is None or member is None or not message.text:
         return
     _ = context.translator
+    if context.flow is not None and context.flow.step != "text":  # the audience buttons wait
+        await message.reply_html(waiting_hint(_))
+        return
     try:
         preview = await context.services.broadcasts.draft(member, message.text)
     except NotAllowed:

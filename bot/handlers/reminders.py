@@ -10,6 +10,7 @@ from typing import Any
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot.domain.choices import YES, Choice, yes_no
 from bot.domain.deadlines import DEFAULT_OFFSETS
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound
 from bot.domain.offsets import CHOICES, check_offsets, parse_offsets, toggle
@@ -19,7 +20,7 @@ from bot.handlers import commands, deadline_due, deadline_list
 from bot.handlers import reminders_render as render
 from bot.handlers.context import BotContext
 from bot.handlers.deadline_due import CONFIRM, confirm_typed, due_typed, examples, parse_typed
-from bot.handlers.flows import on_flow_text
+from bot.handlers.flows import on_flow_text, read_choice, waiting_hint
 from bot.handlers.members import expired, refuse, registered
 from bot.handlers.reminders_data import (
     DeadlineArchive,
@@ -238,8 +239,32 @@ async def new_text(update: Update, context: BotContext) -> None:
         )
     elif flow.step == OFFSETS:
         await offsets_typed(update, context)
+    elif flow.step in ("topic", "confirm"):
+        await _new_choice_typed(update, context, member, flow)
     else:
-        await message.reply_html(_.gettext("Please use the buttons above, or /batal to stop."))
+        await message.reply_html(waiting_hint(_))
+
+
+async def _new_choice_typed(
+    update: Update, context: BotContext, member: Member, flow: Flow
+) -> None:
+    """A topic (number, words of its title, "lewati") or "ya"/"tidak" at the confirmation."""
+    _ = context.translator
+    if flow.step == "confirm":
+        choice = await read_choice(update, context, yes_no(_.gettext("Save"), _.gettext("Cancel")))
+        if choice == YES:
+            await _create(update, context, member, flow)
+        elif choice is not None:
+            await context.services.flows.clear(member.user_id)
+            await _reply(update, _.gettext("Cancelled."), None)
+        return
+    topics = list((await context.services.reminders.creation_options(member)).topics)[:8]
+    skip = frozenset({"lewati", "skip", "tidak", "ga", "tanpa"})
+    choices = [Choice(str(i), t.title) for i, t in enumerate(topics)]
+    choices.append(Choice("-1", _.gettext("Skip"), skip, numbered=False))
+    key = await read_choice(update, context, choices)
+    if key is not None:
+        await _take_topic(update, context, flow, topics[int(key)] if int(key) >= 0 else None)
 
 
 def _confirm_text(context: BotContext, flow: Flow) -> str:
@@ -335,7 +360,12 @@ async def new_topic(update: Update, context: BotContext) -> None:
         await expired(update, context)
         return
     await query.answer()
-    topic = options.topics[payload.index] if payload.index >= 0 else None
+    await _take_topic(
+        update, context, flow, options.topics[payload.index] if payload.index >= 0 else None
+    )
+
+
+async def _take_topic(update: Update, context: BotContext, flow: Flow, topic: Any) -> None:
     await _ask_scope(
         update,
         context,
@@ -442,7 +472,12 @@ async def new_confirm(update: Update, context: BotContext) -> None:
     pressed = await _press(update, context, NewConfirm, _step("confirm"))
     if pressed is None:
         return
-    query, _data, member, flow = pressed
+    await _create(update, context, pressed[2], pressed[3])
+
+
+async def _create(update: Update, context: BotContext, member: Member, flow: Flow) -> None:
+    """Save the new deadline (a "Simpan" press or a typed "ya")."""
+    query = update.callback_query
     _ = context.translator
     data = flow.data
     draft = DeadlineDraft(
@@ -460,11 +495,13 @@ async def new_confirm(update: Update, context: BotContext) -> None:
         return
     except InvalidInput:
         await context.services.flows.put(member.user_id, NEW_FLOW, "due", data)
-        await query.answer()
+        if query is not None:
+            await query.answer()
         await _reply(update, render.date_error(_, "past", examples(context)), None)
         return
     await context.services.flows.clear(member.user_id)
-    await query.answer(_.gettext("Saved."))
+    if query is not None:
+        await query.answer(_.gettext("Saved."))
     await _reply(update, render.saved(_, info.title, info.due_at, member.timezone), None)
 
 

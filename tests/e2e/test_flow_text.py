@@ -89,3 +89,39 @@ async def test_registration_confirmed_by_typing(harness: Harness, services: Any)
     async with services.sessions() as session:
         user = await session.scalar(select(UserRow).where(UserRow.telegram_id == USER))
     assert user is not None and user.unit_id is not None
+
+
+async def test_new_deadline_steps_read_typed_choices(harness: Harness, services: Any) -> None:
+    from bot.domain.units import Role
+    from tests.e2e.people import person
+
+    await person(services, USER, "dinkes", Role.COORDINATOR)
+    await harness.send(USER, "/tenggat_baru")
+    await harness.send(USER, "Maklumat dipajang di loket")
+    topics = [label for label, _ in harness.buttons(USER)]
+    await harness.send(USER, "apa ini")
+    assert HINT in harness.last_text(USER)
+    await harness.send(USER, "1")  # the first topic, typed
+    assert harness.last_text(USER).startswith("Ketik tanggal tenggatnya")
+    await harness.send(USER, "senin depan")
+    assert topics[0].rstrip("…") in harness.last_text(USER)  # shown back for confirmation
+    await harness.send(USER, "oke")
+    assert harness.last_text(USER).startswith("Tersimpan: <b>Maklumat dipajang di loket</b>")
+    coordinator = await services.members.get((await person(services, USER, "dinkes")).user_id)
+    titles = [s.deadline.title for s in await services.reminders.upcoming(coordinator, limit=None)]
+    assert titles.count("Maklumat dipajang di loket") == 1
+
+
+async def test_broadcast_audience_step_does_not_take_text_as_a_new_draft(
+    harness: Harness, services: Any
+) -> None:
+    from tests.e2e.people import ADMIN, person
+
+    await person(services, ADMIN, None, name="Admin")
+    await harness.send(ADMIN, "/siaran")
+    await harness.send(ADMIN, "Rapat besok")
+    await harness.send(ADMIN, "semua saja")
+    assert HINT in harness.last_text(ADMIN)
+    await harness.press_label(ADMIN, "Semua")
+    assert "Rapat besok" in harness.last_text(ADMIN)
+    assert "semua saja" not in harness.last_text(ADMIN)
