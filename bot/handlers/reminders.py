@@ -13,6 +13,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.domain.choices import YES, Choice, yes_no
 from bot.domain.deadlines import DEFAULT_OFFSETS
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound
+from bot.domain.knowledge import Topic
 from bot.domain.offsets import CHOICES, check_offsets, parse_offsets, toggle
 from bot.domain.units import Member
 from bot.handlers import callback_data as cd
@@ -49,6 +50,8 @@ NEW_FLOW = "tenggat_baru"
 EDIT_FLOW = "tenggat_edit"
 OFFSETS = "offsets"  # the reminder-schedule step, in both flows
 MAX_TITLE = 120
+TOPICS_SHOWN = 8  # topic buttons in /tenggat_baru
+TOPICS_FOUND = 4  # of them, at most this many found by the title
 
 
 # --- buttons on a reminder ------------------------------------------------------------------
@@ -216,14 +219,14 @@ async def new_text(update: Update, context: BotContext) -> None:
     _ = context.translator
     if flow.step == "title":
         title = " ".join(message.text.split())[:MAX_TITLE]
-        options = await context.services.reminders.creation_options(member)
-        if options.topics:
+        topics = await _topics(context, member, title)
+        if topics:
             flow = await context.services.flows.put(
                 member.user_id, NEW_FLOW, "topic", {"title": title}
             )
             await message.reply_html(
                 render.ask_topic(_),
-                reply_markup=render.topic_keyboard(_, list(options.topics), flow.revision),
+                reply_markup=render.topic_keyboard(_, topics, flow.revision),
             )
         else:
             await _ask_scope(update, context, {"title": title, "topic": None})
@@ -245,6 +248,18 @@ async def new_text(update: Update, context: BotContext) -> None:
         await message.reply_html(waiting_hint(_))
 
 
+async def _topics(context: BotContext, member: Member, title: str) -> list[Topic]:
+    """Topics offered for a new deadline: what the Q&A index finds for its title first, then
+    the usual evidence topics (none at all if there are no usual ones); at most TOPICS_SHOWN.
+    The order depends only on the title, so a button's index stays valid."""
+    usual = list((await context.services.reminders.creation_options(member)).topics)
+    if not usual:
+        return []
+    hits = context.services.qa.decide(title).hits[:TOPICS_FOUND]
+    found = [t for t in (context.services.content.topic(h.topic_id) for h in hits) if t]
+    return list({t.id: t for t in [*found, *usual]}.values())[:TOPICS_SHOWN]
+
+
 async def _new_choice_typed(
     update: Update, context: BotContext, member: Member, flow: Flow
 ) -> None:
@@ -258,7 +273,7 @@ async def _new_choice_typed(
             await context.services.flows.clear(member.user_id)
             await _reply(update, _.gettext("Cancelled."), None)
         return
-    topics = list((await context.services.reminders.creation_options(member)).topics)[:8]
+    topics = await _topics(context, member, str(flow.data.get("title", "")))
     skip = frozenset({"lewati", "skip", "tidak", "ga", "tanpa"})
     choices = [Choice(str(i), t.title) for i, t in enumerate(topics)]
     choices.append(Choice("-1", _.gettext("Skip"), skip, numbered=False))
@@ -355,14 +370,12 @@ async def new_topic(update: Update, context: BotContext) -> None:
     if pressed is None:
         return
     query, payload, member, flow = pressed
-    options = await context.services.reminders.creation_options(member)
-    if not -1 <= payload.index < len(options.topics):
+    topics = await _topics(context, member, str(flow.data.get("title", "")))
+    if not -1 <= payload.index < len(topics):
         await expired(update, context)
         return
     await query.answer()
-    await _take_topic(
-        update, context, flow, options.topics[payload.index] if payload.index >= 0 else None
-    )
+    await _take_topic(update, context, flow, topics[payload.index] if payload.index >= 0 else None)
 
 
 async def _take_topic(update: Update, context: BotContext, flow: Flow, topic: Any) -> None:

@@ -125,3 +125,19 @@ async def test_broadcast_audience_step_does_not_take_text_as_a_new_draft(
     await harness.press_label(ADMIN, "Semua")
     assert "Rapat besok" in harness.last_text(ADMIN)
     assert "semua saja" not in harness.last_text(ADMIN)
+
+
+async def test_new_deadline_suggests_topics_by_its_title(harness: Harness, services: Any) -> None:
+    from bot.domain.units import Role
+    from bot.handlers.keyboards import short
+    from tests.e2e.people import person
+
+    await person(services, USER, "dinkes", Role.COORDINATOR)
+    await harness.send(USER, "/tenggat_baru")
+    await harness.send(USER, "Foto ram dan toilet difabel")
+    ramp = services.content.topic("ind-sarpras-khusus")
+    labels = [label for label, _ in harness.buttons(USER)]
+    assert labels[0] == short(ramp.title, 60)
+    await harness.press_label(USER, labels[0])  # the press resolves the same ordered list
+    await harness.send(USER, "senin depan")
+    assert ramp.title in harness.last_text(USER)
