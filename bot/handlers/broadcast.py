@@ -145,7 +145,10 @@ async def pressed(update: Update, context: BotContext) -> None:
         )
         return
     await query.answer()
-    await _edit(query, render.preview_text(_, preview), render.preview_keyboard(_, preview))
+    signature = render.signature(_, member, await _unit_name(context))
+    await _edit(
+        query, render.preview_text(_, preview, signature), render.preview_keyboard(_, preview)
+    )
 
 
 async def _edit(query: Any, text: str, markup: InlineKeyboardMarkup | None) -> None:

@@ -140,12 +140,13 @@ def units_keyboard(_: Translator, preview: BroadcastPreview) -> InlineKeyboardMa
     return InlineKeyboardMarkup(rows)
 
 
-def preview_text(_: Translator, preview: BroadcastPreview) -> str:
-    """The message exactly as recipients will read it, and how many will get it."""
+def preview_text(_: Translator, preview: BroadcastPreview, signature: str = "") -> str:
+    """The message exactly as recipients will read it (signed), and how many will get it."""
+    signed = f"{preview.text}\n\n— {signature}" if signature else preview.text
     return "\n\n".join(
         [
             _.gettext("📢 <b>Preview</b>"),
-            announcement(_, preview.text),
+            announcement(_, signed),
             _.ngettext(
                 "To: {audience} — {n} person.", "To: {audience} — {n} people.", preview.recipients
             ).format(audience=audience_label(_, preview), n=preview.recipients),

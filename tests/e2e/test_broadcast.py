@@ -139,6 +139,7 @@ async def test_broadcast_to_500_people_is_paced_and_summarised(
     preview = harness.last_text(ADMIN)
     assert "Rapat &lt;b&gt;besok&lt;/b&gt; &amp; bawa bukti" in preview
     assert f"Kepada: unit berjenis OPD (dinas/badan) — {PEOPLE} orang." in preview
+    assert "bawa bukti\n\n— Budi, admin" in preview  # signed as it will be delivered
     send_id, send_data = harness.find_button(ADMIN, "Kirim")
     await harness.press(ADMIN, send_data, message_id=send_id)
     assert f"Sedang dikirim ke {PEOPLE} orang" in harness.last_text(ADMIN) and woken
