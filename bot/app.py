@@ -28,6 +28,7 @@ from bot.handlers import (
     cancel,
     errors,
     evidence,
+    evidence_offer,
     fallback,
     flows,
     members,
@@ -258,6 +259,7 @@ def build_application(
     quiz.register(app)
     reminder_handlers.register(app)
     reminder_evidence.register(app)
+    evidence_offer.register(app)  # files sent outside any flow: "Simpan sebagai bukti?"
     recap.register(app)
     broadcast.register(app)
     # The reminder sweep (JobQueue tick every 30 s) and its paced background sender.

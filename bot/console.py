@@ -43,7 +43,8 @@ class ConsoleRequest(BaseRequest):
         self._out = out
         self._ids = itertools.count(1)
         self.messages: dict[int, dict[str, Any]] = {}
-        self.buttons: list[tuple[int, str, str]] = []  # (message_id, label, callback data)
+        # (message_id, label, callback data); callback data None: the label is sent as text
+        self.buttons: list[tuple[int, str, str | None]] = []
 
     @property
     def read_timeout(self) -> float | None:
@@ -93,8 +94,11 @@ class ConsoleRequest(BaseRequest):
             "from": BOT_USER,
             "text": text,
         }
-        if params.get("reply_markup"):
-            message["reply_markup"] = params["reply_markup"]
+        markup = params.get("reply_markup")
+        # A Message carries only inline keyboards; reply keyboards, their removal and
+        # force_reply are instructions to the client and never come back in the result.
+        if isinstance(markup, dict) and "inline_keyboard" in markup:
+            message["reply_markup"] = markup
         self.messages[message_id] = message
         self._print(text, params.get("reply_markup"), message_id)
         return message
@@ -124,15 +128,26 @@ class ConsoleRequest(BaseRequest):
 
     def _print(self, text: str, markup: Any, message_id: int) -> None:
         self._out.write("\n🤖 " + html_to_text(text).replace("\n", "\n   ") + "\n")
-        rows = (markup or {}).get("inline_keyboard") if isinstance(markup, dict) else None
-        if rows:
+        markup = markup if isinstance(markup, dict) else {}
+        inline, keyboard = markup.get("inline_keyboard"), markup.get("keyboard")
+        if inline or keyboard:
             self.buttons = []
-            for row in rows:
+            for row in inline or []:
                 for btn in row:
                     if "callback_data" in btn:
                         self.buttons.append((message_id, btn["text"], btn["callback_data"]))
+                    elif "url" in btn:
+                        self._out.write(f"   [tautan] {btn['text']}: {btn['url']}\n")
+            for row in keyboard or []:
+                for btn in row:
+                    label = btn if isinstance(btn, str) else str(btn.get("text", ""))
+                    self.buttons.append((message_id, label, None))
             for number, (_, label, _data) in enumerate(self.buttons, start=1):
                 self._out.write(f"   [{number}] {label}\n")
+        elif markup.get("remove_keyboard"):
+            self.buttons = []
+        elif markup.get("force_reply"):
+            self._out.write("   (balas pesan ini)\n")
         self._out.flush()
 
 
@@ -215,7 +230,10 @@ async def run_console(
                     continue
                 message_id, label, data = request.buttons[number - 1]
                 out.write(f"(menekan: {label})\n")
-                payload = user.press(request.messages[message_id], data)
+                if data is None:  # a reply-keyboard button sends its label as a message
+                    payload = user.text(label)
+                else:
+                    payload = user.press(request.messages[message_id], data)
             else:
                 payload = user.text(text)
             await app.process_update(Update.de_json(payload, app.bot))

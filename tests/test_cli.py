@@ -112,3 +112,18 @@ def test_chat_completes_registration_by_typed_numbers(tmp_path: Path) -> None:
 @pytest.mark.parametrize("args", [["--help"], ["content", "--help"]])
 def test_help_exits_cleanly(tmp_path: Path, args: list[str]) -> None:
     assert _run(args, tmp_path).returncode == 0
+
+
+def test_chat_transcript_of_every_flow_has_no_traceback(tmp_path: Path) -> None:
+    # Register (unit 2, yes), then each command; /batal after /cek, inside /kuis and with nothing.
+    lines = ["/start", "2", "1", "/cek", "iya", "/batal", "/kuis", "1", "A", "/batal"]
+    lines += ["/tenggat", "/bukti", "/batal"]
+    result = _run(["chat", "--user-id", "4343"], tmp_path, stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    transcript = result.stdout + result.stderr
+    assert "Traceback" not in transcript and "KeyError" not in transcript
+    assert result.stdout.count("Dibatalkan.") == 2
+    assert "Tidak ada proses yang perlu dibatalkan." in result.stdout
+    assert "Tenggat bukti dukung" in result.stdout
+    assert "Bukti dukung Dinas Kesehatan" in result.stdout
+    assert "Kuis 1/5" in result.stdout

@@ -189,6 +189,7 @@ class EvidenceRow(Base):
     telegram_file_unique_id: Mapped[str] = mapped_column(String(64))
     storage_key: Mapped[str] = mapped_column(String(255), unique=True)
     original_name: Mapped[str] = mapped_column(String(200), default="")
+    caption: Mapped[str] = mapped_column(String(200), default="", server_default="")
     mime_type: Mapped[str] = mapped_column(String(128))
     size: Mapped[int] = mapped_column(Integer)
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -20,6 +20,7 @@ __all__ = [
     "DateParseError",
     "UnknownZoneError",
     "add_months",
+    "dated_examples",
     "parse_due",
     "resolve_zone",
 ]
@@ -231,6 +232,24 @@ def parse_due(
     if result < now:
         raise DateParseError(text, DateErrorReason.PAST)
     return result
+
+
+_MONTH_NAMES: Final = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)  # fmt: skip
+
+
+def dated_examples(today: date) -> tuple[str, str]:
+    """Two full-date examples ahead of `today` (the 15th of next month).
+
+    "15 Januari 2027" and "15/1/2027 14.00" in December 2026: always future, always parseable.
+    """
+    day = add_months(today.replace(day=15), 1)
+    return (
+        f"{day.day} {_MONTH_NAMES[day.month - 1]} {day.year}",
+        f"{day.day}/{day.month}/{day.year} 14.00",
+    )
 
 
 def add_months(day: date, months: int) -> date:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -55,6 +56,7 @@ class IncomingFile:
     mime_type: str | None
     size: int | None
     file_name: str | None = None
+    caption: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,8 @@ class Evidence:
     uploaded_by: int | None
     created_at: datetime
     deadline_title: str | None = None
+    caption: str = ""
+    uploader_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,3 +155,30 @@ def storage_key(unit_code: str, token: str, extension: str) -> str:
 def is_safe_key(key: str) -> bool:
     """True for keys shaped like ``storage_key`` output (checked again before any file access)."""
     return bool(_KEY.match(key))
+
+
+def files_per_deadline(
+    indicators: Mapping[int, Sequence[str]], files: Iterable[tuple[int, int | None, str | None]]
+) -> dict[int, int]:
+    """Files that count for each deadline: sent for it, or filed under an indicator it links.
+
+    `indicators` maps deadline id -> the indicator ids it names; `files` are (file id,
+    deadline id, indicator id). A file counts once per deadline even if it matches both ways.
+    """
+    counted: dict[int, set[int]] = {deadline: set() for deadline in indicators}
+    for file_id, deadline_id, indicator_id in files:
+        for deadline, linked in indicators.items():
+            if deadline_id == deadline or (indicator_id is not None and indicator_id in linked):
+                counted[deadline].add(file_id)
+    return {deadline: len(ids) for deadline, ids in counted.items() if ids}
+
+
+MAX_CAPTION = 200
+
+
+def clean_caption(text: str | None) -> str:
+    """A caption as stored: one line, control characters dropped, at most MAX_CAPTION long."""
+    if not text:
+        return ""
+    printable = "".join(ch if ch.isprintable() else " " for ch in text)
+    return " ".join(printable.split())[:MAX_CAPTION]

@@ -15,7 +15,7 @@ from bot.domain.methodology import Dimension, Indicator, Methodology
 from bot.domain.units import Role, Unit
 from bot.domain.users import UserSummary
 from bot.handlers import callback_data as cd
-from bot.handlers.keyboards import button
+from bot.handlers.keyboards import button, short
 from bot.handlers.render import role_name
 from bot.i18n import Translator
 
@@ -104,6 +104,30 @@ class EvidenceIndicator:
     indicator_id: str
 
 
+@cd.callback("bk1.m")
+@dataclasses.dataclass(frozen=True, slots=True)
+class EvidenceManage:
+    """ "✏️ n" in /bukti: one file with delete and replace."""
+
+    evidence_id: int
+
+
+@cd.callback("bk1.x")
+@dataclasses.dataclass(frozen=True, slots=True)
+class EvidenceDelete:
+    """Delete the file (row and stored copy)."""
+
+    evidence_id: int
+
+
+@cd.callback("bk1.r")
+@dataclasses.dataclass(frozen=True, slots=True)
+class EvidenceReplace:
+    """The next file sent takes this one's place."""
+
+    evidence_id: int
+
+
 @cd.callback("bk1.u")
 @dataclasses.dataclass(frozen=True, slots=True)
 class EvidenceUnits:
@@ -185,7 +209,8 @@ def user_page(
     rows = [
         [
             button(
-                f"{_user_name(_, u)} · {role_name(_, u.role.value)}"[:60], cd_user(u.user_id, page)
+                short(f"{_user_name(_, u)} · {role_name(_, u.role.value)}", 60),
+                cd_user(u.user_id, page),
             )
         ]
         for u in shown
@@ -317,8 +342,12 @@ def evidence_page(
             number += 1
             label, size = escape(file_label(_, item)), file_size(_, item.size)
             line = f"{number}. {label} — {size} — {_day(_, item.created_at, zone)}"
+            if item.uploader_name:
+                line += " — " + _.gettext("by {name}").format(name=escape(item.uploader_name))
             if indicator_id is not None and item.deadline_title:
                 line += f" — 📅 {escape(item.deadline_title)}"
+            if item.caption:
+                line += f"\n   “{escape(item.caption)}”"
             lines.append(line)
     rows: list[list[InlineKeyboardButton]] = []
     if can_fetch and shown:
@@ -326,6 +355,11 @@ def evidence_page(
             button(f"📥 {start + i + 1}", EvidenceFetch(item.id)) for i, item in enumerate(shown)
         ]
         rows += [fetch[i : i + FETCH_PER_ROW] for i in range(0, len(fetch), FETCH_PER_ROW)]
+        # The same roles delete and replace (the service checks "evidence.delete" again).
+        manage = [
+            button(f"✏️ {start + i + 1}", EvidenceManage(item.id)) for i, item in enumerate(shown)
+        ]
+        rows += [manage[i : i + FETCH_PER_ROW] for i in range(0, len(manage), FETCH_PER_ROW)]
     nav = _nav(_, page, pages, EvidenceList, unit.id)
     if nav:
         rows.append(nav)
@@ -365,7 +399,9 @@ def dimension_picker(
 
 def indicator_picker(_: Translator, dimension: Dimension) -> tuple[str, InlineKeyboardMarkup]:
     """Step 2: which indicator of the dimension."""
-    rows = [[button(ind.name[:60], EvidenceIndicator(ind.id))] for ind in dimension.indicators]
+    rows = [
+        [button(short(ind.name, 60), EvidenceIndicator(ind.id))] for ind in dimension.indicators
+    ]
     rows.append([button("‹ " + _.gettext("Other dimension"), EvidenceAdd())])
     return (
         _.gettext("<b>{dimension}</b>: which indicator?").format(dimension=escape(dimension.name)),

@@ -9,12 +9,12 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.domain.errors import InvalidInput, NotAllowed, StaleAction
+from bot.domain.errors import InvalidInput, NotAllowed, NotFound, StaleAction
 from bot.handlers import broadcast_render as render
 from bot.handlers import callback_data as cd
 from bot.handlers import commands
 from bot.handlers.context import BotContext
-from bot.handlers.flows import on_flow_text
+from bot.handlers.flows import on_flow_text, waiting_hint
 from bot.handlers.members import refuse, registered
 from bot.i18n import Catalogs
 from bot.jobs import reminders as reminder_jobs
@@ -51,6 +51,9 @@ async def text_typed(update: Update, context: BotContext) -> None:
     if message is None or member is None or not message.text:
         return
     _ = context.translator
+    if context.flow is not None and context.flow.step != "text":  # the audience buttons wait
+        await message.reply_html(waiting_hint(_))
+        return
     try:
         preview = await context.services.broadcasts.draft(member, message.text)
     except NotAllowed:
@@ -73,6 +76,16 @@ async def text_typed(update: Update, context: BotContext) -> None:
     )
 
 
+async def _unit_name(context: BotContext) -> str | None:
+    member = context.member
+    if member is None or member.unit_id is None:
+        return None
+    try:
+        return (await context.services.units.get(member.unit_id)).name
+    except NotFound:
+        return None
+
+
 async def pressed(update: Update, context: BotContext) -> None:
     """Every /siaran button; the service checks the role and that the draft is still open."""
     query, member = update.callback_query, context.member
@@ -89,7 +102,8 @@ async def pressed(update: Update, context: BotContext) -> None:
             await _edit(query, _.gettext("Broadcast cancelled."), None)
             return
         if isinstance(payload, render.Send):
-            preview = await service.confirm(member, payload.broadcast_id)
+            signature = render.signature(_, member, await _unit_name(context))
+            preview = await service.confirm(member, payload.broadcast_id, signature=signature)
             await context.services.flows.clear(member.user_id)
             await query.answer()
             await _edit(query, render.queued(_, preview), None)
@@ -131,7 +145,10 @@ async def pressed(update: Update, context: BotContext) -> None:
         )
         return
     await query.answer()
-    await _edit(query, render.preview_text(_, preview), render.preview_keyboard(_, preview))
+    signature = render.signature(_, member, await _unit_name(context))
+    await _edit(
+        query, render.preview_text(_, preview, signature), render.preview_keyboard(_, preview)
+    )
 
 
 async def _edit(query: Any, text: str, markup: InlineKeyboardMarkup | None) -> None:

@@ -7,8 +7,10 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain.units import Member
 from bot.handlers.callback_data import callback
 from bot.handlers.keyboards import button
+from bot.handlers.render import role_name, unit_type_name
 from bot.i18n import Translator
 from bot.services.broadcasts import BroadcastPreview, BroadcastSummary
 
@@ -93,7 +95,8 @@ def audience_label(_: Translator, preview: BroadcastPreview) -> str:
     if audience.get("all"):
         return _.gettext("everyone")
     if "types" in audience:
-        return _.gettext("units of type {type}").format(type=escape(", ".join(audience["types"])))
+        kinds = ", ".join(unit_type_name(_, t) for t in audience["types"])
+        return _.gettext("units of type {type}").format(type=escape(kinds))
     names = [u.name for u in preview.units if u.id in set(audience.get("unit_ids", []))]
     if not names:
         return _.gettext("no unit chosen yet")
@@ -112,7 +115,8 @@ def audience_keyboard(_: Translator, preview: BroadcastPreview) -> InlineKeyboar
     bid = preview.broadcast_id
     rows = [[button(_.gettext("Everyone"), ToAll(bid))]]
     rows += [
-        [button(_.gettext("Type: {type}").format(type=t), ToType(bid, t))] for t in preview.types
+        [button(_.gettext("Type: {type}").format(type=unit_type_name(_, t)), ToType(bid, t))]
+        for t in preview.types
     ]
     rows.append([button(_.gettext("Choose units…"), ToUnits(bid))])
     rows.append([button(_.gettext("Cancel"), Cancel(bid))])
@@ -136,12 +140,13 @@ def units_keyboard(_: Translator, preview: BroadcastPreview) -> InlineKeyboardMa
     return InlineKeyboardMarkup(rows)
 
 
-def preview_text(_: Translator, preview: BroadcastPreview) -> str:
-    """The message exactly as recipients will read it, and how many will get it."""
+def preview_text(_: Translator, preview: BroadcastPreview, signature: str = "") -> str:
+    """The message exactly as recipients will read it (signed), and how many will get it."""
+    signed = f"{preview.text}\n\n— {signature}" if signature else preview.text
     return "\n\n".join(
         [
             _.gettext("📢 <b>Preview</b>"),
-            announcement(_, preview.text),
+            announcement(_, signed),
             _.ngettext(
                 "To: {audience} — {n} person.", "To: {audience} — {n} people.", preview.recipients
             ).format(audience=audience_label(_, preview), n=preview.recipients),
@@ -173,13 +178,41 @@ def queued(_: Translator, preview: BroadcastPreview) -> str:
     ).format(n=preview.recipients)
 
 
+def signature(_: Translator, member: Member, unit: str | None) -> str:
+    """Who sends the announcement, as signed under it: name, role and unit."""
+    role = role_name(_, member.role.value)
+    if unit:
+        return _.gettext("{name}, {role}, {unit}").format(
+            name=member.display_name, role=role, unit=unit
+        )
+    return _.gettext("{name}, {role}").format(name=member.display_name, role=role)
+
+
 def announcement(_: Translator, text: str) -> str:
     """What recipients get: a header and the admin's text, escaped (never HTML)."""
     return _.gettext("📢 <b>Announcement</b>") + "\n\n" + escape(text)
 
 
 def summary(_: Translator, result: BroadcastSummary) -> str:
-    """The delivery report to the admin."""
+    """The delivery report to the admin, naming who did not get it and why."""
+    lines = [_counts(_, result)]
+    reasons = {
+        "blocked": _.gettext("blocked the bot"),
+        "unknown": _.gettext("delivery uncertain (network problem)"),
+    }
+    for name, unit, status, error in result.problems:
+        who = escape(name) + (f" ({escape(unit)})" if unit else "")
+        why = reasons.get(status) or _.gettext("Telegram refused: {error}").format(
+            error=escape(error or "?")
+        )
+        lines.append(f"• {who}: {why}")
+    hidden = result.blocked + result.failed - len(result.problems)
+    if result.problems and hidden > 0:
+        lines.append(_.ngettext("… and {n} more.", "… and {n} more.", hidden).format(n=hidden))
+    return "\n".join(lines)
+
+
+def _counts(_: Translator, result: BroadcastSummary) -> str:
     return _.gettext(
         "📢 Broadcast finished: {sent} sent, {blocked} blocked the bot, "
         "{failed} failed, {skipped} skipped (deactivated meanwhile), "

@@ -9,6 +9,7 @@ from telegram.ext import Application, CommandHandler
 
 from bot.handlers import commands
 from bot.handlers.context import BotContext
+from bot.handlers.flows import cancel_flow
 
 
 async def cancel(update: Update, context: BotContext) -> None:
@@ -19,6 +20,8 @@ async def cancel(update: Update, context: BotContext) -> None:
         return
     _ = context.translator
     had_flow = await context.services.flows.clear(member.user_id)
+    if had_flow and context.flow is not None:
+        await cancel_flow(context, context.flow)
     text = (
         _.gettext("Cancelled. Type /bantuan to see what I can do.")
         if had_flow

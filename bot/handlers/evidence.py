@@ -16,15 +16,19 @@ from bot.domain.roles import allowed
 from bot.domain.units import Role
 from bot.handlers import admin_render as view
 from bot.handlers import callback_data as cd
-from bot.handlers import commands
+from bot.handlers import commands, evidence_manage
 from bot.handlers.context import BotContext
 from bot.handlers.flows import on_flow_text
 from bot.handlers.members import expired, registered
 
 FLOW = "evidence"
+PENDING_FLOW = "bukti_simpan"  # a file sent outside any flow, waiting for its indicator/deadline
 FILE_ROUTES_KEY = "file_routes"
+UNFILED_KEY = "unfiled_file"
 #: Another feature's claim on an incoming file (e.g. a reply to a reminder): True if it handled it.
 FileRoute = Callable[[Update, BotContext, IncomingFile], Awaitable[bool]]
+#: What to do with a file no route and no flow took (offer to save it: see evidence_offer).
+FileOffer = Callable[[Update, BotContext, IncomingFile], Awaitable[None]]
 
 
 def on_file(app: Application[Any, Any, Any, Any, Any, Any], route: FileRoute) -> None:
@@ -182,6 +186,12 @@ async def evidence_indicator(update: Update, context: BotContext) -> None:
     if member.unit_id is None:
         await expired(update, context)
         return
+    pending = context.flow
+    if pending is not None and pending.name == PENDING_FLOW and "file" in pending.data:
+        await query.answer()  # the file came first: store it now
+        incoming = IncomingFile(**pending.data["file"])
+        await store_for_indicator(update, context, indicator.id, incoming)
+        return
     await context.services.flows.put(member.user_id, FLOW, "file", {"indicator_id": indicator.id})
     await query.answer()
     await query.edit_message_text(
@@ -194,7 +204,12 @@ def incoming_file(message: Message) -> IncomingFile | None:
     if message.photo:
         largest = message.photo[-1]
         return IncomingFile(
-            "photo", largest.file_id, largest.file_unique_id, None, largest.file_size
+            "photo",
+            largest.file_id,
+            largest.file_unique_id,
+            None,
+            largest.file_size,
+            caption=message.caption,
         )
     document = message.document
     if document is not None:
@@ -205,6 +220,7 @@ def incoming_file(message: Message) -> IncomingFile | None:
             document.mime_type,
             document.file_size,
             document.file_name,
+            message.caption,
         )
     return None
 
@@ -242,6 +258,10 @@ async def receive_file(update: Update, context: BotContext) -> None:
     _ = context.translator
     flow = context.flow
     if flow is None or flow.name != FLOW or "indicator_id" not in flow.data:
+        unfiled: FileOffer | None = context.application.bot_data.get(UNFILED_KEY)
+        if unfiled is not None:
+            await unfiled(update, context, incoming)
+            return
         await message.reply_html(
             _.gettext(
                 "To keep this file as evidence, type /bukti, press “Add evidence” and pick the "
@@ -249,11 +269,29 @@ async def receive_file(update: Update, context: BotContext) -> None:
             )
         )
         return
+    replaces = flow.data.get("replaces")
+    await store_for_indicator(
+        update, context, str(flow.data["indicator_id"]), incoming, replaces=replaces
+    )
 
+
+async def store_for_indicator(
+    update: Update,
+    context: BotContext,
+    indicator_id: str,
+    incoming: IncomingFile,
+    *,
+    replaces: int | None = None,
+) -> None:
+    """Store `incoming` for an indicator of the member's unit and say so (the flow ends)."""
+    message, member = update.effective_message, context.member
+    if message is None or member is None:
+        return
+    _ = context.translator
     try:
         item = await context.services.evidence.attach(
             member,
-            indicator_id=str(flow.data["indicator_id"]),
+            indicator_id=indicator_id,
             incoming=incoming,
             download=downloader(context, incoming.file_id),
         )
@@ -267,8 +305,10 @@ async def receive_file(update: Update, context: BotContext) -> None:
         )
         return
     await context.services.flows.clear(member.user_id)
-    indicator = context.services.evidence.indicator(str(flow.data["indicator_id"]))
+    indicator = context.services.evidence.indicator(indicator_id)
     text, markup = view.stored(_, item, indicator)
+    if replaces is not None and await evidence_manage.replaced(context, int(replaces)):
+        text += "\n" + _.gettext("The earlier file was deleted.")
     await message.reply_html(text, reply_markup=markup)
 
 
@@ -307,3 +347,4 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         )
     )
     on_flow_text(app, FLOW, text_during_flow)
+    evidence_manage.register(app)

@@ -16,6 +16,20 @@ def button(text: str, payload: object) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=cd.encode(payload))
 
 
+def short(text: str, limit: int = 40) -> str:
+    """`text` on one line, cut at a word boundary with "…" when longer than `limit`."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    # Go back to the last word boundary unless the cut already is one (a space follows it);
+    # a single word longer than half the limit is cut inside.
+    if text[len(cut)] != " " and space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,.;:-–/(") + "…"
+
+
 def unit_page(_: Translator, units: list[Unit], page: int, pages: int) -> InlineKeyboardMarkup:
     """One unit per row, then ‹ › page buttons when there is more than one page."""
     rows = [[button(unit.name, cd.RegisterPick(unit.id))] for unit in units]

@@ -8,18 +8,23 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot.domain.choices import YES_WORDS, Choice
 from bot.domain.errors import InvalidAnswer, InvalidInput, StaleAction
 from bot.domain.quiz import DRILLS, QuizFeedback, QuizStep
 from bot.handlers import callback_data as cd
 from bot.handlers import commands
 from bot.handlers import selfcheck_render as render
 from bot.handlers.context import BotContext
+from bot.handlers.flows import on_flow_cancel, on_flow_text, read_choice
 from bot.handlers.keyboards import button
 from bot.handlers.members import registered_or_pending
 from bot.handlers.selfcheck import topic_button
 from bot.i18n import Translator
+from bot.services.flows import Flow
 
 EXPIRED = (StaleAction, InvalidAnswer, InvalidInput)
+FLOW = "kuis"  # steps: "answer" (options on screen), "next" (explanation with "Lanjut")
+NEXT = "next"
 
 
 @cd.callback("kz1.r")
@@ -106,10 +111,22 @@ async def pick_drill(update: Update, context: BotContext) -> None:
         await _expired(update, context)
         return
     await query.answer()
+    await _waiting_answer(context, step)
     await query.edit_message_text(
         render.quiz_question(context.translator, step),
         parse_mode="HTML",
         reply_markup=_options(step),
+    )
+
+
+async def _waiting_answer(context: BotContext, step: QuizStep) -> None:
+    """Remember that the question is on screen, so a typed letter answers it."""
+    assert context.member is not None
+    await context.services.flows.put(
+        context.member.user_id,
+        FLOW,
+        "answer",
+        {"attempt_id": step.attempt_id, "position": step.position, "question": step.question.id},
     )
 
 
@@ -118,23 +135,40 @@ async def answer(update: Update, context: BotContext) -> None:
     """An option: show the verdict and explanation; after the last, the final score."""
     query = update.callback_query
     payload = cd.decode(query.data if query else None)
-    member = context.member
-    if query is None or not isinstance(payload, QuizAnswer) or member is None:
+    if query is None or not isinstance(payload, QuizAnswer) or context.member is None:
         return
+    await _answer(update, context, payload.attempt_id, payload.position, payload.choice)
+
+
+async def _answer(
+    update: Update, context: BotContext, attempt_id: int, position: int, choice: str
+) -> None:
+    """Record an option pressed or typed; edit the question (press) or reply (typed)."""
+    member = context.member
+    assert member is not None  # callers check
     _ = context.translator
+    query = update.callback_query
     try:
         feedback = await context.services.quizzes.answer(
-            member, attempt_id=payload.attempt_id, position=payload.position, choice=payload.choice
+            member, attempt_id=attempt_id, position=position, choice=choice
         )
     except EXPIRED:
         await _expired(update, context)
         return
-    await query.answer(_.gettext("Correct!") if feedback.correct else _.gettext("Not quite."))
-    await query.edit_message_text(
-        render.quiz_feedback(_, feedback),
-        parse_mode="HTML",
-        reply_markup=_after(context, feedback),
-    )
+    if feedback.summary is None:
+        await context.services.flows.put(
+            member.user_id, FLOW, NEXT, {"attempt_id": attempt_id, "position": position}
+        )
+    else:
+        await context.services.flows.clear(member.user_id)
+    text = render.quiz_feedback(_, feedback)
+    if query is not None:
+        await query.answer(_.gettext("Correct!") if feedback.correct else _.gettext("Not quite."))
+        await query.edit_message_text(
+            text, parse_mode="HTML", reply_markup=_after(context, feedback)
+        )
+    elif update.effective_message is not None:
+        await update.effective_message.reply_html(text, reply_markup=_after(context, feedback))
     if feedback.summary is not None and update.effective_chat is not None:
         titles = {t.id: t.title for t in context.services.content.topics}
         await context.bot.send_message(
@@ -153,17 +187,24 @@ async def next_question(update: Update, context: BotContext) -> None:
     """
     query = update.callback_query
     payload = cd.decode(query.data if query else None)
-    member = context.member
-    if query is None or not isinstance(payload, QuizNext) or member is None:
+    if query is None or not isinstance(payload, QuizNext) or context.member is None:
         return
+    await _next(update, context, payload.attempt_id, payload.position)
+
+
+async def _next(update: Update, context: BotContext, attempt_id: int, position: int) -> None:
+    member = context.member
+    assert member is not None  # callers check
     try:
         step = await context.services.quizzes.next_question(
-            member, attempt_id=payload.attempt_id, position=payload.position
+            member, attempt_id=attempt_id, position=position
         )
     except EXPIRED:
         await _expired(update, context)
         return
-    await query.answer()
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await _waiting_answer(context, step)
     if update.effective_chat is not None:
         await context.bot.send_message(
             update.effective_chat.id,
@@ -173,13 +214,43 @@ async def next_question(update: Update, context: BotContext) -> None:
         )
 
 
+async def typed(update: Update, context: BotContext) -> None:
+    """Typed text during a round: an option ("D", "2", its words) or "lanjut"."""
+    flow = context.flow
+    if flow is None or context.member is None:
+        return
+    _ = context.translator
+    attempt_id, position = int(flow.data["attempt_id"]), int(flow.data["position"])
+    if flow.step == NEXT:
+        words = YES_WORDS | {"next", "lanjutkan", "berikutnya"}
+        choices = [Choice(NEXT, _.pgettext("quiz", "Next"), frozenset(words))]
+        if await read_choice(update, context, choices) == NEXT:
+            await _next(update, context, attempt_id, position)
+        return
+    question = context.services.quizzes.question(str(flow.data.get("question")))
+    if question is None:
+        await context.services.flows.clear(context.member.user_id)
+        return
+    options = [Choice(key, label, frozenset({key})) for key, label in question.options]
+    key = await read_choice(update, context, options)
+    if key is not None:
+        await _answer(update, context, attempt_id, position, key)
+
+
+async def _abandon(context: BotContext, flow: Flow) -> None:
+    if context.member is not None:
+        await context.services.quizzes.abandon(context.member)
+
+
 async def _expired(update: Update, context: BotContext) -> None:
     query = update.callback_query
+    text = context.translator.gettext("This button has expired. Type /kuis to start a new quiz.")
     if query is not None:
-        await query.answer(
-            context.translator.gettext("This button has expired. Type /kuis to start a new quiz."),
-            show_alert=True,
-        )
+        await query.answer(text, show_alert=True)
+    elif update.effective_message is not None:
+        if context.member is not None:
+            await context.services.flows.clear(context.member.user_id)
+        await update.effective_message.reply_html(text)
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -188,3 +259,5 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(pick_drill, pattern=cd.pattern_for(PickDrill)))
     app.add_handler(CallbackQueryHandler(answer, pattern=cd.pattern_for(QuizAnswer)))
     app.add_handler(CallbackQueryHandler(next_question, pattern=cd.pattern_for(QuizNext)))
+    on_flow_text(app, FLOW, typed)
+    on_flow_cancel(app, FLOW, _abandon)

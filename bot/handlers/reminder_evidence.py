@@ -53,7 +53,7 @@ async def start(update: Update, context: BotContext) -> None:
         )
 
 
-async def _attach(
+async def attach(
     update: Update, context: BotContext, deadline_id: int, incoming: IncomingFile
 ) -> None:
     message, member = update.effective_message, context.member
@@ -122,7 +122,7 @@ async def _reply_to_reminder(
         await message.reply_html(render.not_a_reminder(_))
         return True
     if len(targets) == 1:
-        await _attach(update, context, targets[0].deadline_id, incoming)
+        await attach(update, context, targets[0].deadline_id, incoming)
         return True
     flow = await context.services.flows.put(
         member.user_id,
@@ -150,7 +150,7 @@ async def route_file(update: Update, context: BotContext, incoming: IncomingFile
     if flow.step == "pick":
         await message.reply_html(render.pick_first(context.translator))
         return True
-    await _attach(update, context, int(flow.data["deadline_id"]), incoming)
+    await attach(update, context, int(flow.data["deadline_id"]), incoming)
     return True
 
 
@@ -173,7 +173,7 @@ async def pick(update: Update, context: BotContext) -> None:
     incoming = IncomingFile(**flow.data["file"])
     await query.answer()
     await query.edit_message_reply_markup(None)
-    await _attach(update, context, payload.deadline_id, incoming)
+    await attach(update, context, payload.deadline_id, incoming)
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

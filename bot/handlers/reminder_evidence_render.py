@@ -9,7 +9,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.domain.evidence import MAX_BYTES, DeadlineTarget, Evidence
 from bot.handlers import admin_render
-from bot.handlers.keyboards import button
+from bot.handlers.keyboards import button, short
 from bot.handlers.reminder_evidence_data import ReminderEvidence, ReminderEvidencePick
 from bot.handlers.reminders_data import ReminderDone
 from bot.i18n import Translator
@@ -61,7 +61,7 @@ def ask_which(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """A reply to a reminder that merged several deadlines: which one is the file for?"""
     rows = [
-        [button(f"{n}. {t.title[:50]}", ReminderEvidencePick(revision, t.deadline_id))]
+        [button(f"{n}. {short(t.title, 50)}", ReminderEvidencePick(revision, t.deadline_id))]
         for n, t in enumerate(targets, start=1)
     ]
     text = _.gettext("This reminder covers several deadlines. Which one is this file for?")

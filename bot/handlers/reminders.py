@@ -10,16 +10,18 @@ from typing import Any
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.domain.dates import EXAMPLES, DateParseError, parse_due, resolve_zone
+from bot.domain.choices import YES, Choice, yes_no
 from bot.domain.deadlines import DEFAULT_OFFSETS
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound
+from bot.domain.knowledge import Topic
 from bot.domain.offsets import CHOICES, check_offsets, parse_offsets, toggle
-from bot.domain.units import Member, Role
+from bot.domain.units import Member
 from bot.handlers import callback_data as cd
-from bot.handlers import commands
+from bot.handlers import commands, deadline_due, deadline_list
 from bot.handlers import reminders_render as render
 from bot.handlers.context import BotContext
-from bot.handlers.flows import on_flow_text
+from bot.handlers.deadline_due import CONFIRM, confirm_typed, due_typed, examples, parse_typed
+from bot.handlers.flows import on_flow_text, read_choice, waiting_hint
 from bot.handlers.members import expired, refuse, registered
 from bot.handlers.reminders_data import (
     DeadlineArchive,
@@ -40,6 +42,7 @@ from bot.handlers.reminders_data import (
     ReminderGuide,
     ReminderSnooze,
 )
+from bot.handlers.render import unit_type_name
 from bot.services.flows import Flow
 from bot.services.reminders import DeadlineDraft
 
@@ -47,6 +50,8 @@ NEW_FLOW = "tenggat_baru"
 EDIT_FLOW = "tenggat_edit"
 OFFSETS = "offsets"  # the reminder-schedule step, in both flows
 MAX_TITLE = 120
+TOPICS_SHOWN = 8  # topic buttons in /tenggat_baru
+TOPICS_FOUND = 4  # of them, at most this many found by the title
 
 
 # --- buttons on a reminder ------------------------------------------------------------------
@@ -66,6 +71,10 @@ async def done(update: Update, context: BotContext) -> None:
         await expired(update, context)
         return
     await query.answer(_.gettext("Thank you!"))
+    message = update.effective_message
+    if message is not None and not result.already:
+        markup = deadline_list.without_done(message.reply_markup, payload.deadline_id)
+        await query.edit_message_reply_markup(reply_markup=markup)
     if update.effective_message is not None:
         await update.effective_message.reply_html(
             render.done_note(
@@ -91,6 +100,12 @@ async def snooze(update: Update, context: BotContext) -> None:
         result = await context.services.reminders.snooze(member, payload.outbox_id)
     except NotFound:
         await expired(update, context)
+        return
+    except InvalidInput:  # already ready: promise no reminder the plan does not have
+        await query.answer(
+            _.gettext("This is already marked ready; no more reminders will come for it."),
+            show_alert=True,
+        )
         return
     await query.answer(render.snooze_note(_, result.until, result.timezone), show_alert=True)
 
@@ -118,24 +133,6 @@ async def guide(update: Update, context: BotContext) -> None:
 
 
 @registered
-async def list_deadlines(update: Update, context: BotContext) -> None:
-    """/tenggat: the member's upcoming deadlines, with edit/archive buttons for staff."""
-    message, member = update.effective_message, context.member
-    if message is None or member is None:
-        return
-    _ = context.translator
-    statuses = await context.services.reminders.upcoming(member)
-    staff = member.role is not Role.MEMBER
-    files = await context.services.evidence.counts_by_deadline(
-        member, (s.deadline.id for s in statuses)
-    )
-    await message.reply_html(
-        render.deadline_list(_, statuses, member.timezone, staff=staff, evidence=files),
-        reply_markup=render.deadline_list_keyboard(_, statuses),
-    )
-
-
-@registered
 async def edit(update: Update, context: BotContext) -> None:
     """ "✏️ Ubah": show the deadline, ask for a new date (typed) or offer its reminder days."""
     query, member = update.callback_query, context.member
@@ -152,43 +149,22 @@ async def edit(update: Update, context: BotContext) -> None:
     await query.answer()
     if update.effective_message is not None:
         await update.effective_message.reply_html(
-            render.edit_menu(_, info.title, info.due_at, member.timezone, info.offsets, EXAMPLES),
+            render.edit_menu(
+                _, info.title, info.due_at, member.timezone, info.offsets, examples(context)
+            ),
             reply_markup=render.edit_menu_keyboard(_, info.id),
         )
 
 
 async def edit_text(update: Update, context: BotContext) -> None:
-    """Typed text while editing a deadline: a new date, or its reminder days."""
-    if context.flow is not None and context.flow.step == OFFSETS:
+    """Typed text while editing a deadline: a new date (then ya/tidak), or its reminder days."""
+    step = context.flow.step if context.flow is not None else None
+    if step == OFFSETS:
         await offsets_typed(update, context)
+    elif step == CONFIRM:
+        await confirm_typed(update, context)
     else:
-        await edit_due_text(update, context)
-
-
-async def edit_due_text(update: Update, context: BotContext) -> None:
-    """The new date typed during an edit."""
-    message, member, flow = update.effective_message, context.member, context.flow
-    if message is None or not message.text or member is None or flow is None:
-        return
-    _ = context.translator
-    due = _parse(message.text, context)
-    if isinstance(due, str):
-        await message.reply_html(render.date_error(_, due, EXAMPLES))
-        return
-    try:
-        info = await context.services.reminders.edit_due(
-            member, int(flow.data["deadline_id"]), due
-        )
-    except NotAllowed:
-        await context.services.flows.clear(member.user_id)
-        await refuse(update, context)
-        return
-    except (NotFound, InvalidInput):
-        await context.services.flows.clear(member.user_id)
-        await message.reply_html(_.gettext("This deadline can no longer be changed."))
-        return
-    await context.services.flows.clear(member.user_id)
-    await message.reply_html(render.saved(_, info.title, info.due_at, member.timezone))
+        await due_typed(update, context)
 
 
 @registered
@@ -243,21 +219,21 @@ async def new_text(update: Update, context: BotContext) -> None:
     _ = context.translator
     if flow.step == "title":
         title = " ".join(message.text.split())[:MAX_TITLE]
-        options = await context.services.reminders.creation_options(member)
-        if options.topics:
+        topics = await _topics(context, member, title)
+        if topics:
             flow = await context.services.flows.put(
                 member.user_id, NEW_FLOW, "topic", {"title": title}
             )
             await message.reply_html(
                 render.ask_topic(_),
-                reply_markup=render.topic_keyboard(_, list(options.topics), flow.revision),
+                reply_markup=render.topic_keyboard(_, topics, flow.revision),
             )
         else:
             await _ask_scope(update, context, {"title": title, "topic": None})
     elif flow.step == "due":
-        due = _parse(message.text, context)
+        due = parse_typed(message.text, context)
         if isinstance(due, str):
-            await message.reply_html(render.date_error(_, due, EXAMPLES))
+            await message.reply_html(render.date_error(_, due, examples(context)))
             return
         data = {**flow.data, "due": due.isoformat()}
         flow = await context.services.flows.put(member.user_id, NEW_FLOW, "confirm", data)
@@ -266,18 +242,44 @@ async def new_text(update: Update, context: BotContext) -> None:
         )
     elif flow.step == OFFSETS:
         await offsets_typed(update, context)
+    elif flow.step in ("topic", "confirm"):
+        await _new_choice_typed(update, context, member, flow)
     else:
-        await message.reply_html(_.gettext("Please use the buttons above, or /batal to stop."))
+        await message.reply_html(waiting_hint(_))
 
 
-def _parse(text: str, context: BotContext) -> datetime | str:
-    """The typed due date, or the reason it was refused."""
-    member = context.member
-    assert member is not None
-    try:
-        return parse_due(text, now=context.services.clock(), tz=resolve_zone(member.timezone))
-    except DateParseError as exc:
-        return exc.reason.value
+async def _topics(context: BotContext, member: Member, title: str) -> list[Topic]:
+    """Topics offered for a new deadline: what the Q&A index finds for its title first, then
+    the usual evidence topics (none at all if there are no usual ones); at most TOPICS_SHOWN.
+    The order depends only on the title, so a button's index stays valid."""
+    usual = list((await context.services.reminders.creation_options(member)).topics)
+    if not usual:
+        return []
+    hits = context.services.qa.decide(title).hits[:TOPICS_FOUND]
+    found = [t for t in (context.services.content.topic(h.topic_id) for h in hits) if t]
+    return list({t.id: t for t in [*found, *usual]}.values())[:TOPICS_SHOWN]
+
+
+async def _new_choice_typed(
+    update: Update, context: BotContext, member: Member, flow: Flow
+) -> None:
+    """A topic (number, words of its title, "lewati") or "ya"/"tidak" at the confirmation."""
+    _ = context.translator
+    if flow.step == "confirm":
+        choice = await read_choice(update, context, yes_no(_.gettext("Save"), _.gettext("Cancel")))
+        if choice == YES:
+            await _create(update, context, member, flow)
+        elif choice is not None:
+            await context.services.flows.clear(member.user_id)
+            await _reply(update, _.gettext("Cancelled."), None)
+        return
+    topics = await _topics(context, member, str(flow.data.get("title", "")))
+    skip = frozenset({"lewati", "skip", "tidak", "ga", "tanpa"})
+    choices = [Choice(str(i), t.title) for i, t in enumerate(topics)]
+    choices.append(Choice("-1", _.gettext("Skip"), skip, numbered=False))
+    key = await read_choice(update, context, choices)
+    if key is not None:
+        await _take_topic(update, context, flow, topics[int(key)] if int(key) >= 0 else None)
 
 
 def _confirm_text(context: BotContext, flow: Flow) -> str:
@@ -317,7 +319,7 @@ async def _ask_due(update: Update, context: BotContext, data: dict[str, Any]) ->
     member = context.member
     assert member is not None
     await context.services.flows.put(member.user_id, NEW_FLOW, "due", data)
-    await _reply(update, render.date_help(context.translator, EXAMPLES), None)
+    await _reply(update, render.date_help(context.translator, examples(context)), None)
 
 
 async def _reply(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
@@ -368,12 +370,15 @@ async def new_topic(update: Update, context: BotContext) -> None:
     if pressed is None:
         return
     query, payload, member, flow = pressed
-    options = await context.services.reminders.creation_options(member)
-    if not -1 <= payload.index < len(options.topics):
+    topics = await _topics(context, member, str(flow.data.get("title", "")))
+    if not -1 <= payload.index < len(topics):
         await expired(update, context)
         return
     await query.answer()
-    topic = options.topics[payload.index] if payload.index >= 0 else None
+    await _take_topic(update, context, flow, topics[payload.index] if payload.index >= 0 else None)
+
+
+async def _take_topic(update: Update, context: BotContext, flow: Flow, topic: Any) -> None:
     await _ask_scope(
         update,
         context,
@@ -412,7 +417,9 @@ async def new_scope(update: Update, context: BotContext) -> None:
             {
                 **flow.data,
                 "scope": {"types": [kind]},
-                "scope_label": _.gettext("All of type {type}").format(type=kind),
+                "scope_label": _.gettext("All of type {type}").format(
+                    type=unit_type_name(_, kind)
+                ),
             },
         )
     elif payload.kind == "pick":
@@ -478,7 +485,12 @@ async def new_confirm(update: Update, context: BotContext) -> None:
     pressed = await _press(update, context, NewConfirm, _step("confirm"))
     if pressed is None:
         return
-    query, _data, member, flow = pressed
+    await _create(update, context, pressed[2], pressed[3])
+
+
+async def _create(update: Update, context: BotContext, member: Member, flow: Flow) -> None:
+    """Save the new deadline (a "Simpan" press or a typed "ya")."""
+    query = update.callback_query
     _ = context.translator
     data = flow.data
     draft = DeadlineDraft(
@@ -496,11 +508,13 @@ async def new_confirm(update: Update, context: BotContext) -> None:
         return
     except InvalidInput:
         await context.services.flows.put(member.user_id, NEW_FLOW, "due", data)
-        await query.answer()
-        await _reply(update, render.date_error(_, "past", EXAMPLES), None)
+        if query is not None:
+            await query.answer()
+        await _reply(update, render.date_error(_, "past", examples(context)), None)
         return
     await context.services.flows.clear(member.user_id)
-    await query.answer(_.gettext("Saved."))
+    if query is not None:
+        await query.answer(_.gettext("Saved."))
     await _reply(update, render.saved(_, info.title, info.due_at, member.timezone), None)
 
 
@@ -688,7 +702,7 @@ async def offsets_typed(update: Update, context: BotContext) -> None:
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """/tenggat, /tenggat_baru, reminder buttons; typed text of both flows."""
-    app.add_handler(CommandHandler(commands.DEADLINES, list_deadlines))
+    app.add_handler(CommandHandler(commands.DEADLINES, deadline_list.list_deadlines))
     app.add_handler(CommandHandler(commands.NEW_DEADLINE, new))
     for handler, kind in (
         (done, ReminderDone),
@@ -710,5 +724,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         (offset_cancel, OffsetCancel),
     ):
         app.add_handler(CallbackQueryHandler(handler, pattern=cd.pattern_for(kind)))
+    deadline_due.register(app)
+    deadline_list.register(app)
     on_flow_text(app, NEW_FLOW, new_text)
     on_flow_text(app, EDIT_FLOW, edit_text)

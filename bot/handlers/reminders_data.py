@@ -169,3 +169,19 @@ class OffsetCancel:
     """Reminder schedule: leave it unchanged."""
 
     revision: int
+
+
+@callback("rm1.ds")
+@dataclass(frozen=True, slots=True)
+class DueSave:
+    """Staff: save the due date typed in the edit flow at `revision`."""
+
+    revision: int
+
+
+@callback("rm1.dx")
+@dataclass(frozen=True, slots=True)
+class DueCancel:
+    """Staff: keep the old due date."""
+
+    revision: int

@@ -14,10 +14,10 @@ from bot.domain.units import Unit
 from bot.handlers import keyboards
 from bot.handlers.reminder_evidence_data import ReminderEvidence
 from bot.handlers.reminders_data import (
-    DeadlineArchive,
     DeadlineArchiveConfirm,
-    DeadlineEdit,
     DeadlineOffsets,
+    DueCancel,
+    DueSave,
     NewCancel,
     NewConfirm,
     NewOffsets,
@@ -35,6 +35,7 @@ from bot.handlers.reminders_data import (
     ReminderSnooze,
     ReminderWeekends,
 )
+from bot.handlers.render import unit_type_name
 from bot.i18n import Translator
 from bot.services.reminders import (
     REMINDER_HOURS,
@@ -45,7 +46,7 @@ from bot.services.reminders import (
     ReminderPrefs,
 )
 
-button = keyboards.button
+button, short = keyboards.button, keyboards.short
 
 
 def when(_: Translator, days: int) -> str:
@@ -183,12 +184,13 @@ def deadline_list(
     *,
     staff: bool,
     evidence: Mapping[int, int] | None = None,
+    start: int = 1,
 ) -> str:
     """/tenggat: upcoming deadlines, days left and state (and files sent, by deadline id)."""
     if not statuses:
         return _.gettext("There are no upcoming deadlines for your unit.")
     lines = [_.gettext("<b>Evidence deadlines</b>")]
-    for number, status in enumerate(statuses, start=1):
+    for number, status in enumerate(statuses, start=start):
         deadline = status.deadline
         lines += [
             "",
@@ -219,26 +221,6 @@ def deadline_list(
     return "\n".join(lines)
 
 
-def deadline_list_keyboard(
-    _: Translator, statuses: list[DeadlineStatus]
-) -> InlineKeyboardMarkup | None:
-    """Edit / archive buttons for the deadlines the member may manage."""
-    rows = []
-    for number, status in enumerate(statuses, start=1):
-        row = []
-        if status.can_edit:
-            row.append(
-                button(f"✏️ {number}. " + _.gettext("Edit"), DeadlineEdit(status.deadline.id))
-            )
-        if status.can_archive:
-            row.append(
-                button(f"🗄 {number}. " + _.gettext("Archive"), DeadlineArchive(status.deadline.id))
-            )
-        if row:
-            rows.append(row)
-    return InlineKeyboardMarkup(rows) if rows else None
-
-
 def archive_confirm_keyboard(_: Translator, deadline_id: int) -> InlineKeyboardMarkup:
     """Confirm archiving."""
     return InlineKeyboardMarkup(
@@ -247,10 +229,8 @@ def archive_confirm_keyboard(_: Translator, deadline_id: int) -> InlineKeyboardM
 
 
 def date_help(_: Translator, examples: tuple[str, ...]) -> str:
-    """How to type a date, with examples that always parse."""
-    shown = ", ".join(
-        f"<i>{escape(e)}</i>" for e in ("15 Juni 2025", "15/6/2025 14.00", *examples[:2])
-    )
+    """How to type a date, with examples that always parse (full dates first, from today)."""
+    shown = ", ".join(f"<i>{escape(e)}</i>" for e in examples[:4])
     return _.gettext("Type the due date, for example: {examples}.").format(examples=shown)
 
 
@@ -286,7 +266,7 @@ def ask_topic(_: Translator) -> str:
 def topic_keyboard(_: Translator, topics: list[Topic], revision: int) -> InlineKeyboardMarkup:
     """Topic buttons and skip."""
     rows = [
-        [button(topic.title[:60], NewTopic(revision, index))]
+        [button(short(topic.title, 60), NewTopic(revision, index))]
         for index, topic in enumerate(topics[:8])
     ]
     rows.append(
@@ -307,7 +287,12 @@ def scope_keyboard(_: Translator, types: list[str], revision: int) -> InlineKeyb
     """All units, a unit type, or chosen units."""
     rows = [[button(_.gettext("All units"), NewScope(revision, "all"))]]
     rows += [
-        [button(_.gettext("All of type {type}").format(type=t), NewScope(revision, f"t-{t}"))]
+        [
+            button(
+                _.gettext("All of type {type}").format(type=unit_type_name(_, t)),
+                NewScope(revision, f"t-{t}"),
+            )
+        ]
         for t in types[:8]
     ]
     rows.append([button(_.gettext("Choose units"), NewScope(revision, "pick"))])
@@ -328,7 +313,7 @@ def units_keyboard(
 ) -> InlineKeyboardMarkup:
     """Toggle buttons, then Done."""
     rows = [
-        [button(("☑️ " if u.id in chosen else "▫️ ") + u.name[:50], NewUnit(revision, u.id))]
+        [button(("☑️ " if u.id in chosen else "▫️ ") + short(u.name, 50), NewUnit(revision, u.id))]
         for u in units[:40]
     ]
     rows.append([button("✅ " + _.gettext("Done"), NewUnitsDone(revision))])
@@ -368,6 +353,30 @@ def confirm_keyboard(_: Translator, revision: int) -> InlineKeyboardMarkup:
                 button(_.gettext("Cancel"), NewCancel(revision)),
             ],
             [button("🔔 " + _.gettext("Change reminder schedule"), NewOffsets(revision))],
+        ]
+    )
+
+
+def confirm_due(_: Translator, title: str, old: datetime, new: datetime, zone: str) -> str:
+    """Editing: the new due date shown back (in the editor's zone) before it is saved."""
+    return "\n".join(
+        [
+            _.gettext("<b>Move this deadline?</b>"),
+            f"<b>{escape(title)}</b>",
+            _.gettext("Now due: {date}").format(date=_.datetime(old, zone)),
+            _.gettext("New due date: {date}").format(date=_.datetime(new, zone)),
+        ]
+    )
+
+
+def confirm_due_keyboard(_: Translator, revision: int) -> InlineKeyboardMarkup:
+    """Save / cancel the moved date."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                button("✅ " + _.gettext("Save"), DueSave(revision)),
+                button(_.gettext("Cancel"), DueCancel(revision)),
+            ]
         ]
     )
 

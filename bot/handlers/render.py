@@ -124,3 +124,16 @@ def settings_text(_: Translator, member: Member, zone_label: str) -> str:
     return _.gettext(
         "<b>Settings</b>\nLanguage: {language}\nTime zone: {zone}\n\nChoose below to change."
     ).format(language=language, zone=escape(zone_label))
+
+
+def unit_type_name(_: Translator, code: str) -> str:
+    """A unit type as people say it ("OPD", "Puskesmas"), never the raw code from units.yaml."""
+    names = {
+        # TRANSLATORS: unit types of units.yaml; Indonesian abbreviations stay as they are.
+        "opd": _.pgettext("unit type", "OPD (agencies)"),
+        "puskesmas": _.pgettext("unit type", "Community health centres"),
+        "rsud": _.pgettext("unit type", "Regional hospitals"),
+        "kecamatan": _.pgettext("unit type", "Districts"),
+        "bagian": _.pgettext("unit type", "Secretariat divisions"),
+    }
+    return names.get(code) or code.replace("-", " ").replace("_", " ").capitalize()

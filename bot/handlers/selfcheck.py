@@ -11,6 +11,7 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.domain import units as unit_rules
+from bot.domain.choices import Choice
 from bot.domain.errors import (
     InvalidAnswer,
     InvalidInput,
@@ -24,12 +25,14 @@ from bot.handlers import callback_data as cd
 from bot.handlers import commands, review
 from bot.handlers import selfcheck_render as render
 from bot.handlers.context import BotContext
+from bot.handlers.flows import on_flow_text, read_choice, waiting_hint
 from bot.handlers.keyboards import button
 from bot.handlers.members import registered, registered_or_pending
 from bot.i18n import Translator
 
 UNITS_PER_PAGE = 8
 EXPIRED = (StaleAction, InvalidAnswer, NotFound, InvalidInput)
+FLOW = "cek"  # steps: "edition" (the edition picker), "answer" (an indicator on screen)
 
 # --- payloads -------------------------------------------------------------------------------
 
@@ -196,6 +199,7 @@ async def selfcheck(update: Update, context: BotContext) -> None:
         await _start(update, context, wanted, None, edit=False)
         return
     default, in_force = service.current_edition, service.edition_in_force
+    await context.services.flows.put(member.user_id, FLOW, "edition", {"editions": editions})
     await message.reply_html(
         render.edition_picker(_, default, in_force),
         reply_markup=_edition_keyboard(_, editions, default, in_force),
@@ -312,6 +316,7 @@ async def _show(
     update: Update, context: BotContext, step: Question | SelfCheckResult | Paused, *, edit: bool
 ) -> None:
     _ = context.translator
+    await _remember(context, step)
     if isinstance(step, Question):
         text, markup = render.question(_, step), _question_keyboard(_, step)
     elif isinstance(step, Paused):
@@ -331,6 +336,69 @@ async def _show(
             caption=render.chart_caption(_, step.unit_name, step.edition),
             parse_mode="HTML",
         )
+
+
+async def _remember(context: BotContext, step: Question | SelfCheckResult | Paused) -> None:
+    """A question on screen waits for typed answers too; anything else ends the waiting."""
+    member = context.member
+    assert member is not None  # guaranteed by the callers
+    if not isinstance(step, Question):
+        if context.flow is not None and context.flow.name == FLOW:
+            await context.services.flows.clear(member.user_id)
+        return
+    options = [[o.value, o.label] for o in step.indicator.options]
+    data = {"session_id": step.session_id, "step": step.step, "options": options}
+    await context.services.flows.put(member.user_id, FLOW, "answer", data)
+
+
+def _typed_choices(_: Translator, options: list[list[Any]]) -> list[Choice]:
+    choices = [Choice(str(value), str(label)) for value, label in options]
+    for key, label, words in (
+        ("back", _.pgettext("selfcheck", "Back"), {"kembali", "back", "sebelumnya"}),
+        ("skip", _.pgettext("selfcheck", "Skip"), {"lewati", "lewat", "skip", "lompati"}),
+        ("pause", _.pgettext("selfcheck", "Pause"), {"jeda", "pause", "nanti", "berhenti"}),
+    ):
+        choices.append(Choice(key, label, frozenset(words), numbered=False))
+    return choices
+
+
+async def typed(update: Update, context: BotContext) -> None:
+    """Typed text while /cek waits: an option (number or its words), "lewati", an edition."""
+    flow, member = context.flow, context.member
+    if flow is None or member is None or update.effective_message is None:
+        return
+    _ = context.translator
+    if flow.step == "edition":
+        editions = [str(e) for e in flow.data.get("editions", [])]
+        edition = await read_choice(update, context, [Choice(e, e) for e in editions])
+        if edition is not None and member.role is Role.MEMBER:
+            await _start(update, context, edition, None, edit=False)
+        elif edition is not None:  # staff pick the unit next, from the buttons
+            await update.effective_message.reply_html(waiting_hint(_))
+        return
+    key = await read_choice(update, context, _typed_choices(_, flow.data.get("options", [])))
+    if key is None:
+        return
+    service, session_id, at = (
+        context.services.selfcheck,
+        int(flow.data["session_id"]),
+        int(flow.data["step"]),
+    )
+    step: Question | SelfCheckResult | Paused
+    try:
+        if key == "back":
+            step = await service.back(member, session_id=session_id, step=at)
+        elif key == "skip":
+            step = await service.skip(member, session_id=session_id, step=at)
+        elif key == "pause":
+            step = await service.pause(member, session_id=session_id, step=at)
+        else:
+            step = await service.answer(member, session_id=session_id, step=at, value=int(key))
+    except EXPIRED:
+        await context.services.flows.clear(member.user_id)
+        await _expired(update, context)
+        return
+    await _show(update, context, step, edit=False)
 
 
 def _dimension_png(_: Translator, result: SelfCheckResult) -> bytes:
@@ -482,3 +550,4 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(act, pattern=cd.pattern_for(Answer, Back, Skip, Pause)))
     app.add_handler(CallbackQueryHandler(show_topic, pattern=cd.pattern_for(ShowTopic)))
     app.add_handler(CallbackQueryHandler(score_edition, pattern=cd.pattern_for(ScoreEdition)))
+    on_flow_text(app, FLOW, typed)

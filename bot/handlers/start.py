@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.domain import units as unit_rules
+from bot.domain.choices import YES, yes_no
 from bot.domain.errors import NotFound, StaleAction
 from bot.domain.membership import JoinPath
 from bot.domain.units import Role
@@ -16,7 +17,7 @@ from bot.handlers import commands, keyboards, menu, render
 from bot.handlers import membership as membership_handlers
 from bot.handlers import membership_render as membership_view
 from bot.handlers.context import BotContext
-from bot.handlers.flows import on_flow_text
+from bot.handlers.flows import on_flow_text, read_choice
 
 FLOW = "register"
 MAX_QUERY = 60
@@ -87,6 +88,34 @@ async def search(update: Update, context: BotContext) -> None:
     if message is None or not message.text:
         return
     await _show_units(update, context, page=0, query=message.text.strip()[:MAX_QUERY], edit=False)
+
+
+async def typed(update: Update, context: BotContext) -> None:
+    """Typed text during registration: "iya betul"/"tidak" at the confirmation, else a search."""
+    flow, member = context.flow, context.member
+    if flow is None or flow.step != "confirm" or member is None:
+        await search(update, context)
+        return
+    _ = context.translator
+    choice = await read_choice(
+        update, context, yes_no(_.gettext("Yes, that's right"), _.gettext("Pick again"))
+    )
+    if choice is None or update.effective_message is None:
+        return
+    if choice != YES:
+        page, query = int(flow.data.get("page", 0)), flow.data.get("query")
+        await _show_units(update, context, page=page, query=query, edit=False)
+        return
+    try:
+        unit = await context.services.units.register(
+            user_id=member.user_id, unit_id=int(flow.data["unit_id"]), flow=(FLOW, flow.revision)
+        )
+    except (NotFound, StaleAction):
+        await update.effective_message.reply_html(
+            _.gettext("This button has expired. Type /start to begin again.")
+        )
+        return
+    await update.effective_message.reply_html(render.registered(_, unit))
 
 
 async def page(update: Update, context: BotContext) -> None:
@@ -223,4 +252,4 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(confirm, pattern=cd.pattern_for(cd.RegisterConfirm)))
     app.add_handler(CallbackQueryHandler(back, pattern=cd.pattern_for(cd.RegisterBack)))
     app.add_handler(CallbackQueryHandler(change, pattern=cd.pattern_for(cd.RegisterChange)))
-    on_flow_text(app, FLOW, search)
+    on_flow_text(app, FLOW, typed)

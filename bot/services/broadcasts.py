@@ -25,6 +25,7 @@ from bot.services.clock import Clock
 ACTION = "broadcast.send"
 MAX_TEXT = 3500  # room for the header under Telegram's 4096 characters
 PENDING = ("pending", "sending")
+PROBLEMS_SHOWN = 20  # undelivered recipients named in the summary (the rest are counted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,8 @@ class BroadcastSummary:
     blocked: int
     failed: int
     skipped: int
+    #: Who did not get it and why: (name, unit name or "", status, Telegram's error or None).
+    problems: tuple[tuple[str, str, str, str | None], ...] = ()
 
 
 def _unit(row: Any) -> Unit:
@@ -146,8 +149,11 @@ class BroadcastService:
             row.audience = {"unit_ids": sorted(chosen)}
             return await self._preview(session, row)
 
-    async def confirm(self, member: Member, broadcast_id: int) -> BroadcastPreview:
-        """Queue the draft for delivery, exactly once.
+    async def confirm(
+        self, member: Member, broadcast_id: int, *, signature: str = ""
+    ) -> BroadcastPreview:
+        """Queue the draft for delivery, exactly once, signed with `signature` (who sends it:
+        name, role and unit, worded by the caller) under the text.
 
         Raises:
             StaleAction: already queued (double press), not this admin's, or unknown.
@@ -163,6 +169,8 @@ class BroadcastService:
                 raise InvalidInput("audience", "empty")
             if not await repo.claim_queue(broadcast_id, created_by=member.user_id, now=now):
                 raise StaleAction()
+            if signature:
+                row.text = f"{row.text}\n\n— {signature}"
             row.recipients = await repo.enqueue(broadcast_id, users, now)
             row.status = "queued"
             preview = await self._preview(session, row)
@@ -202,6 +210,7 @@ class BroadcastService:
                 }
                 if not await repo.finish(row.id, summary=summary, now=now):
                     continue
+                problems = await self._problems(session, row.id)
                 admin = (
                     await session.get(UserRow, row.created_by)
                     if row.created_by is not None
@@ -214,11 +223,27 @@ class BroadcastService:
                         (admin.language if admin else None) or "id",
                         row.recipients,
                         **summary,
+                        problems=problems,
                     )
                 )
         return summaries
 
     # --- helpers --------------------------------------------------------------------------
+
+    async def _problems(
+        self, session: AsyncSession, broadcast_id: int
+    ) -> tuple[tuple[str, str, str, str | None], ...]:
+        failed = await BroadcastRepository(session).undelivered(
+            broadcast_id, ("blocked", "failed", "unknown")
+        )
+        names = {u.id: u.name for u in await self._units(session)}
+        problems = []
+        for user_id, status, error in failed[:PROBLEMS_SHOWN]:
+            user = await session.get(UserRow, user_id)
+            name = user.display_name if user is not None else "?"
+            unit = names.get(user.unit_id, "") if user is not None and user.unit_id else ""
+            problems.append((name, unit, status, error))
+        return tuple(problems)
 
     async def _draft(
         self, session: AsyncSession, member: Member, broadcast_id: int

@@ -32,6 +32,8 @@ from bot.domain.evidence import (
     EvidenceFile,
     IncomingFile,
     accept_file,
+    clean_caption,
+    files_per_deadline,
 )
 from bot.domain.methodology import Indicator, Methodology
 from bot.domain.units import Member, Role, Unit
@@ -45,7 +47,9 @@ log = logging.getLogger(__name__)
 Download = Callable[[], Awaitable[bytes]]
 
 
-def _evidence(row: EvidenceRow, deadline_title: str | None = None) -> Evidence:
+def _evidence(
+    row: EvidenceRow, deadline_title: str | None = None, uploader: str | None = None
+) -> Evidence:
     return Evidence(
         id=row.id,
         unit_id=row.unit_id,
@@ -59,6 +63,8 @@ def _evidence(row: EvidenceRow, deadline_title: str | None = None) -> Evidence:
         uploaded_by=row.uploaded_by,
         created_at=row.created_at,
         deadline_title=deadline_title,
+        caption=row.caption or "",
+        uploader_name=uploader,
     )
 
 
@@ -174,6 +180,7 @@ class EvidenceService:
                     size=len(data),
                     uploaded_by=member.user_id,
                     now=now,
+                    caption=clean_caption(incoming.caption),
                 )
                 await AuditRepository(session).add(
                     at=now,
@@ -296,8 +303,11 @@ class EvidenceService:
         self, member: Member, deadline_ids: Iterable[int]
     ) -> dict[int, int]:
         """Evidence files per deadline that the member may know about: their own unit's, or
-        every unit's for admins without a unit of their own."""
+        every unit's for admins without a unit of their own. A file filed under an indicator
+        counts for every deadline that links that indicator, as well as one sent for it."""
         ids = list(deadline_ids)
+        if not ids:
+            return {}
         if member.unit_id is not None:
             unit: int | None = member.unit_id
         elif member.role is Role.ADMIN:
@@ -305,7 +315,15 @@ class EvidenceService:
         else:
             return {}
         async with self._sessions() as session:
-            return await EvidenceRepository(session).count_by_deadline(ids, unit_id=unit)
+            rows = await ReminderRepository(session).deadlines_by_ids(ids)
+            linked = {i: tuple(rows[i].indicators) if i in rows else () for i in ids}
+            files = await EvidenceRepository(session).links(
+                unit_id=unit,
+                deadline_ids=ids,
+                indicator_ids={n for names in linked.values() for n in names},
+                edition=self._edition,
+            )
+        return files_per_deadline(linked, files)
 
     async def list_for_unit(self, member: Member, *, unit_id: int) -> list[Evidence]:
         """A unit's files of the current edition; another unit's only for staff allowed there."""
@@ -317,12 +335,18 @@ class EvidenceService:
             rows = await EvidenceRepository(session).list_for_unit(
                 unit_id=unit_id, edition=self._edition
             )
-            deadlines = await ReminderRepository(session).deadlines_by_ids(
+            reminders = ReminderRepository(session)
+            deadlines = await reminders.deadlines_by_ids(
                 {row.deadline_id for row in rows if row.deadline_id is not None}
+            )
+            users = await reminders.users_by_ids(
+                {row.uploaded_by for row in rows if row.uploaded_by is not None}
             )
             return [
                 _evidence(
-                    row, deadlines[row.deadline_id].title if row.deadline_id in deadlines else None
+                    row,
+                    deadlines[row.deadline_id].title if row.deadline_id in deadlines else None,
+                    users[row.uploaded_by].display_name if row.uploaded_by in users else None,
                 )
                 for row in rows
             ]
@@ -355,3 +379,58 @@ class EvidenceService:
             return EvidenceFile(
                 _evidence(row), str(path) if path.is_file() else None, row.telegram_file_id
             )
+
+    async def delete(self, member: Member, evidence_id: int) -> Evidence:
+        """Remove a file (coordinators of its unit and admins): row and stored copy, audited.
+
+        Raises NotFound for an unknown id and NotAllowed (audited) for anyone else.
+        """
+        async with self._sessions() as session:
+            unit_id = await EvidenceRepository(session).unit_of(evidence_id)
+        if unit_id is None:
+            raise NotFound("evidence", evidence_id)
+        await self._access.require(
+            member, "evidence.delete", unit_id=unit_id, detail={"evidence_id": evidence_id}
+        )
+        async with self._sessions.begin() as session:
+            row = await EvidenceRepository(session).get(evidence_id, unit_id=unit_id)
+            if row is None:
+                raise NotFound("evidence", evidence_id)
+            gone, key = _evidence(row), row.storage_key
+            await session.delete(row)
+            await AuditRepository(session).add(
+                at=self._clock(),
+                actor_user_id=member.user_id,
+                action="evidence.delete",
+                unit_id=unit_id,
+                detail={
+                    "evidence_id": evidence_id,
+                    "indicator_id": row.indicator_id,
+                    "deadline_id": row.deadline_id,
+                    "name": row.original_name,
+                    "uploaded_by": row.uploaded_by,
+                },
+            )
+        try:
+            await self._store.delete(key)
+        except OSError:  # the row is gone; a stray copy is logged, not fatal
+            log.warning("could not remove stored evidence file %s", key, exc_info=True)
+        return gone
+
+    async def manageable(self, member: Member, evidence_id: int) -> Evidence:
+        """A file the member may delete or replace (the same check as `delete`), with its
+        uploader's name and deadline title."""
+        async with self._sessions() as session:
+            files = EvidenceRepository(session)
+            unit_id = await files.unit_of(evidence_id)
+            row = None if unit_id is None else await files.get(evidence_id, unit_id=unit_id)
+            if unit_id is None or row is None:
+                raise NotFound("evidence", evidence_id)
+            reminders = ReminderRepository(session)
+            deadline = await reminders.deadline(row.deadline_id) if row.deadline_id else None
+            users = await reminders.users_by_ids([row.uploaded_by] if row.uploaded_by else [])
+        await self._access.require(
+            member, "evidence.delete", unit_id=unit_id, detail={"evidence_id": evidence_id}
+        )
+        uploader = users[row.uploaded_by].display_name if row.uploaded_by in users else None
+        return _evidence(row, deadline.title if deadline else None, uploader)

@@ -154,6 +154,11 @@ class QuizService:
                 raise StaleAction()
             return QuizStep(attempt_id, following, len(row.question_ids), question)
 
+    async def abandon(self, member: Member) -> None:
+        """/batal: close the member's unfinished round (its answers stay counted)."""
+        async with self._sessions.begin() as session:
+            await QuizRepository(session).abandon_open(member.user_id, self._clock())
+
     async def _row(
         self,
         repo: QuizRepository,

@@ -1059,6 +1059,35 @@ class ReminderService:
             )
             return DoneResult(_info(row), member.display_name, now, already=False)
 
+    async def undo_done(self, member: Member, deadline_id: int) -> DeadlineInfo:
+        """Take back "Sudah siap" for the member's unit (coordinators, admins), audited.
+
+        Reminders already skipped stay skipped; the next sweep plans the remaining days again.
+
+        Raises:
+            NotFound: not a deadline of the member's unit, or not marked ready.
+            NotAllowed: a plain member.
+        """
+        if member.unit_id is None:
+            raise NotFound("deadline", deadline_id)
+        await self._access.require(member, "deadline.ready", unit_id=member.unit_id)
+        self.changed()
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            row = await self._applicable(session, member, deadline_id)
+            existing = await ReminderRepository(session).completion(row.id, member.unit_id)
+            if existing is None:
+                raise NotFound("completion", deadline_id)
+            await session.delete(existing)
+            await AuditRepository(session).add(
+                at=now,
+                actor_user_id=member.user_id,
+                action="deadline.undone",
+                unit_id=member.unit_id,
+                detail={"deadline": row.slug},
+            )
+            return _info(row)
+
     async def snooze(self, member: Member, outbox_id: int) -> SnoozeResult:
         """ "Ingatkan besok": hold this person's reminders of that message until tomorrow."""
         self.changed()
@@ -1079,6 +1108,12 @@ class ReminderService:
             )
             until = snooze_until(now, recipient)
             ids = sorted({item[0] for item in row.payload.get("r", [])})
+            done = {
+                c.deadline_id for c in await repo.completions(ids) if c.unit_id == user.unit_id
+            }
+            ids = [i for i in ids if i not in done]
+            if not ids:  # every deadline of the message is ready: nothing left to remind of
+                raise InvalidInput("deadline", "done")
             for deadline_id in ids:
                 await repo.put_snooze(member.user_id, deadline_id, until)
             return SnoozeResult(until, member.timezone, len(ids))
@@ -1092,8 +1127,8 @@ class ReminderService:
 
     # --- /tenggat ------------------------------------------------------------------------------
 
-    async def upcoming(self, member: Member, *, limit: int = 15) -> list[DeadlineStatus]:
-        """The member's deadlines from a week ago on, with days left and done state."""
+    async def upcoming(self, member: Member, *, limit: int | None = 15) -> list[DeadlineStatus]:
+        """The member's deadlines from a week ago on, with days left and done state (all: None)."""
         now = self._clock()
         zone = resolve_zone(member.timezone)
         async with self._sessions() as session:
@@ -1128,7 +1163,7 @@ class ReminderService:
                     can_archive=allowed(member, "deadline.archive", unit_id),
                 )
             )
-            if len(result) >= limit:
+            if limit is not None and len(result) >= limit:
                 break
         return result
 

@@ -103,6 +103,11 @@ class UnitService:
             if user is None:
                 raise NotFound("user", user_id)
             previous = user.unit_id
+            old_unit = await units.get(previous) if previous is not None else None
+            if user.timezone is None or (
+                old_unit is not None and user.timezone == old_unit.timezone
+            ):
+                user.timezone = row.timezone  # the unit's zone, unless the member chose another
             user.unit_id = unit_id
             if previous is not None and previous != unit_id and user.role == "coordinator":
                 user.role = "member"

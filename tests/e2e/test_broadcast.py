@@ -135,10 +135,11 @@ async def test_broadcast_to_500_people_is_paced_and_summarised(
     sender.wake = lambda: woken.append(True)  # type: ignore[method-assign]
 
     await _draft(harness, "Rapat <b>besok</b> & bawa bukti")
-    await harness.press_label(ADMIN, "Jenis: opd")
+    await harness.press_label(ADMIN, "Jenis: OPD (dinas/badan)")  # a name, not the code
     preview = harness.last_text(ADMIN)
     assert "Rapat &lt;b&gt;besok&lt;/b&gt; &amp; bawa bukti" in preview
-    assert f"Kepada: unit berjenis opd — {PEOPLE} orang." in preview
+    assert f"Kepada: unit berjenis OPD (dinas/badan) — {PEOPLE} orang." in preview
+    assert "bawa bukti\n\n— Budi, admin" in preview  # signed as it will be delivered
     send_id, send_data = harness.find_button(ADMIN, "Kirim")
     await harness.press(ADMIN, send_data, message_id=send_id)
     assert f"Sedang dikirim ke {PEOPLE} orang" in harness.last_text(ADMIN) and woken
@@ -158,19 +159,22 @@ async def test_broadcast_to_500_people_is_paced_and_summarised(
 
     counts = await services.reminders.outbox_counts()
     assert counts == {"sent": PEOPLE - 3, "blocked": 3}
-    summary = harness.last_text(ADMIN)
-    assert summary == (
+    summary = harness.last_text(ADMIN).split("\n")
+    assert summary[0] == (
         "📢 Siaran selesai: 497 terkirim, 3 memblokir bot, 0 gagal, "
         "0 dilewati (dinonaktifkan sementara itu), dari 500."
     )
+    # Who did not get it, and why: the three who blocked the bot, by name and unit.
+    assert len(summary) == 4
+    assert all(line.startswith("• ") and line.endswith(": memblokir bot") for line in summary[1:])
     delivered = [
         c
         for c in bot_api.calls_to("sendMessage")
         if "Pengumuman" in str(c.get("text")) and c.error_code is None
     ]
     assert len(delivered) == PEOPLE - 3
-    assert delivered[0]["text"] == (
-        "📢 <b>Pengumuman</b>\n\nRapat &lt;b&gt;besok&lt;/b&gt; &amp; bawa bukti"
+    assert delivered[0]["text"] == (  # signed: who sends it, with role (and unit, if any)
+        "📢 <b>Pengumuman</b>\n\nRapat &lt;b&gt;besok&lt;/b&gt; &amp; bawa bukti\n\n— Budi, admin"
     )
     assert len({c["chat_id"] for c in delivered}) == PEOPLE - 3  # nobody twice
 

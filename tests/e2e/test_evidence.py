@@ -157,10 +157,11 @@ async def test_crafted_file_names_never_leave_the_storage_folder(
     ]
 
 
-async def test_file_without_picking_an_indicator_gets_guidance(
+async def test_file_without_picking_an_indicator_gets_one_question(
     harness: Harness, services: Any
 ) -> None:
+    # Not "send it again": where should it go? Nothing is downloaded before the answer.
     await person(services, MEMBER, "dinkes")
     await _send(harness, document_update(MEMBER, file_id="stray"))
-    assert "ketik /bukti" in harness.last_text(MEMBER)
+    assert "Simpan sebagai bukti?" in harness.last_text(MEMBER)
     assert not harness.api.calls_to("getFile")

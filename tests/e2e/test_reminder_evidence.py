@@ -213,9 +213,11 @@ async def test_other_units_stale_and_forged_buttons_are_answered(
     assert [r.detail["deadline_id"] for r in refused] == [deadline_id]
     harness.api.add_file("photo-x", JPEG)
     await _send(harness, photo_update(103, file_id="photo-x", file_size=len(JPEG)))
-    assert "Untuk menyimpan berkas ini sebagai bukti dukung, ketik /bukti" in (
-        harness.last_text(103)
-    )
+    # Not stored for that deadline: the stray photo only gets "Simpan sebagai bukti?", and
+    # the other unit's deadline is not among its choices.
+    assert "Simpan sebagai bukti?" in harness.last_text(103)
+    offered = [cd.decode(data) for _, data in harness.buttons(103)]
+    assert not [p for p in offered if getattr(p, "deadline_id", None) == deadline_id]
 
     for data in (cd.encode(ReminderEvidence(deadline_id + 99)), "rb1.s:abc", "rb1.s"):
         answered = len(harness.answers())
@@ -228,5 +230,5 @@ async def test_other_units_stale_and_forged_buttons_are_answered(
     await harness.send(101, "/batal")
     harness.api.add_file("photo-2", JPEG)
     await _send(harness, photo_update(101, file_id="photo-2", file_size=len(JPEG)))
-    assert "Untuk menyimpan berkas ini sebagai bukti dukung" in harness.last_text(101)
+    assert "Simpan sebagai bukti?" in harness.last_text(101)  # asked, not stored
     assert _files(api_settings) == []

@@ -113,3 +113,41 @@ async def test_upgrade_from_0007_keeps_members_accepted_and_their_answers_counti
         assert requests == 0
     finally:
         await engine.dispose()
+
+
+async def test_0011_gives_registered_members_their_units_zone(database_url: str) -> None:
+    from sqlalchemy import text
+
+    engine = create_engine(database_url)
+    try:
+        await migrate.upgrade(engine, "0007")
+        now = "2026-12-01 00:00:00"
+        async with engine.begin() as conn:
+            await conn.execute(
+                text("INSERT INTO governments (id, code, name, timezone) VALUES (1,'g','G',:t)"),
+                {"t": "Asia/Makassar"},
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO units (id, code, name, type, government_id, timezone, archived) "
+                    "VALUES (1, 'u', 'U', 'opd', 1, 'Asia/Makassar', false)"
+                )
+            )
+            for uid, unit, zone in ((1, 1, None), (2, 1, "Asia/Jakarta"), (3, None, None)):
+                await conn.execute(
+                    text(
+                        "INSERT INTO users (id, telegram_id, display_name, unit_id, role,"
+                        " timezone, reminder_hour, quiet_weekends, muted, active, blocked,"
+                        " created_at, updated_at)"
+                        " VALUES (:id, :id, 'x', :unit, 'member', :zone, 8, false,"
+                        " false, true, false, :now, :now)"
+                    ),
+                    {"id": uid, "unit": unit, "zone": zone, "now": now},
+                )
+        await migrate.upgrade(engine)
+        async with engine.connect() as conn:
+            rows = (await conn.execute(text("SELECT id, timezone FROM users ORDER BY id"))).all()
+        # Registered without a zone: the unit's; a chosen zone stays; unregistered: still none.
+        assert [tuple(r) for r in rows] == [(1, "Asia/Makassar"), (2, "Asia/Jakarta"), (3, None)]
+    finally:
+        await engine.dispose()

@@ -1,6 +1,6 @@
 """Unit tests for bot.domain.dates: Indonesian due-date parsing and zone names."""
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -237,3 +237,14 @@ def test_add_months_clamps(
     from datetime import date
 
     assert add_months(date(*start), months) == date(*expected)
+
+
+def test_dated_examples_follow_today_and_parse() -> None:
+    from bot.domain.dates import dated_examples
+
+    now = datetime(2026, 12, 6, 3, 0, tzinfo=UTC)
+    first, second = dated_examples(now.date())
+    assert (first, second) == ("15 Januari 2027", "15/1/2027 14.00")
+    zone = resolve_zone("WITA")
+    assert parse_due(first, now=now, tz=zone) > now
+    assert parse_due(second, now=now, tz=zone).astimezone(UTC).hour == 6  # 14.00 WITA

@@ -111,6 +111,21 @@ class BroadcastRepository:
         )
         return {str(status): int(count) for status, count in rows}
 
+    async def undelivered(
+        self, broadcast_id: int, statuses: Iterable[str]
+    ) -> Sequence[tuple[int, str, str | None]]:
+        """(user id, outbox status, last error) of recipients whose message ended in `statuses`."""
+        rows = await self._session.execute(
+            select(BroadcastRecipientRow.user_id, OutboxRow.status, OutboxRow.last_error)
+            .join(OutboxRow, BroadcastRecipientRow.outbox_id == OutboxRow.id)
+            .where(
+                BroadcastRecipientRow.broadcast_id == broadcast_id,
+                OutboxRow.status.in_(list(statuses)),
+            )
+            .order_by(BroadcastRecipientRow.user_id)
+        )
+        return [(int(user), str(status), error) for user, status, error in rows]
+
     async def finish(self, broadcast_id: int, *, summary: dict[str, Any], now: datetime) -> bool:
         """queued -> done, once (the summary is reported by whoever made the change)."""
         result = await self._session.execute(

@@ -33,6 +33,7 @@ class EvidenceRepository:
         size: int,
         uploaded_by: int | None,
         now: datetime,
+        caption: str = "",
     ) -> EvidenceRow:
         """Record one stored file."""
         row = EvidenceRow(
@@ -49,6 +50,7 @@ class EvidenceRepository:
             size=size,
             uploaded_by=uploaded_by,
             created_at=now,
+            caption=caption,
         )
         self._session.add(row)
         await self._session.flush()
@@ -99,6 +101,25 @@ class EvidenceRepository:
         if unit_id is not None:
             query = query.where(EvidenceRow.unit_id == unit_id)
         return {int(d): int(n) for d, n in await self._session.execute(query) if d is not None}
+
+    async def links(
+        self,
+        *,
+        unit_id: int | None,
+        deadline_ids: Iterable[int],
+        indicator_ids: Iterable[str],
+        edition: str,
+    ) -> Sequence[tuple[int, int | None, str | None]]:
+        """(id, deadline id, indicator id) of files linked to these deadlines, or filed under
+        these indicators in `edition`: of one unit, or of every unit when `unit_id` is None."""
+        deadlines, indicators = sorted(set(deadline_ids)), sorted(set(indicator_ids))
+        query = select(EvidenceRow.id, EvidenceRow.deadline_id, EvidenceRow.indicator_id).where(
+            EvidenceRow.deadline_id.in_(deadlines)
+            | (EvidenceRow.indicator_id.in_(indicators) & (EvidenceRow.edition == edition))
+        )
+        if unit_id is not None:
+            query = query.where(EvidenceRow.unit_id == unit_id)
+        return [(int(i), d, n) for i, d, n in (await self._session.execute(query)).all()]
 
     async def count_by_deadline_and_unit(
         self, deadline_ids: Iterable[int]
