@@ -18,7 +18,7 @@ questions:
 keywords: [maklumat, 2021]
 related: [kompensasi]
 sources: [UU 25/2009 Pasal 22]
-certainty: sebagian
+certainty: satu-sumber
 ---
 Jawaban singkat.
 
@@ -35,7 +35,7 @@ def test_parse_topic_splits_short_answer_and_detail() -> None:
     assert topic.detail == "Detail panjang."
     assert topic.keywords == ("maklumat", "2021")  # YAML ints become strings
     assert topic.editions == ("2022", "2023")
-    assert topic.certainty == "sebagian"
+    assert topic.certainty == "satu-sumber"
 
 
 def test_parse_topic_without_detail_has_empty_detail() -> None:
