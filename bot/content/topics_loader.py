@@ -7,7 +7,7 @@ after a "## Selengkapnya" heading (see content/README.md).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,11 @@ __all__ = ["check_topic_links", "load_lexicon", "load_topics", "parse_topic", "r
 DETAIL_HEADING = "## Selengkapnya"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SHORT = 900  # one phone screen; editors aim for 700 (content/README.md)
-CERTAINTIES = {"pasti", "sebagian", "belum-pasti"}
+# Certainty levels by meaning (brief tags [C] / [S] / [U]): confirmed by a regulation or two or
+# more independent sources; one source only; not confirmed (inferred, garbled or contested).
+CERTAINTIES = ("pasti", "satu-sumber", "belum-pasti")
+GENERAL = "umum"  # an edition-independent topic (law, standar pelayanan, SKM, complaints)
+YEAR = re.compile(r"^\d{4}$")
 TOPIC_KEYS = {
     "id",
     "title",
@@ -93,9 +97,18 @@ def _parse(text: str, file: Path, problems: list[Located]) -> tuple[Topic | None
         at("questions", "at least one example question is required")
     if not _strings(meta.get("sources")):
         at("sources", "at least one source is required (regulation or methodology edition)")
-    certainty = str(meta.get("certainty", "pasti"))
-    if certainty not in CERTAINTIES:
-        at("certainty", f"certainty must be one of {', '.join(sorted(CERTAINTIES))}")
+    certainty = str(meta.get("certainty", ""))
+    if "certainty" not in meta:
+        at("certainty", f"certainty is required: one of {', '.join(CERTAINTIES)}")
+    elif certainty == "sebagian":
+        at(
+            "certainty",
+            "certainty 'sebagian' is no longer used: write satu-sumber (one source) or "
+            "belum-pasti (inferred or contested)",
+        )
+    elif certainty not in CERTAINTIES:
+        at("certainty", f"certainty must be one of {', '.join(CERTAINTIES)}, not {certainty!r}")
+    _check_editions(meta, at)
     if not short:
         problems.append(
             Located(file, end + 2, "the short answer (text after the front matter) is empty")
@@ -121,6 +134,29 @@ def _parse(text: str, file: Path, problems: list[Located]) -> tuple[Topic | None
         certainty=certainty,
     )
     return topic, meta
+
+
+def _check_editions(meta: LineDict, at: Callable[[str, str], None]) -> None:
+    """`editions` is a non-empty list of years, or ["umum"] alone (years are checked later
+    against the methodology editions that exist)."""
+    value = meta.get("editions")
+    if "editions" not in meta:
+        at(
+            "editions",
+            'editions is required: the methodology years the topic describes, e.g. ["2025"], '
+            f'or ["{GENERAL}"] when it holds for every edition',
+        )
+    elif not isinstance(value, list) or not value:
+        at("editions", 'editions must be a non-empty list, e.g. ["2025"] or ["umum"]')
+    else:
+        items = [str(v) for v in value]
+        for item in items:
+            if item != GENERAL and not YEAR.match(item):
+                at("editions", f"edition {item!r} is neither a year nor {GENERAL!r}")
+        if GENERAL in items and len(items) > 1:
+            at("editions", f"{GENERAL!r} stands alone: a general topic lists no years")
+        if len(set(items)) != len(items):
+            at("editions", "an edition is listed twice")
 
 
 TopicSource = tuple[Topic, Path, LineDict]
@@ -180,10 +216,11 @@ def check_topic_links(sources: list[TopicSource], editions: set[str] | None) -> 
                 at("related", "a topic cannot be related to itself", index)
         if editions is not None:
             for index, edition in enumerate(topic.editions):
-                if edition not in editions:
+                if edition != GENERAL and YEAR.match(edition) and edition not in editions:
                     at(
                         "editions",
-                        f"unknown edition {edition!r}; known: {', '.join(sorted(editions))}",
+                        f"unknown edition {edition!r}; known: "
+                        f"{', '.join(sorted(editions))} or {GENERAL!r}",
                         index,
                     )
     return problems

@@ -30,17 +30,20 @@ def plain(html: str) -> str:
     return unescape(_TAG_RE.sub("", html))
 
 
+# The methodology files still call a single-source item "sebagian" (Certainty.SEBAGIAN).
+_SINGLE_SOURCE = {"satu-sumber", "sebagian"}
+
+
 def certainty_note(_: Translator, certainty: str) -> str | None:
-    """A plain warning for content that is not certain; None when it is."""
-    if certainty == "sebagian":
+    """A short note for content that is not confirmed; None when it is (`pasti`)."""
+    if certainty in _SINGLE_SOURCE:
         return _.gettext(
-            "Note: this is based on a single source so far. If it matters, check "
-            "with your Bagian Organisasi."
+            "Single source: this rests on one source so far, not yet confirmed by a second one."
         )
     if certainty == "belum-pasti":
         return _.gettext(
-            "Note: this is not confirmed by an official source yet. Please confirm "
-            "it with the Ombudsman RI representative office (Perwakilan Ombudsman)."
+            "Not confirmed: this is inferred or the sources disagree. Please check it with "
+            "the Ombudsman RI representative office (Perwakilan Ombudsman)."
         )
     return None
 
@@ -175,16 +178,23 @@ def dimension_text(_: Translator, methodology: Methodology, dimension: Dimension
     return "\n".join(lines)
 
 
+def _weight_line(_: Translator, indicator: Indicator) -> str:
+    """The indicator's weight; an equal share filled in by the model is called an assumption."""
+    weight = _.number(indicator.weight)
+    if indicator.weight_is_default:
+        return _.gettext(
+            "Weight: {weight} % of the dimension (an assumption: equal shares, because the "
+            "official indicator weights are not published)"
+        ).format(weight=weight)
+    return _.gettext("Weight: {weight} % of the dimension").format(weight=weight)
+
+
 def indicator_text(_: Translator, dimension: Dimension, indicator: Indicator) -> str:
     """An indicator: weight, self-check question, evidence."""
     lines = [
         f"<b>{escape(indicator.name)}</b>",
         escape(_.gettext("Dimension: {dimension}").format(dimension=dimension.name)),
-        escape(
-            _.gettext("Weight: {weight} % of the dimension").format(
-                weight=_.number(indicator.weight)
-            )
-        ),
+        escape(_weight_line(_, indicator)),
         "",
         "<b>" + escape(_.gettext("Self-check question")) + "</b>",
         escape(indicator.question),

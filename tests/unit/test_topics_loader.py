@@ -18,7 +18,7 @@ questions:
 keywords: [maklumat, 2021]
 related: [kompensasi]
 sources: [UU 25/2009 Pasal 22]
-certainty: sebagian
+certainty: satu-sumber
 ---
 Jawaban singkat.
 
@@ -35,7 +35,7 @@ def test_parse_topic_splits_short_answer_and_detail() -> None:
     assert topic.detail == "Detail panjang."
     assert topic.keywords == ("maklumat", "2021")  # YAML ints become strings
     assert topic.editions == ("2022", "2023")
-    assert topic.certainty == "sebagian"
+    assert topic.certainty == "satu-sumber"
 
 
 def test_parse_topic_without_detail_has_empty_detail() -> None:
@@ -103,3 +103,66 @@ def test_lexicon_units_and_common_sections(tmp_path: Path) -> None:
     lexicon = load_lexicon(path)
     assert lexicon.units == frozenset({"puskesmas", "dukcapil"})
     assert lexicon.common == frozenset({"motor", "sabtu"})
+
+
+def _problems(text: str) -> list[tuple[int, str]]:
+    with pytest.raises(ContentInvalid) as caught:
+        parse_topic(text, origin="maklumat-pelayanan.md")
+    return [(p.line, p.reason) for p in caught.value.problems]
+
+
+def test_editions_are_required_and_located() -> None:
+    text = TOPIC.replace('editions: ["2022", "2023"]\n', "")
+    assert _problems(text) == [
+        (
+            1,
+            'editions is required: the methodology years the topic describes, e.g. ["2025"], '
+            'or ["umum"] when it holds for every edition',
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("[]", 'editions must be a non-empty list, e.g. ["2025"] or ["umum"]'),
+        ('"2023"', 'editions must be a non-empty list, e.g. ["2025"] or ["umum"]'),
+        ('["2o24"]', "edition '2o24' is neither a year nor 'umum'"),
+        ('["umum", "2024"]', "'umum' stands alone: a general topic lists no years"),
+        ('["2024", "2024"]', "an edition is listed twice"),
+    ],
+)
+def test_malformed_editions_point_at_their_line(value: str, reason: str) -> None:
+    text = TOPIC.replace('editions: ["2022", "2023"]', f"editions: {value}")
+    assert _problems(text) == [(4, reason)]
+
+
+def test_general_topic_has_umum_alone() -> None:
+    topic = parse_topic(TOPIC.replace('editions: ["2022", "2023"]', 'editions: ["umum"]'))
+    assert topic.editions == ("umum",)
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        (
+            "certainty: sebagian",
+            "certainty 'sebagian' is no longer used: write satu-sumber (one source) or "
+            "belum-pasti (inferred or contested)",
+        ),
+        (
+            "certainty: yakin",
+            "certainty must be one of pasti, satu-sumber, belum-pasti, not 'yakin'",
+        ),
+    ],
+)
+def test_certainty_levels_are_the_three_by_meaning(line: str, reason: str) -> None:
+    assert _problems(TOPIC.replace("certainty: satu-sumber", line)) == [(10, reason)]
+
+
+def test_certainty_is_required() -> None:
+    problems = _problems(TOPIC.replace("certainty: satu-sumber\n", ""))
+    assert problems == [(1, "certainty is required: one of pasti, satu-sumber, belum-pasti")]
+    for level in ("pasti", "belum-pasti"):
+        text = TOPIC.replace("certainty: satu-sumber", f"certainty: {level}")
+        assert parse_topic(text).certainty == level
