@@ -744,7 +744,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return await services.recap.build()
 
     recap = _with_services(settings, work)
-    from bot.handlers import recap_export
+    from bot.reports import recap_export
 
     if args.format == "xlsx":
         out.write_bytes(recap_export.workbook_bytes(recap))

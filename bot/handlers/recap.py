@@ -46,7 +46,7 @@ async def recap(update: Update, context: BotContext) -> None:
 
 def _chart(_: Translator, result: Recap) -> bytes:
     # Imported in the worker thread: matplotlib is slow to import (see selfcheck handler).
-    from bot.handlers import recap_export
+    from bot.reports import recap_export
 
     scored = [u for u in result.units if u.score is not None]
     return recap_export.score_chart(
@@ -60,7 +60,7 @@ def _chart(_: Translator, result: Recap) -> bytes:
 
 
 def _workbook(result: Recap) -> bytes:
-    from bot.handlers import recap_export
+    from bot.reports import recap_export
 
     return recap_export.workbook_bytes(result)
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.db.models import AuditRow
 from bot.domain.units import Role
-from bot.handlers.recap_export import local
+from bot.reports.recap_export import local
 from tests.e2e.harness import Harness
 from tests.e2e.people import ADMIN, person, unit_id
 from tests.services.test_recap_service import add_deadline_done_by, seed_two_units

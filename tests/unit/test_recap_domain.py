@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from bot.content.bundle import load_content
 from bot.domain.recap import is_late, mastery, weakest_indicators
-from bot.handlers.recap_export import sheet_names
+from bot.reports.recap_export import sheet_names
 from tests.conftest import CONTENT
 
 DUE = datetime(2025, 6, 20, 15, 59, tzinfo=UTC)
