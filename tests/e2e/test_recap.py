@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.db.models import AuditRow
 from bot.domain.units import Role
-from bot.reports.recap_export import local
+from bot.reports.common import local
 from tests.e2e.harness import Harness
 from tests.e2e.people import ADMIN, person, unit_id
 from tests.services.test_recap_service import add_deadline_done_by, seed_two_units
@@ -35,7 +35,7 @@ async def test_admin_gets_text_png_and_xlsx_matching_the_database(
 ) -> None:
     world = await seed_two_units(services)
     await add_deadline_done_by(services, world["admin"], world["dinkes"])
-    expected = {u.code: u for u in (await services.recap.build()).units}
+    expected = {u.code: u for u in (await services.recap.build(edition=services.selfcheck.current_edition)).units}
     board = await services.selfcheck.scoreboard(world["dinsos"])
     before = len(harness.api.calls)
     await harness.send(ADMIN, "/rekap")

@@ -74,9 +74,9 @@ async def add_deadline_done_by(services: Any, admin: Member, member: Member) -> 
 
 async def test_admin_sees_every_unit_with_the_scores_of_skor(services: Any) -> None:
     world = await seed_two_units(services)
-    before = {u.code: u for u in (await services.recap.recap(world["admin"])).units}
+    before = {u.code: u for u in (await services.recap.recap(world["admin"], edition=services.selfcheck.current_edition)).units}
     await add_deadline_done_by(services, world["admin"], world["dinkes"])
-    recap = await services.recap.recap(world["admin"])
+    recap = await services.recap.recap(world["admin"], edition=services.selfcheck.current_edition)
     lines = {u.code: u for u in recap.units}
     assert len(lines) == len(await services.units.list_units())
     dinkes, dinsos = lines["dinkes"], lines["dinsos"]
@@ -98,7 +98,7 @@ async def test_admin_sees_every_unit_with_the_scores_of_skor(services: Any) -> N
     assert recap.weakest[0].mean == Decimal("50.00") and recap.weakest[0].units == 2
     # Late once the due date passes for the unit that is not ready.
     services.clock.advance(days=4)
-    later = {u.code: u for u in (await services.recap.recap(world["admin"])).units}
+    later = {u.code: u for u in (await services.recap.recap(world["admin"], edition=services.selfcheck.current_edition)).units}
     assert later["dinsos"].deadlines_late - lines["dinsos"].deadlines_late == (
         later["dinkes"].deadlines_late - lines["dinkes"].deadlines_late + 1
     )
@@ -107,11 +107,11 @@ async def test_admin_sees_every_unit_with_the_scores_of_skor(services: Any) -> N
 async def test_coordinator_sees_only_their_unit_and_member_is_refused(services: Any) -> None:
     world = await seed_two_units(services)
     coordinator = await person(services, 8103, "dinsos", Role.COORDINATOR, name="Cici")
-    recap = await services.recap.recap(coordinator)
+    recap = await services.recap.recap(coordinator, edition=services.selfcheck.current_edition)
     assert [u.code for u in recap.units] == ["dinsos"]
     assert {d.unit_id for d in recap.deadlines} == {await unit_id(services, "dinsos")}
     with pytest.raises(NotAllowed):
-        await services.recap.recap(world["dinkes"])
+        await services.recap.recap(world["dinkes"], edition=services.selfcheck.current_edition)
     async with services.sessions() as session:
         refused = (
             await session.scalars(

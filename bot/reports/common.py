@@ -1,0 +1,72 @@
+"""Shared wording and formatting of the recap files (Indonesian whatever the reader's language:
+the files are documents for the regional secretary)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from bot.domain.methodology import Category, Zone
+
+DISCLAIMER = "Perkiraan — bukan nilai resmi Ombudsman"
+NOT_STARTED = "belum mulai"
+ZONE_COLOURS = {
+    Zone.HIJAU: "#cfe8d5",
+    Zone.KUNING: "#fbeec1",
+    Zone.MERAH: "#f6d0cf",
+    None: "#eeeeee",
+}
+MONTHS = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+def local(moment: datetime | None, zone: str) -> datetime | None:
+    """A UTC datetime as naive local time in `zone` (what a spreadsheet cell can hold)."""
+    if moment is None:
+        return None
+    return moment.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+
+
+def number(value: Decimal | None) -> float | None:
+    """A Decimal as a float for a spreadsheet cell (None stays empty)."""
+    return float(value) if value is not None else None
+
+
+def id_number(value: Decimal | float | None, places: int = 2, *, signed: bool = False) -> str:
+    """Indonesian notation: 1.234,56 ("-" for None); `signed` writes +/- in front."""
+    if value is None:
+        return "-"
+    text = f"{value:{'+' if signed else ''},.{places}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def zone_name(zone: str) -> str:
+    """WIB/WITA/WIT for the Indonesian zones, else the IANA name."""
+    return ZONE_NAMES.get(zone, zone)
+
+
+def id_date(moment: datetime, zone: str, *, time: bool = True) -> str:
+    """'6 Desember 2026 10:40 WITA' in the government's zone."""
+    at = moment.astimezone(ZoneInfo(zone))
+    text = f"{at.day} {MONTHS[at.month - 1]} {at.year}"
+    return f"{text} {at:%H:%M} {zone_name(zone)}" if time else text
+
+
+def category_colour(categories: tuple[Category, ...], code: str | None) -> str:
+    """The band colour of a category code (grey when unknown or None)."""
+    zone = next((c.zone for c in categories if c.code == code), None)
+    return ZONE_COLOURS.get(zone, ZONE_COLOURS[None])
