@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from bot.domain.methodology import Category
 from bot.domain.recap import DimensionScore, Recap, ScorePoint, UnitRecap
-from bot.reports.common import NOT_STARTED, ZONE_COLOURS, id_number
+from bot.reports.common import NOT_STARTED, category_colour, id_number
 
 BAR = "#1f4e79"
 EMPTY = "#9e9e9e"
@@ -32,7 +32,7 @@ def _bands(axes: Axes, categories: tuple[Category, ...], *, size: float) -> None
         axes.axvspan(
             float(category.min),
             float(category.max),
-            color=ZONE_COLOURS.get(category.zone, "#eeeeee"),
+            color=category_colour(categories, category.code),
             alpha=0.8,
             zorder=0,
         )

@@ -66,7 +66,17 @@ def id_date(moment: datetime, zone: str, *, time: bool = True) -> str:
     return f"{text} {at:%H:%M} {zone_name(zone)}" if time else text
 
 
+RANK_COLOURS = ("#cfe8d5", "#e2efc4", "#fbeec1", "#f9dcc0", "#f6d0cf")
+
+
 def category_colour(categories: tuple[Category, ...], code: str | None) -> str:
-    """The band colour of a category code (grey when unknown or None)."""
-    zone = next((c.zone for c in categories if c.code == code), None)
-    return ZONE_COLOURS.get(zone, ZONE_COLOURS[None])
+    """The band colour of a category code: its zone's colour, else by rank (best = green,
+    worst = red); grey when the code is unknown or None."""
+    ranked = sorted(categories, key=lambda c: c.min, reverse=True)
+    for rank, category in enumerate(ranked):
+        if category.code == code:
+            if category.zone is not None:
+                return ZONE_COLOURS[category.zone]
+            position = round(rank * (len(RANK_COLOURS) - 1) / max(len(ranked) - 1, 1))
+            return RANK_COLOURS[position]
+    return ZONE_COLOURS[None]

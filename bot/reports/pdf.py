@@ -196,7 +196,8 @@ def _deadlines_at_risk(pages: _Pages, recap: Recap) -> None:
 
 def _league(pages: _Pages, recap: Recap) -> None:
     pages.text("Peringkat unit", 13, bold=True)
-    title = f"Skor prediksi per unit — edisi {recap.edition}"
+    date = id_date(recap.generated_at, recap.timezone, time=False)
+    title = f"Skor prediksi per unit — edisi {recap.edition}, {date}"
     height = min(8.5, 0.22 * len(recap.units) + 1.4)
     pages.chart(height, lambda axes: charts.draw_scores(axes, recap, title=title, size=7))
     pages.gap(8)
