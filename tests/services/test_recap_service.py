@@ -74,7 +74,12 @@ async def add_deadline_done_by(services: Any, admin: Member, member: Member) -> 
 
 async def test_admin_sees_every_unit_with_the_scores_of_skor(services: Any) -> None:
     world = await seed_two_units(services)
-    before = {u.code: u for u in (await services.recap.recap(world["admin"], edition=services.selfcheck.current_edition)).units}
+    before = {
+        u.code: u
+        for u in (
+            await services.recap.recap(world["admin"], edition=services.selfcheck.current_edition)
+        ).units
+    }
     await add_deadline_done_by(services, world["admin"], world["dinkes"])
     recap = await services.recap.recap(world["admin"], edition=services.selfcheck.current_edition)
     lines = {u.code: u for u in recap.units}
@@ -98,7 +103,12 @@ async def test_admin_sees_every_unit_with_the_scores_of_skor(services: Any) -> N
     assert recap.weakest[0].mean == Decimal("50.00") and recap.weakest[0].units == 2
     # Late once the due date passes for the unit that is not ready.
     services.clock.advance(days=4)
-    later = {u.code: u for u in (await services.recap.recap(world["admin"], edition=services.selfcheck.current_edition)).units}
+    later = {
+        u.code: u
+        for u in (
+            await services.recap.recap(world["admin"], edition=services.selfcheck.current_edition)
+        ).units
+    }
     assert later["dinsos"].deadlines_late - lines["dinsos"].deadlines_late == (
         later["dinkes"].deadlines_late - lines["dinkes"].deadlines_late + 1
     )
