@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from bot.domain.methodology import Category
 from bot.domain.recap import DimensionScore, Recap, ScorePoint, UnitRecap
-from bot.reports.common import NOT_STARTED, category_colour, id_number
+from bot.reports.common import NOT_STARTED, category_colour, id_number, short_name
 
 BAR = "#1f4e79"
 EMPTY = "#9e9e9e"
@@ -24,7 +24,7 @@ NAME_CHARS = 30
 
 
 def _short(name: str, width: int = NAME_CHARS) -> str:
-    return name if len(name) <= width else name[: width - 1] + "…"
+    return short_name(name, width)
 
 
 def _bands(axes: Axes, categories: tuple[Category, ...], *, size: float) -> None:

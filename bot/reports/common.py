@@ -80,3 +80,53 @@ def category_colour(categories: tuple[Category, ...], code: str | None) -> str:
             position = round(rank * (len(RANK_COLOURS) - 1) / max(len(ranked) - 1, 1))
             return RANK_COLOURS[position]
     return ZONE_COLOURS[None]
+
+
+ABBREVIATIONS = {
+    "dan": "&",
+    "Kabupaten": "Kab.",
+    "Kecamatan": "Kec.",
+    "Kelurahan": "Kel.",
+    "Masyarakat": "Masy.",
+    "Pemberdayaan": "Pemb.",
+    "Kependudukan": "Kependud.",
+    "Pencatatan": "Pencat.",
+    "Pendidikan": "Pend.",
+    "Kebudayaan": "Keb.",
+    "Kesehatan": "Kes.",
+    "Pelayanan": "Pel.",
+    "Penanaman": "Penan.",
+    "Perizinan": "Perizin.",
+    "Terpadu": "Terp.",
+    "Puskesmas": "PKM",
+    "Sekretariat": "Sekret.",
+}
+
+
+def short_name(name: str, width: int = 31) -> str:
+    """A name within `width` characters, still readable: known long words abbreviated first
+    (longest first), then other long words; then words in the middle left out, visibly."""
+    words = name.split()
+    order = sorted(range(len(words)), key=lambda i: -len(words[i]))
+    for index in order:
+        if len(" ".join(words)) <= width:
+            break
+        words[index] = ABBREVIATIONS.get(words[index], words[index])
+    for index in order:  # unknown long words: first five letters and a dot
+        if len(" ".join(words)) <= width:
+            break
+        if len(words[index]) > 6 and not words[index].endswith("."):
+            words[index] = words[index][:5] + "."
+    text = " ".join(words)
+    if len(text) <= width:
+        return text
+    # Still too long: leave out words in the middle, visibly ("…"), so the start and the end
+    # (often a number) stay.
+    left, right = words[: len(words) // 2], words[len(words) // 2 :]
+    while len(" ".join([*left, "…", *right])) > width and len(left) + len(right) > 2:
+        if len(left) > 1:
+            left.pop()
+        else:
+            right.pop(0)
+    text = " ".join([*left, "…", *right])
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -59,7 +59,7 @@ class _Pages:
         if self._figure is not None:
             self._figure.text(LEFT, 0.035, self._footer, fontsize=7.5, color=RED)
             self._figure.text(1 - LEFT, 0.035, f"hal. {self.count}", fontsize=7.5, ha="right")
-            self._pdf.savefig(self._figure)
+            self._pdf.savefig(self._figure)  # type: ignore[no-untyped-call]
             self._figure = None
 
     def _room(self, height: float) -> Figure:

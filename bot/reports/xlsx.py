@@ -20,7 +20,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.domain.recap import Recap, UnitRecap
-from bot.reports.common import DISCLAIMER, category_colour, local, number, zone_name
+from bot.reports.common import (
+    DISCLAIMER,
+    category_colour,
+    local,
+    number,
+    short_name,
+    zone_name,
+)
 
 SUMMARY_SHEET = "Ringkasan"
 NOT_STARTED_SHEET = "Belum mulai"
@@ -34,25 +41,6 @@ SIGNED_FORMAT = "[$-421]+#,##0.00;-#,##0.00;0,00"
 DATE_FORMAT = "dd/mm/yyyy hh:mm"
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-ABBREVIATIONS = {
-    "dan": "&",
-    "Kabupaten": "Kab.",
-    "Kecamatan": "Kec.",
-    "Kelurahan": "Kel.",
-    "Masyarakat": "Masy.",
-    "Pemberdayaan": "Pemb.",
-    "Kependudukan": "Kependud.",
-    "Pencatatan": "Pencat.",
-    "Pendidikan": "Pend.",
-    "Kebudayaan": "Keb.",
-    "Kesehatan": "Kes.",
-    "Pelayanan": "Pel.",
-    "Penanaman": "Penan.",
-    "Perizinan": "Perizin.",
-    "Terpadu": "Terp.",
-    "Puskesmas": "PKM",
-    "Sekretariat": "Sekret.",
-}
 
 
 def summary_headers(recap: Recap) -> list[str]:
@@ -109,29 +97,12 @@ def summary_row(unit: UnitRecap, recap: Recap) -> list[object]:
     ]
 
 
-def _abbreviated(name: str) -> str:
-    """Shorten the longest known words first until the name fits (readable, not cut)."""
-    words = name.split()
-    order = sorted(range(len(words)), key=lambda i: -len(words[i]))
-    for index in order:
-        if len(" ".join(words)) <= MAX_SHEET_NAME:
-            break
-        words[index] = ABBREVIATIONS.get(words[index], words[index])
-    for index in order:  # unknown long words: first five letters and a dot
-        if len(" ".join(words)) <= MAX_SHEET_NAME:
-            break
-        if len(words[index]) > 6 and not words[index].endswith("."):
-            words[index] = words[index][:5] + "."
-    text = " ".join(words)
-    return text if len(text) <= MAX_SHEET_NAME else text[: MAX_SHEET_NAME - 1] + "…"
-
-
 def sheet_names(names: list[str], reserved: tuple[str, ...] = RESERVED) -> list[str]:
     """Valid, unique, readable sheet names (<= 31 characters, no []:*?/\\)."""
     taken = {r.casefold() for r in reserved}
     result = []
     for name in names:
-        base = _abbreviated(_BAD_SHEET_CHARS.sub(" ", name).strip().strip("'") or "Unit")
+        base = short_name(_BAD_SHEET_CHARS.sub(" ", name).strip().strip("'") or "Unit")
         candidate = base
         number_ = 2
         while candidate.casefold() in taken:

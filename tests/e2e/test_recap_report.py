@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ async def finish(services: Any, member: Member, value_of: Any, edition: str = ED
 
 def lowest_two(indicator: Any) -> int:
     values = sorted(o.value for o in indicator.options)
-    return values[0] if indicator.id.endswith(("maklumat", "prosedur")) else values[-1]
+    return int(values[0] if indicator.id.endswith(("maklumat", "prosedur")) else values[-1])
 
 
 async def seed(services: Any) -> dict[str, Any]:
@@ -173,21 +174,17 @@ async def test_admin_rekap_is_a_report_with_every_unit(
             else:
                 assert line[f] == ("" if value is None else value), (line["Kode"], f)
     _, exported_text = _pdf_text((tmp_path / "export.pdf").read_bytes())
-    for code in ("dinkes", "dinsos"):
-        assert id_number(_decimal(rows[code]["Skor prediksi"])) in exported_text
+    for unit_code in ("dinkes", "dinsos"):
+        assert id_number(_decimal(rows[unit_code]["Skor prediksi"])) in exported_text
 
 
-def services_score(rows: dict[str, dict[str, Any]]) -> Any:
+def services_score(rows: dict[str, dict[str, Any]]) -> Decimal:
     """The government estimate: mean of the two finished units, rounded as published."""
-    from decimal import ROUND_HALF_UP, Decimal
-
     scores = [Decimal(str(rows[c]["Skor prediksi"])) for c in ("dinkes", "dinsos")]
-    return (sum(scores) / 2).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return (sum(scores, Decimal(0)) / 2).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _decimal(value: Any) -> Any:
-    from decimal import Decimal
-
+def _decimal(value: Any) -> Decimal:
     return Decimal(str(value))
 
 
