@@ -30,14 +30,17 @@ EDITION = "2025"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-async def finish(services: Any, member: Member, value_of: Any, edition: str = EDITION) -> None:
-    """Answer every indicator of `edition` with `value_of(indicator)`."""
+async def finish(
+    services: Any, member: Member, value_of: Any, edition: str = EDITION
+) -> SelfCheckResult:
+    """Answer every indicator of `edition` with `value_of(indicator)`; return the result."""
     step = await services.selfcheck.start(member, edition=edition, unit_id=None)
     while isinstance(step, Question):
         step = await services.selfcheck.answer(
             member, session_id=step.session_id, step=step.step, value=value_of(step.indicator)
         )
     assert isinstance(step, SelfCheckResult)
+    return step
 
 
 def lowest_two(indicator: Any) -> int:
@@ -220,3 +223,69 @@ async def test_unknown_edition_gets_a_friendly_answer(harness: Harness, services
     await person(services, ADMIN, None, name="Admin")
     await harness.send(ADMIN, "/rekap 1999")
     assert "Edisi tidak dikenal" in harness.last_text(ADMIN)
+
+
+async def test_unit_card_chart_carries_total_and_category(services: Any, tmp_path: Path) -> None:
+    from bot.handlers.selfcheck import _chart_headline, _dimension_png
+    from bot.i18n import load_catalogs
+
+    _ = load_catalogs().for_locale("id")
+    member = await person(services, 8120, "dinsos", name="Eka")
+    result = await finish(services, member, lowest_two)
+    unit = result.result
+    assert unit.score is not None and unit.category is not None
+    assert _chart_headline(_, result) == (
+        f"Total {id_number(unit.score)} · kategori {unit.category.code} ({unit.category.label})"
+    )
+    png = _dimension_png(_, result)
+    assert png.startswith(PNG_SIGNATURE)
+    (tmp_path / "kartu-unit.png").write_bytes(png)
+
+
+async def test_next_page_edits_the_dashboard_and_keeps_the_comparison(
+    harness: Harness, services: Any, monkeypatch: Any
+) -> None:
+    from bot.handlers import recap_render
+
+    monkeypatch.setattr(recap_render, "PAGE_LIMIT", 900)  # 14 units: several pages
+    await seed(services)
+    await harness.send(ADMIN, f"/rekap {EDITION}")
+    dashboard = next(c for c in harness.to(ADMIN) if c.method == "sendMessage")
+    assert "Halaman 1 dari" in dashboard.params["text"]
+    message_id, data = harness.find_button(ADMIN, "Berikutnya")
+    before = len(harness.api.calls)
+    await harness.press(ADMIN, data, message_id=message_id)
+    calls = harness.api.calls[before:]
+    edits = [c for c in calls if c.method == "editMessageText"]
+    assert len(edits) == 1 and "Halaman 2 dari" in edits[0].params["text"]
+    assert len(edits[0].params["text"]) <= 4096
+    assert [c.method for c in calls].count("answerCallbackQuery") == 1
+    assert not [c for c in calls if c.method in {"sendDocument", "sendPhoto"}]
+    async with services.sessions() as session:
+        from sqlalchemy import func, select
+
+        from bot.db.models import RecapSnapshotRow
+
+        stored = await session.scalar(select(func.count()).select_from(RecapSnapshotRow))
+    assert stored == 1  # paging does not store another report
+
+
+async def test_coordinator_gets_their_unit_and_its_trend(harness: Harness, services: Any) -> None:
+    world = await seed(services)
+    services.clock.advance(days=2)
+    await finish(services, world["dinsos"], lambda i: i.best.value)
+    before = len(harness.api.calls)
+    await harness.send(world["dinsos"].telegram_id, f"/rekap {EDITION}")
+    sent = _sent(harness, world["dinsos"].telegram_id, before)
+    assert [c.method for c in sent] == [
+        "sendMessage",
+        "sendPhoto",
+        "sendPhoto",
+        "sendDocument",
+        "sendDocument",
+    ]
+    text = sent[0].params["text"]
+    assert "Dinas Sosial" in text and "Dinas Kesehatan" not in text
+    pages, pdf_text = _pdf_text(sent[4].files["document"].data)
+    assert "Dinas Kesehatan" not in pdf_text and pages >= 2
+    assert sent[2].files["photo"].data.startswith(PNG_SIGNATURE)
