@@ -43,7 +43,9 @@ class _Pages:
 
     def __init__(self, pdf: PdfPages, recap: Recap) -> None:
         self._pdf = pdf
-        self._footer = f"{id_date(recap.generated_at, recap.timezone)} · {DISCLAIMER}"
+        self._footer = (
+            f"{id_date(recap.generated_at, recap.timezone)} · edisi {recap.edition} · {DISCLAIMER}"
+        )
         self._figure: Figure | None = None
         self._y = TOP
         self.count = 0
@@ -248,13 +250,16 @@ def _unit(pages: _Pages, recap: Recap, unit: UnitRecap) -> None:
     if not weakest:
         pages.text("Tidak ada jawaban di bawah nilai terbaik.", 9.5)
     for line in weakest:
-        pages.text(f"• {line.name} — jawaban: {line.label} ({line.value} dari {line.best})", 9)
+        pages.text(
+            f"• {line.name} — jawaban: {line.label} (nilai {line.value} dari {line.best})", 9
+        )
     pages.gap(6)
     pages.text(
         f"Bukti dukung: {unit.evidence_files} berkas; indikator dengan bukti: "
         f"{sum(1 for i in unit.indicators if i.evidence)} dari {len(unit.indicators)}",
         9.5,
     )
+    pages.gap(6)
     pages.text("Tenggat", 11, bold=True)
     own = [d for d in recap.deadlines if d.unit_id == unit.unit_id]
     if not own:
