@@ -12,14 +12,11 @@ from html import escape
 from bot.domain.recap import Reason, Recap, UnitRecap
 from bot.handlers.selfcheck_render import estimate_label
 from bot.i18n import Translator
+from bot.reports.common import short_name
 
 NAME_WIDTH = 28
 PAGE_LIMIT = 3600  # room for the page line under Telegram's 4096
 TABLE_ROWS = 12  # league-table rows per <pre> block
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _reason(_: Translator, reason: Reason) -> str:
@@ -35,7 +32,7 @@ def headline(_: Translator, recap: Recap) -> str:
     lines = [
         _.gettext("<b>Readiness recap</b> — edition {edition} · {date}").format(
             edition=escape(recap.edition),
-            date=_.datetime(recap.generated_at, recap.timezone, pattern="d MMM y HH:mm"),
+            date=_.datetime(recap.generated_at, recap.timezone, pattern="d MMM y HH:mm zzz"),
         )
     ]
     if recap.government_score is not None:
@@ -82,9 +79,7 @@ def attention_blocks(_: Translator, recap: Recap) -> list[str]:
 
 
 def _row(_: Translator, rank: int, unit: UnitRecap) -> str:
-    name = _cut(unit.name, NAME_WIDTH)
-    if not unit.started:
-        return f"{rank:>2}. {name}\n    " + _.gettext("not started")
+    name = short_name(unit.name, NAME_WIDTH)
     dims = " ".join(_.number(d.score, 0) if d.score is not None else "-" for d in unit.dimensions)
     return f"{rank:>2}. {name}\n    {_.number(unit.score or 0)} {unit.category_code or '-'} · " + (
         _.gettext("{coverage}% filled · dim {dims}").format(
@@ -98,7 +93,8 @@ def league_blocks(_: Translator, recap: Recap) -> list[str]:
     legend = " · ".join(
         f"{n}={escape(name)}" for n, name in enumerate(recap.dimension_names, start=1)
     )
-    rows = [_row(_, rank, unit) for rank, unit in enumerate(recap.league, start=1)]
+    started = [unit for unit in recap.league if unit.started]
+    rows = [_row(_, rank, unit) for rank, unit in enumerate(started, start=1)]
     blocks = [
         _.gettext("<b>League table</b> (score, category, coverage, dimensions {legend}):").format(
             legend=legend
@@ -106,6 +102,15 @@ def league_blocks(_: Translator, recap: Recap) -> list[str]:
     ]
     for start in range(0, len(rows), TABLE_ROWS):
         blocks.append(f"<pre>{escape(chr(10).join(rows[start : start + TABLE_ROWS]))}</pre>")
+    waiting = len(recap.units) - len(started)
+    if waiting:
+        blocks.append(
+            _.ngettext(
+                "<i>{n} unit has not started (see Needs attention).</i>",
+                "<i>{n} units have not started (see Needs attention).</i>",
+                waiting,
+            ).format(n=waiting)
+        )
     return blocks
 
 
@@ -134,7 +139,7 @@ def changes_block(_: Translator, recap: Recap) -> list[str]:
     since = max(u.previous.at for u in changed if u.previous is not None)
     lines = [
         _.gettext("<b>Change since the previous report</b> ({date}):").format(
-            date=_.datetime(since, recap.timezone, pattern="d MMM y HH:mm")
+            date=_.datetime(since, recap.timezone, pattern="d MMM y HH:mm zzz")
         )
     ]
     moved = [u for u in changed if u.score_change or u.coverage_change]

@@ -112,6 +112,7 @@ async def test_admin_rekap_is_a_report_with_every_unit(
     assert "Kecamatan Bontang Barat — belum mulai (Citra)" in attention
     assert "<b>Indikator terlemah</b>" in text and "Dinas Sosial" in text
     assert len(text) <= 4096
+    print("\n--- /rekap dashboard (14 units, 2 finished) ---\n" + text)
 
     png = sent[1].files["photo"].data
     assert png.startswith(PNG_SIGNATURE)
