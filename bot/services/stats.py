@@ -19,6 +19,7 @@ from bot.db.models import (
     QaGapRow,
     QuizAnswerRow,
     QuizAttemptRow,
+    RecapSnapshotRow,
     ReminderDeliveryRow,
     SelfCheckAnswerRow,
     SelfCheckSessionRow,
@@ -87,6 +88,7 @@ HEADINGS = {
     EvidenceRow.__tablename__: "other",
     BroadcastRow.__tablename__: "other",
     BroadcastRecipientRow.__tablename__: "other",
+    RecapSnapshotRow.__tablename__: "other",
 }
 
 
