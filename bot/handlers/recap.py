@@ -80,27 +80,32 @@ async def recap(update: Update, context: BotContext) -> None:
     await _send(update, context, context.args[0] if context.args else None)
 
 
-async def _send(update: Update, context: BotContext, edition: str | None) -> bool:
-    """The whole report: dashboard page 1, chart, workbook, PDF. False when refused (and a
-    pressed button was answered)."""
+async def _send(update: Update, context: BotContext, edition: str | None) -> None:
+    """The whole report: dashboard page 1, chart, workbook, PDF. A pressed button is answered
+    (by the refusal, or before the files are drawn, which takes a few seconds)."""
     member, chat = context.member, update.effective_chat
     if member is None or chat is None:
-        return False
+        return
     _ = context.translator
     service = context.services.recap
+    query = update.callback_query
     try:
         result = await service.recap(member, edition=edition)
     except NotAllowed:
         await refuse(update, context)
-        return False
+        return
     except NotFound as error:
         if error.entity != "edition":
             await refuse(update, context)
-            return False
+            return
+        if query is not None:
+            await query.answer()
         await context.bot.send_message(
             chat.id, render.unknown_edition(_, service.editions()), parse_mode="HTML"
         )
-        return True
+        return
+    if query is not None:
+        await query.answer()
     await context.bot.send_message(
         chat.id, render.page(_, result, 0), parse_mode="HTML", reply_markup=keyboard(_, result, 0)
     )
@@ -117,7 +122,6 @@ async def _send(update: Update, context: BotContext, edition: str | None) -> boo
             caption=render.file_caption(_, result, kind),
             parse_mode="HTML",
         )
-    return True
 
 
 async def turn_page(update: Update, context: BotContext) -> None:
@@ -129,11 +133,13 @@ async def turn_page(update: Update, context: BotContext) -> None:
         return
     _ = context.translator
     try:
+        shown_at = datetime.fromtimestamp(payload.at, UTC)
+    except (OverflowError, OSError, ValueError):  # a forged timestamp
+        await expired(update, context)
+        return
+    try:
         result = await context.services.recap.recap(
-            member,
-            edition=payload.edition,
-            remember=False,
-            before=datetime.fromtimestamp(payload.at, UTC),
+            member, edition=payload.edition, remember=False, before=shown_at
         )
     except NotAllowed:
         await refuse(update, context)
@@ -156,8 +162,7 @@ async def pick_edition(update: Update, context: BotContext) -> None:
     if query is None or payload is None or context.member is None:
         await expired(update, context)
         return
-    if await _send(update, context, payload.edition):
-        await query.answer()
+    await _send(update, context, payload.edition)
 
 
 def _chart(_: Translator, result: Recap) -> bytes:

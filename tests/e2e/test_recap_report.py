@@ -205,6 +205,17 @@ async def test_paging_and_edition_buttons_are_answered(harness: Harness, service
     await harness.press(ADMIN, cd.encode(_page("1999", 1, 0)))
     answers = [c for c in harness.api.calls[before:] if c.method == "answerCallbackQuery"]
     assert len(answers) == 1 and answers[0].params.get("show_alert")
+    # An edition button for an edition without questions: answered, then told which exist.
+    before = len(harness.api.calls)
+    await harness.press(ADMIN, cd.encode(_edition("2021")))
+    methods = [c.method for c in harness.api.calls[before:]]
+    assert methods == ["answerCallbackQuery", "sendMessage"]
+    assert "Edisi tidak dikenal" in harness.last_text(ADMIN)
+    # A forged timestamp is answered as expired, not a traceback.
+    before = len(harness.api.calls)
+    await harness.press(ADMIN, cd.encode(_page(EDITION, 1, 10**18)))
+    answers = [c for c in harness.api.calls[before:] if c.method == "answerCallbackQuery"]
+    assert len(answers) == 1 and answers[0].params.get("show_alert")
     # A plain member cannot page an admin's report.
     member = await person(services, 8110, "dinkes", name="Dodi")
     before = len(harness.api.calls)
@@ -212,6 +223,12 @@ async def test_paging_and_edition_buttons_are_answered(harness: Harness, service
     answers = [c for c in harness.api.calls[before:] if c.method == "answerCallbackQuery"]
     assert len(answers) == 1 and "koordinator atau admin" in answers[0].params["text"]
     assert world["dinsos"] is not None
+
+
+def _edition(edition: str) -> Any:
+    from bot.handlers.recap import RecapEdition
+
+    return RecapEdition(edition)
 
 
 def _page(edition: str, page: int, at: int) -> Any:
