@@ -748,22 +748,30 @@ def cmd_tenggat_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Write the /rekap data of every unit to an .xlsx workbook or a CSV summary."""
+    """Write the /rekap data of every unit to an .xlsx workbook, a .pdf report or a CSV."""
     settings = _settings(args)
     out = Path(args.out)
     if out.exists() and not args.force:
         raise CliError(f"{out} exists; pass --force to overwrite")
 
+    from bot.domain.errors import NotFound
+
     async def work(services: Any) -> Any:
-        return await services.recap.build()
+        try:
+            return await services.recap.build(edition=args.edition)
+        except NotFound as error:
+            editions = ", ".join(services.recap.editions())
+            raise CliError(f"unknown edition {args.edition!r}; editions: {editions}") from error
 
     recap = _with_services(settings, work)
-    from bot.handlers import recap_export
+    from bot.reports import csv_table, pdf, xlsx
 
     if args.format == "xlsx":
-        out.write_bytes(recap_export.workbook_bytes(recap))
+        out.write_bytes(xlsx.workbook_bytes(recap))
+    elif args.format == "pdf":
+        out.write_bytes(pdf.pdf_bytes(recap))
     else:
-        out.write_text(recap_export.csv_text(recap), encoding="utf-8", newline="")
+        out.write_text(csv_table.csv_text(recap), encoding="utf-8", newline="")
     print(f"wrote {out} ({args.format}, {len(recap.units)} unit(s), edition {recap.edition})")
     return 0
 
@@ -857,7 +865,10 @@ def build_parser() -> argparse.ArgumentParser:
     cek.set_defaults(func=cmd_cek, log_level="WARNING")
 
     export = sub.add_parser("export", help="write the /rekap data of every unit to a file")
-    export.add_argument("--format", choices=("xlsx", "csv"), required=True)
+    export.add_argument("--format", choices=("xlsx", "pdf", "csv"), required=True)
+    export.add_argument(
+        "--edition", help="methodology edition (default: the newest with a self-check)"
+    )
     export.add_argument("--out", required=True, help="file to write")
     export.add_argument("--force", action="store_true", help="overwrite an existing file")
     export.set_defaults(func=cmd_export, log_level="WARNING")

@@ -24,6 +24,7 @@ FORBIDDEN = {
     "content": {"telegram", "sqlalchemy", "bot.services", "bot.handlers"},
     "db": {"telegram", "bot.services", "bot.handlers"},
     "handlers": {"sqlalchemy", "bot.db"},
+    "reports": {"telegram", "sqlalchemy", "bot.db", "bot.services", "bot.handlers", "bot.i18n"},
 }
 
 

@@ -453,3 +453,22 @@ class BroadcastRecipientRow(Base):
     outbox_id: Mapped[int | None] = mapped_column(
         ForeignKey("reminder_outbox.id", ondelete="SET NULL"), index=True
     )
+
+
+# --- recap reports ---
+
+
+class RecapSnapshotRow(Base):
+    """The figures a /rekap showed, kept so the next report can say what changed.
+
+    figures: {"<unit id>": {"score": "66.06" | null, "coverage": "40.00" | null}} (Decimals as
+    text); unit_id is the scope (a coordinator's unit) or NULL for every unit.
+    """
+
+    __tablename__ = "recap_snapshots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    edition: Mapped[str] = mapped_column(String(8))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

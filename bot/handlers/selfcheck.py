@@ -417,6 +417,20 @@ def _dimension_png(_: Translator, result: SelfCheckResult) -> bytes:
         note=render.estimate_label(_),
         earned_label=_.gettext("points earned"),
         maximum_label=_.gettext("maximum"),
+        headline=_chart_headline(_, result),
+    )
+
+
+def _chart_headline(_: Translator, result: SelfCheckResult) -> str:
+    """The total score and category written on the unit card's chart."""
+    unit = result.result
+    if unit.score is None:
+        return ""
+    category = unit.category
+    return _.gettext("Total {score} · category {code} ({label})").format(
+        score=_.number(unit.score),
+        code=category.code if category else "-",
+        label=category.label if category else "-",
     )
 
 

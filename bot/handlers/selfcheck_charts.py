@@ -25,9 +25,11 @@ def dimension_chart(
     note: str,
     earned_label: str,
     maximum_label: str,
+    headline: str = "",
 ) -> bytes:
-    """Horizontal bars: points earned per dimension over the dimension's maximum points."""
-    figure = Figure(figsize=(7, 0.7 * len(labels) + 1.8), dpi=100)
+    """Horizontal bars: points earned per dimension over the dimension's maximum points;
+    `headline` (the total score and category) is written large above the bars."""
+    figure = Figure(figsize=(7, 0.7 * len(labels) + 2.3), dpi=100)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     rows = list(range(len(labels)))[::-1]
@@ -45,8 +47,19 @@ def dimension_chart(
     axes.set_xlim(0, max(maxima, default=1) * 1.35)
     axes.set_title(title, fontsize=11)
     axes.legend(loc="lower right", fontsize=8)
+    if headline:
+        figure.text(
+            0.5,
+            0.975,
+            headline,
+            ha="center",
+            va="top",
+            fontsize=14,
+            fontweight="bold",
+            color=EARNED,
+        )
     figure.text(0.5, 0.01, note, ha="center", fontsize=9, color="#b00020")
-    figure.tight_layout(rect=(0, 0.05, 1, 1))
+    figure.tight_layout(rect=(0, 0.05, 1, 0.92 if headline else 1))
     return _png(figure)
 
 

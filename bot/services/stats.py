@@ -20,6 +20,7 @@ from bot.db.models import (
     QaGapRow,
     QuizAnswerRow,
     QuizAttemptRow,
+    RecapSnapshotRow,
     ReminderDeliveryRow,
     ScoreReviewRow,
     SelfCheckAnswerRow,
@@ -91,6 +92,7 @@ HEADINGS = {
     BroadcastRecipientRow.__tablename__: "other",
     JoinRequestRow.__tablename__: "other",
     ScoreReviewRow.__tablename__: "other",
+    RecapSnapshotRow.__tablename__: "other",
 }
 
 

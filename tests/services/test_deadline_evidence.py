@@ -78,7 +78,7 @@ async def test_attach_links_deadline_and_first_known_indicator(
     assert await services.evidence.list_for_unit(outsider, unit_id=outsider.unit_id) == []
     assert await services.evidence.counts_by_deadline(admin, [deadline]) == {deadline: 1}
 
-    recap = await services.recap.build()
+    recap = await services.recap.build(edition=services.selfcheck.current_edition)
     files = {(d.deadline_id, d.unit_id): d.evidence for d in recap.deadlines}
     assert files[(deadline, worker.unit_id)] == 1
     assert files[(deadline, outsider.unit_id)] == 0

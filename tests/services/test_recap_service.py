@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import AuditRow
-from bot.domain.errors import NotAllowed
+from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.selfcheck import Question, SelfCheckResult
 from bot.domain.units import Member, Role
 from bot.services.reminders import DeadlineDraft
@@ -74,9 +74,14 @@ async def add_deadline_done_by(services: Any, admin: Member, member: Member) -> 
 
 async def test_admin_sees_every_unit_with_the_scores_of_skor(services: Any) -> None:
     world = await seed_two_units(services)
-    before = {u.code: u for u in (await services.recap.recap(world["admin"])).units}
+    before = {
+        u.code: u
+        for u in (
+            await services.recap.recap(world["admin"], edition=services.selfcheck.current_edition)
+        ).units
+    }
     await add_deadline_done_by(services, world["admin"], world["dinkes"])
-    recap = await services.recap.recap(world["admin"])
+    recap = await services.recap.recap(world["admin"], edition=services.selfcheck.current_edition)
     lines = {u.code: u for u in recap.units}
     assert len(lines) == len(await services.units.list_units())
     dinkes, dinsos = lines["dinkes"], lines["dinsos"]
@@ -98,7 +103,12 @@ async def test_admin_sees_every_unit_with_the_scores_of_skor(services: Any) -> N
     assert recap.weakest[0].mean == Decimal("50.00") and recap.weakest[0].units == 2
     # Late once the due date passes for the unit that is not ready.
     services.clock.advance(days=4)
-    later = {u.code: u for u in (await services.recap.recap(world["admin"])).units}
+    later = {
+        u.code: u
+        for u in (
+            await services.recap.recap(world["admin"], edition=services.selfcheck.current_edition)
+        ).units
+    }
     assert later["dinsos"].deadlines_late - lines["dinsos"].deadlines_late == (
         later["dinkes"].deadlines_late - lines["dinkes"].deadlines_late + 1
     )
@@ -107,11 +117,11 @@ async def test_admin_sees_every_unit_with_the_scores_of_skor(services: Any) -> N
 async def test_coordinator_sees_only_their_unit_and_member_is_refused(services: Any) -> None:
     world = await seed_two_units(services)
     coordinator = await person(services, 8103, "dinsos", Role.COORDINATOR, name="Cici")
-    recap = await services.recap.recap(coordinator)
+    recap = await services.recap.recap(coordinator, edition=services.selfcheck.current_edition)
     assert [u.code for u in recap.units] == ["dinsos"]
     assert {d.unit_id for d in recap.deadlines} == {await unit_id(services, "dinsos")}
     with pytest.raises(NotAllowed):
-        await services.recap.recap(world["dinkes"])
+        await services.recap.recap(world["dinkes"], edition=services.selfcheck.current_edition)
     async with services.sessions() as session:
         refused = (
             await session.scalars(
@@ -123,3 +133,64 @@ async def test_coordinator_sees_only_their_unit_and_member_is_refused(services: 
     assert [(r.actor_user_id, r.unit_id) for r in refused] == [
         (world["dinkes"].user_id, await unit_id(services, "dinkes"))
     ]
+
+
+async def test_report_figures_attention_change_since_previous_and_trend(services: Any) -> None:
+    from bot.domain.recap import Reason
+    from tests.e2e.test_recap_report import finish, lowest_two
+
+    edition = "2025"
+    dinsos = await person(services, 8301, "dinsos", Role.COORDINATOR, name="Beni")
+    await person(services, 8302, "kec-bontang-barat", Role.COORDINATOR, name="Citra")
+    admin = await person(services, ADMIN, None, name="Admin")
+    first = await services.recap.recap(admin, edition=edition)
+    assert first.edition == edition and first.units_covered == 0 and first.units_total == 14
+    assert all(u.previous is None for u in first.units)
+    assert [u.name for u in first.attention] == sorted(
+        (u.name for u in first.units), key=str.casefold
+    )
+    barat = next(u for u in first.units if u.code == "kec-bontang-barat")
+    assert barat.coordinators == ("Citra",) and barat.reasons() == (Reason.NOT_STARTED,)
+
+    services.clock.advance(days=1)
+    await finish(services, dinsos, lowest_two)
+    services.clock.advance(days=1)
+    await finish(services, dinsos, lambda i: i.best.value)
+    services.clock.advance(hours=1)
+    second = await services.recap.recap(admin, edition=edition)
+    unit = next(u for u in second.units if u.code == "dinsos")
+    assert unit.finished and unit.score == Decimal("100.00") and unit.started
+    assert unit.previous is not None and unit.previous.at == first.generated_at
+    assert unit.previous.score is None and unit.score_change is None
+    assert unit.coverage_change == Decimal("100.00")
+    assert [p.score for p in unit.trend][-1] == Decimal("100.00") and len(unit.trend) == 2
+    assert unit.trend[0].score < unit.trend[1].score
+    assert {d.name for d in unit.dimensions} == set(second.dimension_names)
+    assert all(d.score == Decimal("100.00") for d in unit.dimensions)
+    assert second.units_covered == 1 and unit not in second.attention
+    # Paging (remember=False, before=the first showing) compares with the same report.
+    again = await services.recap.recap(
+        admin, edition=edition, remember=False, before=second.generated_at
+    )
+    same = next(u for u in again.units if u.code == "dinsos")
+    assert same.previous == unit.previous
+
+
+async def test_weakest_names_the_units_below_the_best(services: Any) -> None:
+    from tests.e2e.test_recap_report import finish, lowest_two
+
+    edition = "2025"
+    await finish(services, await person(services, 8311, "dinkes", name="Ani"), best, edition)
+    await finish(
+        services, await person(services, 8312, "dinsos", name="Beni"), lowest_two, edition
+    )
+    recap = await services.recap.build(edition=edition)
+    assert recap.weakest and all(
+        w.unit_names == ("Dinas Sosial dan Pemberdayaan Masyarakat",) for w in recap.weakest
+    )
+    dinsos = next(u for u in recap.units if u.code == "dinsos")
+    assert {line.indicator_id for line in dinsos.weakest()} == {
+        w.indicator_id for w in recap.weakest
+    }
+    with pytest.raises(NotFound):
+        await services.recap.build(edition="2021")  # no self-check questions

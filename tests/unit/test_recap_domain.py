@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from bot.content.bundle import load_content
 from bot.domain.recap import is_late, mastery, weakest_indicators
-from bot.handlers.recap_export import sheet_names
+from bot.reports.xlsx import sheet_names
 from tests.conftest import CONTENT
 
 DUE = datetime(2025, 6, 20, 15, 59, tzinfo=UTC)
@@ -46,6 +46,8 @@ def test_sheet_names_are_short_valid_and_unique() -> None:
     names = sheet_names([long, long, "Tenggat", "A/B: [x]?", "ringkasan"])
     assert all(len(n) <= 31 for n in names)
     assert len({n.casefold() for n in names}) == 5
-    assert names[0] == long[:31] and names[1].endswith(" (2)")
+    assert "PKM" in names[0] and "…" not in names[0] and names[1].endswith(" (2)")
     assert names[2] == "Tenggat (2)" and names[4] == "ringkasan (2)"
+    readable = sheet_names(["Dinas Sosial dan Pemberdayaan Masyarakat"])
+    assert readable == ["Dinas Sosial dan Pemb. Masy."]
     assert not any(c in names[3] for c in "[]:*?/\\")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import QuizAnswerRow, QuizAttemptRow, UserRow
+from bot.db.models import QuizAnswerRow, QuizAttemptRow, RecapSnapshotRow, UserRow
+
+SNAPSHOTS_LOOKED_AT = 50
 
 
 class RecapRepository:
@@ -42,3 +46,40 @@ class RecapRepository:
             .group_by(UserRow.unit_id)
         )
         return {int(unit): int(count) for unit, count in rows if unit is not None}
+
+    async def coordinators(self, unit_ids: Iterable[int]) -> dict[int, list[str]]:
+        """unit id -> display names of its active coordinators, by name."""
+        wanted = set(unit_ids)
+        rows = await self._session.execute(
+            select(UserRow.unit_id, UserRow.display_name)
+            .where(
+                UserRow.unit_id.in_(wanted),
+                UserRow.role == "coordinator",
+                UserRow.active.is_(True),
+            )
+            .order_by(UserRow.display_name, UserRow.id)
+        )
+        found: dict[int, list[str]] = {}
+        for unit, name in rows:
+            if unit is not None:
+                found.setdefault(int(unit), []).append(str(name))
+        return found
+
+    async def snapshots(self, edition: str) -> Sequence[RecapSnapshotRow]:
+        """The latest report snapshots of an edition, newest first."""
+        return (
+            await self._session.scalars(
+                select(RecapSnapshotRow)
+                .where(RecapSnapshotRow.edition == edition)
+                .order_by(RecapSnapshotRow.created_at.desc(), RecapSnapshotRow.id.desc())
+                .limit(SNAPSHOTS_LOOKED_AT)
+            )
+        ).all()
+
+    async def add_snapshot(
+        self, *, at: datetime, edition: str, unit_id: int | None, figures: dict[str, Any]
+    ) -> None:
+        """Store the figures a report showed (the caller commits)."""
+        self._session.add(
+            RecapSnapshotRow(created_at=at, edition=edition, unit_id=unit_id, figures=figures)
+        )

@@ -1,0 +1,30 @@
+"""The recap summary as CSV: the columns of the workbook's summary sheet, one row per unit
+(dates ISO local time in the government's zone, decimals with a point for other programs)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+from bot.domain.recap import Recap
+from bot.reports.xlsx import summary_headers, summary_row
+
+
+def csv_text(recap: Recap) -> str:
+    """The summary table as CSV text."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(summary_headers(recap))
+    for unit in recap.units:
+        writer.writerow(
+            [
+                ""
+                if v is None
+                else v.isoformat(timespec="minutes")
+                if isinstance(v, datetime)
+                else v
+                for v in summary_row(unit, recap)
+            ]
+        )
+    return out.getvalue()
