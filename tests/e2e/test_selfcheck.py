@@ -74,7 +74,7 @@ async def test_best_everywhere_scores_100_and_category_a(harness: Harness) -> No
     assert "Nilai perkiraan: <b>100,00</b>" in card
     assert "Kategori: A (Kualitas Tertinggi) · zona hijau" in card
     assert "Label opini: Kualitas Tertinggi" in card
-    assert "Cakupan: 100,00% (38 dari 38 indikator dijawab)" in card
+    assert "Cakupan: 38 dari 38 indikator dijawab (100,00% dari bobot nilai)" in card
     assert ESTIMATE in card
     assert "• Input: 100,00 (bobot 21,85%)" in card
     assert "Tidak ada yang perlu diperbaiki" in card

@@ -31,7 +31,7 @@ async def test_cek_offers_the_edition_in_force_first_and_2025_has_no_zone_line(
     assert "Edisi 2025" in card and "Nilai perkiraan: <b>100,00</b>" in card
     assert "Kategori: A (Kualitas Tertinggi)\n" in card
     assert "zona" not in card  # 2025 has no colour zones: no "zona –"
-    assert f"Cakupan: 100,00% ({total} dari {total} indikator dijawab)" in card
+    assert f"Cakupan: {total} dari {total} indikator dijawab (100,00% dari bobot nilai)" in card
     assert "• Kepercayaan Masyarakat: 100,00 (bobot 30,00%)" in card
 
 
