@@ -22,7 +22,9 @@ USER = 8123
 
 
 @asynccontextmanager
-async def bot_process(api: FakeBotAPI, db: Path) -> AsyncIterator[asyncio.subprocess.Process]:
+async def bot_process(
+    api: FakeBotAPI, db: Path, **settings: str
+) -> AsyncIterator[asyncio.subprocess.Process]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
     env.update(
         BOT_TOKEN=TOKEN,
@@ -31,6 +33,7 @@ async def bot_process(api: FakeBotAPI, db: Path) -> AsyncIterator[asyncio.subpro
         BOT_DATABASE_URL=f"sqlite+aiosqlite:///{db}",
         BOT_CONTENT_DIR=str(CONTENT),
         PYTHONPATH=str(ROOT),
+        **settings,
     )
     process = await asyncio.create_subprocess_exec(
         sys.executable,
