@@ -521,6 +521,7 @@ async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
             result.skipped,
             result.requeued,
             result.abandoned,
+            extra={"outbox_requeued": result.requeued, "outbox_unknown": result.abandoned},
         )
     sender.wake()
 

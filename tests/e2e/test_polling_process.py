@@ -33,8 +33,8 @@ async def bot_process(
         BOT_DATABASE_URL=f"sqlite+aiosqlite:///{db}",
         BOT_CONTENT_DIR=str(CONTENT),
         PYTHONPATH=str(ROOT),
-        **settings,
     )
+    env.update(settings)
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

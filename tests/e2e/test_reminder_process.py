@@ -28,14 +28,14 @@ RECIPIENTS = 300
 CONCURRENCY = 16
 
 
-async def _prepare(settings_factory: Any, db: Path, *, now: datetime, users: int) -> None:
-    """A database with `users` members of one unit whose reminder is due at `now`."""
+async def _prepare(settings_factory: Any, db: Path | str, *, now: datetime, users: int) -> None:
+    """A database (a SQLite file or a URL) with `users` members of one unit whose reminder is
+    due at `now`."""
     from bot.app import build_services
 
     clock = SteppingClock(now - timedelta(days=1))
-    services = await build_services(
-        settings_factory(database_url=f"sqlite+aiosqlite:///{db}"), clock=clock
-    )
+    url = db if isinstance(db, str) else f"sqlite+aiosqlite:///{db}"
+    services = await build_services(settings_factory(database_url=url), clock=clock)
     try:
         dinkes = await unit_id(services, "dinkes")
         async with services.sessions.begin() as session:
