@@ -102,12 +102,19 @@ class FlowStateRow(Base):
 
 
 class ProcessedUpdateRow(Base):
-    """Update ids already handled, so a webhook retry or a second process does not act twice."""
+    """Update ids already handled, so a webhook retry or a second process does not act twice.
+
+    `worker` is set while a process handles the update and nothing of it is committed yet; it
+    becomes NULL ("processed") in the same transaction as the handler's first change (see
+    bot/db/repositories/updates.py), so an update whose handler never committed is handled
+    again when Telegram delivers it again after a crash.
+    """
 
     __tablename__ = "processed_updates"
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    worker: Mapped[str | None] = mapped_column(String(64))
 
 
 # --- qa ---
