@@ -270,6 +270,8 @@ class ReminderRepository:
 
         A compare-and-set: False if the row is no longer claimed by `worker` (its lease expired
         and it went back to pending, perhaps to another sender), and then it must not be sent.
+        One statement, as it runs while the request holds its slot under the rate limits: the
+        claim rows stay "claimed" and follow at the outcome (`record`, `release_claims`).
         """
         result = await self._session.execute(
             update(OutboxRow)
@@ -279,11 +281,9 @@ class ReminderRepository:
                 OutboxRow.claimed_by == worker,
             )
             .values(status="sending")
+            .execution_options(synchronize_session=False)
         )
-        if not result.rowcount:  # type: ignore[attr-defined]
-            return False
-        await self.set_claims([outbox_id], status="sending")
-        return True
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def outbox(self, outbox_id: int) -> OutboxRow | None:
         """One outbox row."""
