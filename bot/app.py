@@ -84,6 +84,24 @@ ALLOWED_UPDATES = ["message", "callback_query", "edited_message"]
 MAX_CONCURRENT_UPDATES = 64
 
 
+class BotApplication(Application[Any, Any, Any, Any, Any, Any]):
+    """PTB's Application, handling each update inside `MemberService.handling`.
+
+    There the update id is claimed on arrival and recorded as processed together with the
+    handler's first committed change, so a crash in between loses no update (see
+    bot/db/repositories/updates.py). Wrapping `process_update` covers polling, webhook and
+    the tests, which call it directly.
+    """
+
+    async def process_update(self, update: object) -> None:
+        services: Services | None = self.bot_data.get("services")
+        if services is None or not isinstance(update, Update):
+            await super().process_update(update)
+            return
+        async with services.members.handling():
+            await super().process_update(update)
+
+
 class PerUserUpdateProcessor(BaseUpdateProcessor):
     """Handle updates of different users concurrently, but one user's updates in order.
 
@@ -214,6 +232,7 @@ def build_application(
         raise ValueError("BOT_TOKEN is required to build the application")
     builder = (
         ApplicationBuilder()
+        .application_class(BotApplication)
         .token(settings.token.get_secret_value())
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)

@@ -70,6 +70,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         return started
 
     services = _run_async(start())
+    # Telegram lets one process poll: an update claimed by another process is a dead one's.
+    services.members.sole_consumer = True
     app = build_application(settings, services, rate_limit=settings.rate_limit)
 
     async def close_database(_app: Any) -> None:

@@ -103,7 +103,10 @@ def test_stats_counts_users_units_and_feature_tables(tmp_path: Path) -> None:
     assert lines[1] == "units: 2 (1 archived)"
     assert "self-check answers (selfcheck_answers): 0" in lines
     assert "quiz answers (quiz_answers): 0" in lines
-    assert "outbox (reminder_outbox): 0" in lines
+    assert (
+        "outbox (reminder_outbox): 0 [pending 0, claimed 0, sending 0, sent 0, unknown 0, "
+        "failed 0, blocked 0, skipped 0]"
+    ) in lines  # every status, zeros too, in lifecycle order
     assert "questions without answers (qa_gaps): 0" in lines
 
 

@@ -138,12 +138,19 @@ class FlowStateRow(Base):
 
 
 class ProcessedUpdateRow(Base):
-    """Update ids already handled, so a webhook retry or a second process does not act twice."""
+    """Update ids already handled, so a webhook retry or a second process does not act twice.
+
+    `worker` is set while a process handles the update and nothing of it is committed yet; it
+    becomes NULL ("processed") in the same transaction as the handler's first change (see
+    bot/db/repositories/updates.py), so an update whose handler never committed is handled
+    again when Telegram delivers it again after a crash.
+    """
 
     __tablename__ = "processed_updates"
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    worker: Mapped[str | None] = mapped_column(String(64))
 
 
 # --- qa ---
@@ -335,11 +342,28 @@ class CompletionRow(Base):
     done_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+#: Every outbox status, in lifecycle order (stats and logs list them so).
+OUTBOX_STATUSES = (
+    "pending",
+    "claimed",
+    "sending",
+    "sent",
+    "unknown",
+    "failed",
+    "blocked",
+    "skipped",
+)
+
+
 class OutboxRow(Base):
     """One message to one person (reminders and escalations merged), sent by whoever claims it.
 
-    status: pending -> sending -> sent | failed | unknown | blocked. A row stays "sending" only
-    while a sender holds its lease (`claimed_by`, `claim_expires_at`).
+    status: pending -> claimed -> sending -> sent | failed | unknown | blocked (or skipped).
+    "claimed": a sender holds its lease (`claimed_by`, `claim_expires_at`) and the row waits for
+    its turn under the rate limits; "sending": its HTTP request to the Bot API has started
+    (written and committed right before it). After a crash, or when a lease expires, a claimed
+    row goes back to pending and a sending one becomes "unknown" (never resent: Telegram may
+    have delivered it). A row retried after a 429 or a network error is pending again.
     """
 
     __tablename__ = "reminder_outbox"

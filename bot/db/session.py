@@ -13,6 +13,16 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
+
+from bot.db.repositories.updates import install_update_hooks
+
+
+class UpdateAwareSession(Session):
+    """A session whose first committed change while handling an update marks it processed."""
+
+
+install_update_hooks(UpdateAwareSession)
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -39,4 +49,6 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions that keep loaded attributes after commit (results outlive the session)."""
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return async_sessionmaker(
+        engine, expire_on_commit=False, sync_session_class=UpdateAwareSession
+    )

@@ -7,7 +7,8 @@ DomainError
  ├── StaleAction         a button or flow step no longer matches the stored state
  ├── InvalidInput        a value the user typed cannot be used
  ├── InvalidAnswer       a self-check answer value does not fit its indicator's scale
- └── InvalidMethodology  a methodology document failed validation (carries every Problem)
+ ├── InvalidMethodology  a methodology document failed validation (carries every Problem)
+ └── RepeatedUpdate      another process handled this Telegram update first: drop it silently
 
 Handlers map each class to a translated message; anything else is a bug and goes to the global
 error handler.
@@ -82,3 +83,11 @@ class InvalidMethodology(DomainError):
         first = problems[0].reason if problems else "no details"
         super().__init__(f"{len(problems)} problem(s) in methodology, first: {first}")
         self.problems = problems
+
+
+class RepeatedUpdate(DomainError):
+    """Another process took this update over and handled it: this handling is dropped."""
+
+    def __init__(self, update_id: int) -> None:
+        super().__init__(f"update {update_id} was handled by another process")
+        self.update_id = update_id

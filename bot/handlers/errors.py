@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot.domain.errors import NotAllowed, NotFound, StaleAction
+from bot.domain.errors import NotAllowed, NotFound, RepeatedUpdate, StaleAction
 from bot.handlers.context import BotContext
 from bot.handlers.members import expired, refuse
 
@@ -26,6 +26,10 @@ async def on_error(update: object, context: BotContext) -> None:
     """
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(error, RepeatedUpdate):
+        # Another process took this update over and handled it; its answer is the one.
+        log.info("dropping repeated update %s (handled by another process)", update_id)
+        return
     if isinstance(update, Update) and isinstance(error, NotAllowed):
         await refuse(update, context, error.reason, error.action)
         return

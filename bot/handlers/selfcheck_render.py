@@ -130,12 +130,10 @@ def _score_lines(_: Translator, result: UnitResult) -> list[str]:
     if result.opinion:
         lines.append(_.gettext("Opinion label: {opinion}").format(opinion=escape(result.opinion)))
     lines.append(
-        # TRANSLATORS: coverage is weighted (indicators weigh differently), so it is not answered/total.
+        # TRANSLATORS: coverage is weighted (indicators weigh differently), not answered/total.
         _.gettext(
-            "Coverage: {answered} of {total} indicators answered ({coverage}% of the score's weight)"
-        ).format(
-            coverage=_.number(result.coverage), answered=result.answered, total=result.total
-        )
+            "Coverage: {answered} of {total} indicators answered ({coverage}% of the weight)"
+        ).format(coverage=_.number(result.coverage), answered=result.answered, total=result.total)
     )
     return lines
 

@@ -19,6 +19,7 @@ import math
 import time
 from collections import Counter, deque
 from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from telegram import Bot
@@ -29,8 +30,11 @@ from bot.handlers import broadcast_render
 from bot.handlers import reminders_render as render
 from bot.i18n import Catalogs
 from bot.services.reminders import (
+    OUTBOX_STATUSES,
+    REQUEST_START,
     Notifier,
     OutgoingMessage,
+    Recovery,
     ReminderService,
     SendResult,
     SendStatus,
@@ -57,6 +61,20 @@ SENDING_ENDPOINTS = frozenset(
         "copyMessage",
     }
 )
+
+
+class NotStarted(Exception):  # noqa: N818 - a signal, not an error
+    """The outbox row was no longer this sender's at its turn: the request was not made."""
+
+
+async def _request_starts() -> None:
+    """Run the sender's REQUEST_START hook (once) right before an HTTP request leaves."""
+    start = REQUEST_START.get()
+    if start is None:
+        return
+    REQUEST_START.set(None)
+    if not await start():
+        raise NotStarted
 
 
 class SlidingWindow:
@@ -234,6 +252,10 @@ class BulkAwareRateLimiter(AIORateLimiter):
                         await slots.enter_async_context(
                             self.window.slot(self.TOTAL_CEILING, urgent=not bulk)
                         )
+                        if bulk:
+                            # Our turn: the outbox row is marked "sending" (committed) now and
+                            # not earlier, so a crash while waiting above loses nothing.
+                            await _request_starts()
                         return await inner(*call_args, **call_kwargs)
                 finally:
                     if chat is not None:
@@ -264,8 +286,15 @@ class TelegramNotifier:
         """Send; map Telegram's answer to a SendResult (never raises for Telegram errors)."""
         _ = self._catalogs.for_locale(message.language)
         extra: dict[str, Any] = {}
-        if getattr(self._bot, "rate_limiter", None) is not None:
+        if isinstance(getattr(self._bot, "rate_limiter", None), BulkAwareRateLimiter):
+            # The limiter calls REQUEST_START after the wait for our turn, right before the
+            # HTTP request (a bulk send).
             extra["rate_limit_args"] = BULK
+        else:
+            try:
+                await _request_starts()
+            except NotStarted:
+                return SendResult(SendStatus.NOT_STARTED)
         if message.broadcast_text is not None:
             text, markup = broadcast_render.announcement(_, message.broadcast_text), None
         else:
@@ -275,6 +304,8 @@ class TelegramNotifier:
             sent = await self._bot.send_message(
                 message.chat_id, text, parse_mode="HTML", reply_markup=markup, **extra
             )
+        except NotStarted:
+            return SendResult(SendStatus.NOT_STARTED)
         except RetryAfter as exc:
             seconds = exc._retry_after.total_seconds()  # noqa: SLF001 - avoids a deprecation
             return SendResult(SendStatus.RETRY_AFTER, retry_after=seconds, error=str(exc))
@@ -353,27 +384,50 @@ class Dispatcher:
         self._recovered = False
         self.sent_total = 0
 
-    async def start_up(self) -> int:
-        """Once per process: rows a crash left "sending" become "unknown"."""
+    async def start_up(self) -> Recovery:
+        """Once per process: settle the rows the last stop left claimed or in flight.
+
+        Never-started rows go back to pending (and are sent by the drain that follows, not at
+        the next planning); rows whose request had started become "unknown". One log line says
+        how many of each, with the outbox counts per status.
+        """
         if self._recovered:
-            return 0
+            return Recovery()
         self._recovered = True
-        count = await self.service.recover()
-        if count:
-            log.warning(
-                "%d reminder message(s) were in flight at the last stop; recorded as "
-                "unknown and not resent",
-                count,
-            )
-        return count
+        recovery = await self.service.recover()
+        counts = await self.service.outbox_counts()
+        log.log(
+            logging.WARNING if recovery.unknown else logging.INFO,
+            "outbox recovery at start-up: %d claimed but never sent, back to pending; "
+            "%d in flight at the last stop, recorded as unknown and not resent; outbox: %s",
+            recovery.requeued,
+            recovery.unknown,
+            format_counts(counts),
+            extra={
+                "outbox_requeued": recovery.requeued,
+                "outbox_unknown": recovery.unknown,
+                "outbox": counts,
+            },
+        )
+        return recovery
 
     def wake(self) -> None:
         """Start draining in the background unless a drain is already running."""
         if self._stopping or (self._task is not None and not self._task.done()):
             return
-        self._task = asyncio.create_task(
-            self.drain(wait_for_retries=True), name="reminder-dispatch"
-        )
+        self._task = asyncio.create_task(self._background(), name="reminder-dispatch")
+
+    async def _background(self) -> int:
+        handled = await self.drain(wait_for_retries=True)
+        if handled:
+            counts = await self.service.outbox_counts()
+            log.info(
+                "reminder dispatch: %d message(s) handled; outbox: %s",
+                handled,
+                format_counts(counts),
+                extra={"handled": handled, "outbox": counts},
+            )
+        return handled
 
     async def drain(self, *, wait_for_retries: bool = False) -> int:
         """Send every due outbox row; return how many rows were handled.
@@ -408,14 +462,20 @@ class Dispatcher:
     async def _send(self, message: OutgoingMessage, semaphore: asyncio.Semaphore) -> None:
         try:
             await self.pacer.wait(message.chat_id)
-            result = await self.notifier.send(message)
+            # The notifier marks the row "sending" once its request really starts.
+            token = REQUEST_START.set(partial(self.service.start_request, message.outbox_id))
+            try:
+                result = await self.notifier.send(message)
+            finally:
+                REQUEST_START.reset(token)
             await self.service.record(message.outbox_id, result)
             if result.status is SendStatus.SENT:
                 self.sent_total += 1
-        except Exception:
-            # The row stays "sending" and becomes "unknown" when its lease expires: never
-            # resent, because we cannot tell whether Telegram got it.
+        except Exception as exc:
+            # Never started: "failed"; started: "unknown" (Telegram may have it), not resent.
             log.exception("sending reminder outbox row %s failed", message.outbox_id)
+            with contextlib.suppress(Exception):
+                await self.service.abort(message.outbox_id, repr(exc))
         finally:
             semaphore.release()
 
@@ -433,6 +493,14 @@ class Dispatcher:
                 await task
 
 
+def format_counts(counts: dict[str, int]) -> str:
+    """Outbox counts per status for a log line, in lifecycle order ("pending=3 sent=120")."""
+    order = [s for s in OUTBOX_STATUSES if s in counts] + sorted(
+        set(counts) - set(OUTBOX_STATUSES)
+    )
+    return " ".join(f"{status}={counts[status]}" for status in order) or "empty"
+
+
 def dispatcher(app: Application[Any, Any, Any, Any, Any, Any]) -> Dispatcher:
     """The application's dispatcher."""
     return app.bot_data[DISPATCHER_KEY]  # type: ignore[no-any-return]
@@ -443,15 +511,17 @@ async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     sender = dispatcher(context.application)
     await sender.start_up()
     result = await sender.service.tick()
-    if result.messages or result.skipped or result.abandoned:
+    if result.messages or result.skipped or result.abandoned or result.requeued:
         log.info(
             "reminder sweep: %d reminder(s), %d escalation(s) in %d message(s); "
-            "%d skipped; %d abandoned",
+            "%d skipped; expired leases: %d back to pending, %d unknown",
             result.reminders,
             result.escalations,
             result.messages,
             result.skipped,
+            result.requeued,
             result.abandoned,
+            extra={"outbox_requeued": result.requeued, "outbox_unknown": result.abandoned},
         )
     sender.wake()
 

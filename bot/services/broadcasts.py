@@ -24,7 +24,7 @@ from bot.services.clock import Clock
 
 ACTION = "broadcast.send"
 MAX_TEXT = 3500  # room for the header under Telegram's 4096 characters
-PENDING = ("pending", "sending")
+PENDING = ("pending", "claimed", "sending")
 PROBLEMS_SHOWN = 20  # undelivered recipients named in the summary (the rest are counted)
 
 

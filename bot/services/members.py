@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import secrets
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -9,7 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import FlowStateRow, UserRow
 from bot.db.repositories.audit import AuditRepository
-from bot.db.repositories.updates import UpdateRepository
+from bot.db.repositories.updates import (
+    CURRENT_UPDATE,
+    Claim,
+    UpdateInProgress,
+    UpdateRepository,
+)
 from bot.db.repositories.users import UserRepository
 from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.units import Member, Role
@@ -19,6 +27,9 @@ from bot.services.flows import Flow
 LANGUAGES = ("id", "en")
 # Telegram redelivers an unacknowledged update for at most 24 hours.
 UPDATE_MEMORY = timedelta(days=2)
+# An update claimed by another process that committed nothing for this long is taken over by
+# a redelivery (that process is taken for dead); under long polling at once (see `handling`).
+UPDATE_TAKEOVER = timedelta(seconds=60)
 # How precisely "last seen" is kept (saves an UPDATE of the user row on most updates).
 SEEN_GRANULARITY = timedelta(minutes=1)
 
@@ -67,6 +78,29 @@ class MemberService:
         self._admin_ids = admin_ids
         self._default_tz = default_tz
         self._default_locale = default_locale
+        self.worker = f"u-{secrets.token_hex(6)}"
+        #: Long polling: Telegram lets one process poll, so a claim of another is a dead one's.
+        self.sole_consumer = False
+
+    @contextlib.asynccontextmanager
+    async def handling(self) -> AsyncIterator[UpdateInProgress]:
+        """Around the handling of one update (all its handlers).
+
+        `arrive` claims the update id for this process; the id becomes processed in the same
+        transaction as the first change a handler commits (bot/db/repositories/updates.py),
+        or here, after the handlers, if none committed anything. So an update is processed
+        once: a crash before that commit leaves a claim that a redelivery takes over.
+        """
+        current = UpdateInProgress(worker=self.worker)
+        token = CURRENT_UPDATE.set(current)
+        try:
+            yield current
+        finally:
+            CURRENT_UPDATE.reset(token)
+        if current.update_id is not None and not current.processed:
+            async with self._sessions.begin() as session:
+                await UpdateRepository(session).mark_processed(current.update_id, self.worker)
+            current.processed = True
 
     def _member(self, row: UserRow) -> Member:
         return to_member(
@@ -88,14 +122,22 @@ class MemberService:
         """Claim the update id, create or refresh the user, and load their flow.
 
         A user who wrote to the bot again is active again (they may have unblocked it), unless an
-        admin deactivated them.
+        admin deactivated them. Inside `handling` the id is only claimed here (processed with the
+        handler's first commit); outside it (tests, scripts) it is recorded processed at once.
         """
         now = self._clock()
+        current = CURRENT_UPDATE.get()
         async with self._sessions.begin() as session:
-            if update_id is not None and not await UpdateRepository(session).claim(update_id, now):
-                duplicate = True
-            else:
-                duplicate = False
+            duplicate = False
+            if update_id is not None:
+                claim = await UpdateRepository(session).claim(
+                    update_id,
+                    now,
+                    worker=self.worker if current is not None else None,
+                    take_over_before=now - UPDATE_TAKEOVER,
+                    take_over_any=self.sole_consumer,
+                )
+                duplicate = claim is Claim.REPEATED
             users = UserRepository(session)
             found = await users.by_telegram_id_with_flow(telegram_id)
             language = language_code if language_code in LANGUAGES else None
@@ -125,7 +167,10 @@ class MemberService:
                 if flow_row is None
                 else Flow(flow_row.flow, flow_row.step, dict(flow_row.data), flow_row.revision)
             )
-            return Arrival(self._member(row), flow, duplicate)
+            arrival = Arrival(self._member(row), flow, duplicate)
+        if current is not None and update_id is not None and not duplicate:
+            current.update_id = update_id  # set after this commit: it is not the handler's
+        return arrival
 
     async def get(self, user_id: int) -> Member:
         """A member by internal id."""

@@ -10,19 +10,22 @@ rows (a lease; `SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL), hand them to 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import hashlib
 import json
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import partial
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.content.bundle import ContentBundle
+from bot.db.models import OUTBOX_STATUSES as OUTBOX_STATUSES  # re-exported for the sender
 from bot.db.models import CompletionRow, DeadlineRow, OutboxRow, UserRow
 from bot.db.repositories.audit import AuditRepository
 from bot.db.repositories.broadcasts import BroadcastRepository
@@ -153,6 +156,7 @@ class SendStatus(StrEnum):
     TIMED_OUT = "timed_out"  # sent, but no answer: Telegram may or may not have delivered
     FORBIDDEN = "forbidden"  # 403: the user blocked the bot
     FAILED = "failed"  # any other refusal (400): retrying will not help
+    NOT_STARTED = "not_started"  # the row was no longer ours at its turn: nothing was sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,10 +170,22 @@ class SendResult:
 
 
 class Notifier(Protocol):
-    """Sends one outbox message; implemented by the transport (bot/jobs/reminders.py)."""
+    """Sends one outbox message; implemented by the transport (bot/jobs/reminders.py).
+
+    A sender sets REQUEST_START around `send`. A notifier that waits for its turn (rate limits)
+    awaits it once, after the wait and right before the request leaves; if it returns False the
+    row is no longer this sender's and nothing may be sent (return NOT_STARTED). One that does
+    not call it is treated as if its request started when `send` was called.
+    """
 
     async def send(self, message: OutgoingMessage) -> SendResult:
         """Word and send `message`; never raise for Telegram errors, return a SendResult."""
+
+
+#: "This row's request starts now": marks the outbox row "sending" in its own committed write.
+REQUEST_START: contextvars.ContextVar[Callable[[], Awaitable[bool]] | None] = (
+    contextvars.ContextVar("reminder_request_start", default=None)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +196,16 @@ class TickResult:
     escalations: int = 0
     skipped: int = 0
     messages: int = 0
-    abandoned: int = 0
+    abandoned: int = 0  # leases expired while the request was in flight: now "unknown"
+    requeued: int = 0  # leases expired before the request started: back to pending
+
+
+@dataclass(frozen=True, slots=True)
+class Recovery:
+    """What settling a stopped sender's rows did."""
+
+    requeued: int = 0  # claimed, never handed to the Bot API: pending again, sent soon
+    unknown: int = 0  # handed to the Bot API, no answer recorded: not resent
 
 
 @dataclass(frozen=True, slots=True)
@@ -549,12 +574,12 @@ class ReminderService:
         now = self._clock()
         if not self._should_plan(now):
             async with self._sessions.begin() as session:
-                abandoned = await ReminderRepository(session).abandon_sending(before=now)
-            return TickResult(abandoned=len(abandoned))
+                requeued, abandoned = await ReminderRepository(session).release_claims(before=now)
+            return TickResult(abandoned=len(abandoned), requeued=len(requeued))
         self._planned_at, self._dirty = now, False
         async with self._sessions.begin() as session:
             repo = ReminderRepository(session)
-            abandoned = await repo.abandon_sending(before=now)
+            requeued, abandoned = await repo.release_claims(before=now)
             await repo.lock_planner()
             planned = await self._plan(session, now)
             per_user: dict[int, dict[str, list[Any]]] = {}
@@ -672,6 +697,7 @@ class ReminderService:
             skipped=len(planned.skipped),
             messages=len(outbox_ids),
             abandoned=len(abandoned),
+            requeued=len(requeued),
         )
 
     async def preview(self, at: datetime, *, from_creation: bool = True) -> list[OutgoingMessage]:
@@ -782,18 +808,48 @@ class ReminderService:
 
     # --- sending -----------------------------------------------------------------------------
 
-    async def recover(self) -> int:
-        """At start-up: rows a crashed sender left in "sending" become "unknown" (not resent).
+    async def recover(self) -> Recovery:
+        """At start-up: settle the rows a stopped sender left behind.
 
-        With a single sender (SQLite) every such row is orphaned; with several processes only
-        rows whose lease has expired are, the others belong to a live sender.
+        Claimed rows whose request never started go back to pending (sent again, "(terlambat)"
+        or skipped by the grace rules like any pending row); rows whose request had started
+        become "unknown" and are not resent (Telegram may have delivered them). So a crash
+        loses at most the requests in flight, never the rest of a claimed batch. With a single
+        sender (SQLite) every such row is orphaned; with several processes only rows whose
+        lease has expired are, the others belong to a live sender.
         """
         now = self._clock()
         async with self._sessions.begin() as session:
-            ids = await ReminderRepository(session).abandon_sending(
+            requeued, unknown = await ReminderRepository(session).release_claims(
                 before=None if self.single_sender else now
             )
-        return len(ids)
+        return Recovery(requeued=len(requeued), unknown=len(unknown))
+
+    async def start_request(self, outbox_id: int) -> bool:
+        """Record, committed, that this row's request to the Bot API starts now.
+
+        Called right before the HTTP request (after waiting for the rate limits), so only rows
+        whose request really started can become "unknown" after a crash. False: the lease was
+        lost meanwhile (the row went back to pending) and the row must not be sent.
+        """
+        async with self._sessions.begin() as session:
+            return await ReminderRepository(session).start_sending(outbox_id, self.worker)
+
+    async def abort(self, outbox_id: int, error: str) -> None:
+        """A send crashed in our own code: a row never started fails, one started is unknown."""
+        async with self._sessions.begin() as session:
+            repo = ReminderRepository(session)
+            row = await repo.outbox(outbox_id)
+            if row is None or row.claimed_by != self.worker:
+                return
+            if row.status == "claimed":
+                row.status, row.attempts = "failed", row.attempts + 1
+            elif row.status == "sending":
+                row.status = "unknown"
+            else:
+                return
+            row.claimed_by, row.claim_expires_at, row.last_error = None, None, error[:300]
+            await repo.set_claims([row.id], status=row.status, attempts=row.attempts)
 
     async def claim(self, limit: int) -> list[OutgoingMessage]:
         """Take up to `limit` due outbox rows (leased to this worker) and word-ready data.
@@ -925,7 +981,12 @@ class ReminderService:
         async with self._sessions.begin() as session:
             repo = ReminderRepository(session)
             row = await repo.outbox(outbox_id)
-            if row is None or row.status not in ("sending", "unknown"):
+            if result.status is SendStatus.NOT_STARTED or row is None:
+                return
+            if row.status not in ("sending", "unknown") and not (
+                # A notifier that does not call REQUEST_START (tests) leaves the row claimed.
+                row.status == "claimed" and row.claimed_by == self.worker
+            ):
                 return
             row.claimed_by, row.claim_expires_at = None, None
             row.last_error = result.error[:300] or None
@@ -988,7 +1049,12 @@ class ReminderService:
         handled = 0
         while messages := await self.claim(batch):
             for message in messages:
-                await self.record(message.outbox_id, await notifier.send(message))
+                token = REQUEST_START.set(partial(self.start_request, message.outbox_id))
+                try:
+                    result = await notifier.send(message)
+                finally:
+                    REQUEST_START.reset(token)
+                await self.record(message.outbox_id, result)
                 handled += 1
         return handled
 

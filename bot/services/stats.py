@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.schema import MetaData
 
 from bot.db.models import (
+    OUTBOX_STATUSES,
     BroadcastRecipientRow,
     BroadcastRow,
     CompletionRow,
@@ -109,6 +110,12 @@ def _count(connection: Connection, table: Table) -> TableCount:
             select(table.c.status, func.count()).group_by(table.c.status).order_by(table.c.status)
         )
         by_status = {str(status): int(n) for status, n in result}
+    if table.name == OutboxRow.__tablename__:
+        # Every outbox status in lifecycle order, zeros included: "claimed 0, sending 0" is news.
+        by_status = {
+            **{status: by_status.get(status, 0) for status in OUTBOX_STATUSES},
+            **{s: n for s, n in by_status.items() if s not in OUTBOX_STATUSES},
+        }
     return TableCount(table.name, rows, by_status)
 
 

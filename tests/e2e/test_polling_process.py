@@ -10,19 +10,23 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.conftest import CONTENT, POSTGRES_URL, ROOT
 from tests.e2e.conftest import TOKEN
-from tests.fakes.bot_api import FakeBotAPI, callback_update, message_update
+from tests.e2e.people import person
+from tests.fakes.bot_api import Call, FakeBotAPI, callback_update, message_update, photo_update
 
 pytestmark = pytest.mark.skipif(bool(POSTGRES_URL), reason="process test runs on SQLite only")
 USER = 8123
 
 
 @asynccontextmanager
-async def bot_process(api: FakeBotAPI, db: Path) -> AsyncIterator[asyncio.subprocess.Process]:
+async def bot_process(
+    api: FakeBotAPI, db: Path, **settings: str
+) -> AsyncIterator[asyncio.subprocess.Process]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
     env.update(
         BOT_TOKEN=TOKEN,
@@ -32,6 +36,7 @@ async def bot_process(api: FakeBotAPI, db: Path) -> AsyncIterator[asyncio.subpro
         BOT_CONTENT_DIR=str(CONTENT),
         PYTHONPATH=str(ROOT),
     )
+    env.update(settings)
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -170,3 +175,64 @@ async def test_kill_9_mid_self_check_resumes_at_the_next_indicator(tmp_path: Pat
 
     rows = sqlite3.connect(db).execute("select count(*) from selfcheck_answers").fetchone()
     assert rows == (2,)
+
+
+async def _press(api: FakeBotAPI, user: int, call: Any, label: str) -> None:
+    data = next(d for text, d in _buttons(call).items() if label in text)
+    message_id = call.params.get("message_id") or call.result["message_id"]
+    api.push_update(callback_update(user, data, message_id=message_id))
+
+
+async def test_update_redelivered_after_a_kill_mid_handler_is_answered_once(
+    tmp_path: Path, settings_factory: Any
+) -> None:
+    """Killed while a photo's handler waits for getFile (claimed, nothing committed): after
+    the restart Telegram delivers the update again and it is handled - once."""
+    from bot.app import build_services
+
+    user, jpeg = 8124, b"\xff\xd8\xff\xe0" + b"1" * 5000
+    db = tmp_path / "bot.sqlite3"
+    url = f"sqlite+aiosqlite:///{db}"
+    prepared = await build_services(settings_factory(database_url=url, edition="2024"))
+    try:
+        await person(prepared, user, "dinkes")
+    finally:
+        await prepared.engine.dispose()
+
+    def stored() -> list[Call]:
+        return [c for c in api.messages_to(user) if "Tersimpan" in str(c.params.get("text"))]
+
+    async with FakeBotAPI(token=TOKEN) as api:
+        async with bot_process(api, db, BOT_EDITION="2024") as process:
+            api.push_update(message_update(user, "/bukti"))
+            listing = (await api.wait_for("sendMessage", timeout=30))[0]
+            await _press(api, user, listing, "Tambah bukti")
+            dimensions = (await api.wait_for("editMessageText", timeout=10))[0]
+            await _press(api, user, dimensions, "Proses")
+            indicators = (await api.wait_for("editMessageText", count=2, timeout=10))[1]
+            await _press(api, user, indicators, "Maklumat pelayanan")
+            asked = (await api.wait_for("editMessageText", count=3, timeout=10))[2]
+            assert "Kirim bukti untuk" in asked.params["text"]
+            api.add_file("photo-1", jpeg)
+            api.delay("getFile", 30)  # the handler waits for the file: nothing committed yet
+            photo = api.push_update(photo_update(user, file_id="photo-1", file_size=len(jpeg)))
+            await api.wait_for("getFile", timeout=10)
+            process.kill()  # SIGKILL between the update's arrival and its handler's commit
+            await process.wait()
+        assert stored() == []
+        api.delay("getFile", None)
+
+        async with bot_process(api, db, BOT_EDITION="2024") as process:
+            api.push_update(photo)  # Telegram delivers the unconfirmed update again
+            assert await api.wait_until(lambda: len(stored()) == 1, timeout=30)
+            seen = len(api.messages_to(user))
+            api.push_update(message_update(user, "/bukti"))  # a later update: all handled
+            assert await api.wait_until(lambda: len(api.messages_to(user)) > seen, timeout=10)
+            await _stop(process)
+
+    assert len(stored()) == 1
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from evidence").fetchone() == (1,)
+        assert conn.execute(
+            "select worker from processed_updates where update_id = ?", (photo["update_id"],)
+        ).fetchall() == [(None,)]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 from dataclasses import replace
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.content.units import UnitCatalog
-from bot.db.models import AuditRow, UnitRow
-from bot.domain.errors import NotFound
+from bot.db.models import AuditRow, ProcessedUpdateRow, UnitRow
+from bot.domain.errors import NotFound, RepeatedUpdate
 from bot.domain.units import Role
 
 
@@ -43,6 +45,81 @@ async def test_repeated_update_id_is_flagged_duplicate(services: Any) -> None:
     assert not (await _arrive(services, update_id=77)).duplicate
     assert (await _arrive(services, update_id=77)).duplicate
     assert not (await _arrive(services, update_id=78)).duplicate
+
+
+async def _claim_of(services: Any, update_id: int) -> list[str | None]:
+    async with services.sessions() as session:
+        rows = await session.scalars(
+            select(ProcessedUpdateRow.worker).where(ProcessedUpdateRow.update_id == update_id)
+        )
+        return list(rows)
+
+
+async def test_update_is_processed_with_the_handlers_first_commit(services: Any) -> None:
+    worker = services.members.worker
+    async with services.members.handling() as current:
+        arrival = await _arrive(services, update_id=500)
+        assert not arrival.duplicate
+        assert await _claim_of(services, 500) == [worker]  # claimed; nothing committed yet
+        with pytest.raises(RuntimeError):
+            async with services.sessions.begin() as session:
+                session.add(AuditRow(at=services.clock(), action="x", detail={}))
+                raise RuntimeError("the handler's transaction fails")
+        assert await _claim_of(services, 500) == [worker]  # a rollback marks nothing
+        await services.members.set_language(arrival.member.user_id, "en")
+        assert current.processed  # in the same transaction as the language change
+        assert await _claim_of(services, 500) == [None]
+    async with services.members.handling():
+        assert (await _arrive(services, update_id=500)).duplicate
+
+
+async def test_update_whose_handler_changed_nothing_is_processed_after_it(
+    services: Any,
+) -> None:
+    async with services.members.handling() as current:
+        arrival = await _arrive(services, update_id=501)
+        await services.members.get(arrival.member.user_id)  # reads only
+        assert not current.processed
+    assert current.processed and await _claim_of(services, 501) == [None]
+
+
+async def test_claim_of_a_process_that_died_before_committing_is_taken_over(
+    services: Any, clock: Any
+) -> None:
+    async with services.sessions.begin() as session:
+        session.add(ProcessedUpdateRow(update_id=600, received_at=clock(), worker="u-dead"))
+    async with services.members.handling():
+        # Perhaps it is alive and still at work (a webhook retry sent to a second process).
+        assert (await _arrive(services, update_id=600)).duplicate
+    clock.advance(seconds=61)
+    async with services.members.handling() as current:
+        assert not (await _arrive(services, update_id=600)).duplicate
+    assert current.processed and await _claim_of(services, 600) == [None]
+    # Under long polling no other process can be at work: taken over at once.
+    services.members.sole_consumer = True
+    async with services.sessions.begin() as session:
+        session.add(ProcessedUpdateRow(update_id=601, received_at=clock(), worker="u-dead"))
+    async with services.members.handling():
+        assert not (await _arrive(services, update_id=601)).duplicate
+
+
+async def test_change_of_an_update_taken_over_meanwhile_is_rolled_back(services: Any) -> None:
+    async with services.members.handling():
+        arrival = await _arrive(services, update_id=700)
+
+        async def take_over() -> None:  # another process, not handling our update
+            async with services.sessions.begin() as session:
+                await session.execute(
+                    update(ProcessedUpdateRow)
+                    .where(ProcessedUpdateRow.update_id == 700)
+                    .values(worker="u-other")
+                )
+
+        await asyncio.create_task(take_over(), context=contextvars.Context())
+        with pytest.raises(RepeatedUpdate):
+            await services.members.set_language(arrival.member.user_id, "en")
+    assert (await services.members.get(arrival.member.user_id)).language == "id"
+    assert await _claim_of(services, 700) == ["u-other"]
 
 
 async def test_last_seen_moves_once_a_minute_and_flow_comes_along(

@@ -17,6 +17,7 @@ from bot.domain.units import Member
 from bot.services.reminders import (
     DeadlineDraft,
     OutgoingMessage,
+    Recovery,
     SendResult,
     SendStatus,
 )
@@ -357,29 +358,61 @@ async def test_network_errors_retry_with_backoff_then_fail(
     assert len(notifier.sent) == 1
 
 
-async def test_restart_does_not_resend(
+async def test_restart_resends_claimed_rows_but_not_started_ones(
     settings: Any, clock: SteppingClock, services: Any, admin: Member
 ) -> None:
     from bot.app import build_services
 
     await member(services, 101, "dinkes")
+    await member(services, 102, "dinkes")
     await new_deadline(services, admin)
     notifier = RecordingNotifier()
     clock.now = datetime(2025, 6, 13, 0, 0, tzinfo=UTC)
     await run(services, notifier)
-    # A crash after claiming: the row is left "sending".
+    assert len(notifier.sent) == 2
+    # A crash after claiming two rows, while the request of the first one was under way.
     clock.now = datetime(2025, 6, 17, 0, 0, tzinfo=UTC)
     await services.reminders.tick()
-    assert len(await services.reminders.claim(10)) == 1
+    started, waiting = await services.reminders.claim(10)
+    assert await services.reminders.start_request(started.outbox_id)
+    assert await services.reminders.outbox_counts() == {"sent": 2, "claimed": 1, "sending": 1}
     clock.advance(minutes=3)  # on PostgreSQL only an expired lease proves the sender is gone
     again = await build_services(settings, clock=clock)
     try:
-        assert await again.reminders.recover() == 1
+        assert await again.reminders.recover() == Recovery(requeued=1, unknown=1)
+        # The old sender lost its lease: it may no longer start the waiting row.
+        assert not await services.reminders.start_request(waiting.outbox_id)
         await run(again, notifier)
-        assert len(notifier.sent) == 1
-        assert await again.reminders.outbox_counts() == {"sent": 1, "unknown": 1}
+        assert [m.user_id for m in notifier.sent[2:]] == [waiting.user_id]
+        assert notifier.sent[2].reminders[0].late is False  # on time: recovery is not lateness
+        assert await again.reminders.outbox_counts() == {"sent": 3, "unknown": 1}
     finally:
         await again.engine.dispose()
+
+
+async def test_expired_lease_returns_claimed_rows_and_parks_started_ones(
+    services: Any, clock: SteppingClock, admin: Member
+) -> None:
+    people = [await member(services, 101 + i, "dinkes") for i in range(3)]
+    await new_deadline(services, admin)
+    services.reminders.single_sender = False
+    clock.now = datetime(2025, 6, 13, 0, 0, tzinfo=UTC)
+    await services.reminders.tick()
+    first, *rest = await services.reminders.claim(10)
+    assert len(rest) == 2
+    assert await services.reminders.start_request(first.outbox_id)
+    clock.advance(seconds=60)
+    assert await services.reminders.recover() == Recovery()  # leases still held: a live sender
+    clock.advance(minutes=2)
+    result = await services.reminders.tick()
+    assert (result.requeued, result.abandoned) == (2, 1)
+    assert await services.reminders.outbox_counts() == {"pending": 2, "unknown": 1}
+    notifier = RecordingNotifier()
+    assert await services.reminders.deliver(notifier) == 2
+    assert sorted(m.user_id for m in notifier.sent) == sorted(p.user_id for p in people[1:])
+    # The answer to the parked request still arrives: it is recorded as sent after all.
+    await services.reminders.record(first.outbox_id, SendResult(SendStatus.SENT, message_id=9))
+    assert await services.reminders.outbox_counts() == {"sent": 3}
 
 
 async def test_preferences_and_mute(services: Any, clock: SteppingClock, admin: Member) -> None:

@@ -260,29 +260,69 @@ class ReminderRepository:
             query = query.with_for_update(skip_locked=True)
         rows = (await self._session.scalars(query)).all()
         for row in rows:
-            row.status, row.claimed_by, row.claim_expires_at = "sending", worker, expires
+            row.status, row.claimed_by, row.claim_expires_at = "claimed", worker, expires
         if rows:
-            await self.set_claims([row.id for row in rows], status="sending")
+            await self.set_claims([row.id for row in rows], status="claimed")
         return rows
+
+    async def start_sending(self, outbox_id: int, worker: str) -> bool:
+        """Mark one of `worker`'s claimed rows as handed to the Bot API ("sending").
+
+        A compare-and-set: False if the row is no longer claimed by `worker` (its lease expired
+        and it went back to pending, perhaps to another sender), and then it must not be sent.
+        One statement, as it runs while the request holds its slot under the rate limits: the
+        claim rows stay "claimed" and follow at the outcome (`record`, `release_claims`).
+        """
+        result = await self._session.execute(
+            update(OutboxRow)
+            .where(
+                OutboxRow.id == outbox_id,
+                OutboxRow.status == "claimed",
+                OutboxRow.claimed_by == worker,
+            )
+            .values(status="sending")
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def outbox(self, outbox_id: int) -> OutboxRow | None:
         """One outbox row."""
         return await self._session.get(OutboxRow, outbox_id)
 
-    async def abandon_sending(self, *, before: datetime | None) -> list[int]:
-        """Turn rows stuck in "sending" into "unknown": all of them, or leases expired before."""
-        query = select(OutboxRow.id).where(OutboxRow.status == "sending")
-        if before is not None:
-            query = query.where(OutboxRow.claim_expires_at < before)
-        ids = list((await self._session.scalars(query)).all())
-        if ids:
-            await self._session.execute(
-                update(OutboxRow)
-                .where(OutboxRow.id.in_(ids))
-                .values(status="unknown", last_error="in flight when the sender stopped")
-            )
-            await self.set_claims(ids, status="unknown")
-        return ids
+    async def release_claims(self, *, before: datetime | None) -> tuple[list[int], list[int]]:
+        """Settle rows a sender left behind: all of them, or those whose lease expired before.
+
+        Rows only claimed ("claimed": never handed to the Bot API) go back to pending and are
+        sent again. Rows "sending" had their request started: Telegram may have delivered them
+        and has no idempotency key, so they become "unknown" and are not resent (at most once).
+        Returns (ids back to pending, ids now unknown).
+        """
+        expired = [OutboxRow.claim_expires_at < before] if before is not None else []
+        # UPDATE ... RETURNING: exactly the rows changed, even if a live sender marks one of
+        # them "sending" at the same moment (it is then left to that sender).
+        requeued = list(
+            (
+                await self._session.scalars(
+                    update(OutboxRow)
+                    .where(OutboxRow.status == "claimed", *expired)
+                    .values(status="pending", claimed_by=None, claim_expires_at=None)
+                    .returning(OutboxRow.id)
+                )
+            ).all()
+        )
+        unknown = list(
+            (
+                await self._session.scalars(
+                    update(OutboxRow)
+                    .where(OutboxRow.status == "sending", *expired)
+                    .values(status="unknown", last_error="in flight when the sender stopped")
+                    .returning(OutboxRow.id)
+                )
+            ).all()
+        )
+        await self.set_claims(requeued, status="planned")
+        await self.set_claims(unknown, status="unknown")
+        return requeued, unknown
 
     async def block_user_outbox(self, user_id: int) -> None:
         """A user blocked the bot: their pending rows will never be sent."""
