@@ -21,7 +21,6 @@ MEMBER = 8301
 COORDINATOR = 8302
 JPEG = b"\xff\xd8\xff\xe0" + b"1" * 5000
 PDF = b"%PDF-1.4\n% bukti dukung\n" + b"0" * 3000
-RAMP = "Foto sarana bagi pengguna berkebutuhan khusus"  # links in-sarpras-khusus
 
 
 @pytest.fixture
@@ -151,16 +150,3 @@ async def test_photo_outside_a_flow_filed_under_an_indicator(
     assert "Tersimpan" in harness.last_text(MEMBER)
     (row,) = await _rows(services)
     assert row.indicator_id == "in-sarpras-khusus" and row.deadline_id is None
-
-
-async def test_indicator_evidence_counts_on_the_linked_deadline(
-    harness: Harness, services: Any
-) -> None:
-    await person(services, MEMBER, "dinkes")
-    await harness.send(MEMBER, "/tenggat")
-    before = harness.last_text(MEMBER).split(f"<b>{RAMP}</b>")[1].split("\n\n")[0]
-    assert "📎" not in before
-    await _ramp_photo(harness)
-    await harness.send(MEMBER, "/tenggat")
-    after = harness.last_text(MEMBER).split(f"<b>{RAMP}</b>")[1].split("\n\n")[0]
-    assert "📎 1 bukti" in after
