@@ -85,3 +85,18 @@ def page(items: list[Unit], number: int, size: int) -> tuple[list[Unit], int, in
     pages = max(1, (len(items) + size - 1) // size)
     number = min(max(number, 0), pages - 1)
     return items[number * size : (number + 1) * size], number, pages
+
+
+def zone_on_joining(
+    current: str | None, old_unit_zone: str | None, new_unit_zone: str | None
+) -> str | None:
+    """A member's time zone after joining a unit: the unit's, unless they chose another.
+
+    A zone equal to their previous unit's was taken from that unit, not chosen, so it follows
+    the move (a Bontang member moving to a Jakarta unit reads WIB from then on).
+    """
+    if new_unit_zone is None:
+        return current
+    if current is None or (old_unit_zone is not None and current == old_unit_zone):
+        return new_unit_zone
+    return current

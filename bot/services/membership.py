@@ -26,7 +26,7 @@ from bot.domain.membership import (
     RequestStatus,
     join_path,
 )
-from bot.domain.units import Member, Role
+from bot.domain.units import Member, Role, zone_on_joining
 from bot.services.access import AccessService
 from bot.services.clock import Clock
 
@@ -102,11 +102,13 @@ class MembershipService:
             if path is JoinPath.ALREADY:
                 return JoinOutcome(path, unit_id, unit.name, None, (), None, False, ())
             previous = user.unit_id
+            old_zone = await self._unit_zone(session, previous)
             left_name, lost_role, told = await self._leave(session, user, admins, now)
             request = None
             deciders: tuple[Person, ...] = ()
             if path is JoinPath.DIRECT:
                 user.unit_id = unit_id
+                user.timezone = zone_on_joining(user.timezone, old_zone, unit.timezone)
                 counted = await repo.count_in(user.id, unit_id)
                 await self._audit(
                     session,
@@ -128,6 +130,12 @@ class MembershipService:
             return JoinOutcome(
                 path, unit_id, unit.name, request, deciders, left_name, lost_role, told
             )
+
+    @staticmethod
+    async def _unit_zone(session: AsyncSession, unit_id: int | None) -> str | None:
+        """The time zone of `unit_id` (None for no unit or an unknown one)."""
+        unit = await UnitRepository(session).get(unit_id) if unit_id is not None else None
+        return unit.timezone if unit is not None else None
 
     async def _withdraw_pending(self, session: AsyncSession, user: UserRow, now: Any) -> None:
         repo = MembershipRepository(session)
@@ -189,6 +197,8 @@ class MembershipService:
                 user.pending_unit_id = None
                 if accept:
                     user.unit_id = row.unit_id
+                    old_zone = await self._unit_zone(session, row.from_unit_id)
+                    user.timezone = zone_on_joining(user.timezone, old_zone, unit.timezone)
                     user.updated_at = now
                     counted = await repo.count_in(user.id, row.unit_id)
             action = "unit.join_accept" if accept else "unit.join_refuse"

@@ -11,7 +11,7 @@ from bot.db.repositories.flows import FlowRepository
 from bot.db.repositories.units import UnitRepository
 from bot.db.repositories.users import UserRepository
 from bot.domain.errors import NotFound, StaleAction
-from bot.domain.units import Unit
+from bot.domain.units import Unit, zone_on_joining
 from bot.services.clock import Clock
 
 
@@ -104,10 +104,9 @@ class UnitService:
                 raise NotFound("user", user_id)
             previous = user.unit_id
             old_unit = await units.get(previous) if previous is not None else None
-            if user.timezone is None or (
-                old_unit is not None and user.timezone == old_unit.timezone
-            ):
-                user.timezone = row.timezone  # the unit's zone, unless the member chose another
+            user.timezone = zone_on_joining(
+                user.timezone, old_unit.timezone if old_unit else None, row.timezone
+            )
             user.unit_id = unit_id
             if previous is not None and previous != unit_id and user.role == "coordinator":
                 user.role = "member"
