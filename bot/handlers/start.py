@@ -11,7 +11,7 @@ from bot.domain import units as unit_rules
 from bot.domain.choices import YES, yes_no
 from bot.domain.errors import NotFound, StaleAction
 from bot.domain.membership import JoinPath
-from bot.domain.units import Role
+from bot.domain.units import Member, Role
 from bot.handlers import callback_data as cd
 from bot.handlers import commands, keyboards, menu, render
 from bot.handlers import membership as membership_handlers
@@ -106,16 +106,7 @@ async def typed(update: Update, context: BotContext) -> None:
         page, query = int(flow.data.get("page", 0)), flow.data.get("query")
         await _show_units(update, context, page=page, query=query, edit=False)
         return
-    try:
-        unit = await context.services.units.register(
-            user_id=member.user_id, unit_id=int(flow.data["unit_id"]), flow=(FLOW, flow.revision)
-        )
-    except (NotFound, StaleAction):
-        await update.effective_message.reply_html(
-            _.gettext("This button has expired. Type /start to begin again.")
-        )
-        return
-    await update.effective_message.reply_html(render.registered(_, unit))
+    await _join(update, context, member, int(flow.data["unit_id"]), flow.revision)
 
 
 async def page(update: Update, context: BotContext) -> None:
@@ -183,26 +174,38 @@ async def confirm(update: Update, context: BotContext) -> None:
     ):
         await _expired(update, context)
         return
+    await _join(update, context, member, payload.unit_id, payload.revision)
+
+
+async def _join(
+    update: Update, context: BotContext, member: Member, unit_id: int, revision: int
+) -> None:
+    """Join `unit_id` (pressed "Yes" or typed "iya"): at once, or as a request to its deciders.
+
+    Both confirmations go through MembershipService.join, so typing cannot skip the consent
+    of a unit's coordinator.
+    """
     _ = context.translator
+    query = update.callback_query
     try:
-        outcome = await context.services.membership.join(
-            member, payload.unit_id, flow=(FLOW, payload.revision)
-        )
-        unit = await context.services.units.get(payload.unit_id)
+        outcome = await context.services.membership.join(member, unit_id, flow=(FLOW, revision))
+        unit = await context.services.units.get(unit_id)
     except (NotFound, StaleAction):
         await _expired(update, context)
         return
     if outcome.path is JoinPath.REQUEST:
-        await query.answer(_.gettext("Request sent."))
-        await query.edit_message_text(
-            membership_view.outcome_for_person(_, outcome), parse_mode="HTML"
-        )
+        note = _.gettext("Request sent.")
+        text = membership_view.outcome_for_person(_, outcome)
     else:
-        await query.answer(_.gettext("Registered."))
+        note = _.gettext("Registered.")
         text = render.registered(_, unit)
         if outcome.lost_role:
             text = _.gettext("Your coordinator role there has ended.") + "\n\n" + text
+    if query is not None:
+        await query.answer(note)
         await query.edit_message_text(text, parse_mode="HTML")
+    elif update.effective_message is not None:
+        await update.effective_message.reply_html(text)
     await membership_handlers.announce(context, outcome)
 
 
@@ -236,12 +239,12 @@ async def change(update: Update, context: BotContext) -> None:
 
 
 async def _expired(update: Update, context: BotContext) -> None:
+    text = context.translator.gettext("This button has expired. Type /start to begin again.")
     query = update.callback_query
     if query is not None:
-        await query.answer(
-            context.translator.gettext("This button has expired. Type /start to begin again."),
-            show_alert=True,
-        )
+        await query.answer(text, show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_html(text)
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -91,6 +91,23 @@ async def test_registration_confirmed_by_typing(harness: Harness, services: Any)
     assert user is not None and user.unit_id is not None
 
 
+async def test_typed_yes_to_a_unit_with_a_coordinator_is_a_join_request(
+    harness: Harness, services: Any
+) -> None:
+    from bot.domain.units import Role
+    from tests.e2e.people import person
+
+    await person(services, USER + 1, "dinkes", Role.COORDINATOR, name="Cici")
+    await harness.send(USER, "/start")
+    await harness.press_label(USER, "Dinas Kesehatan")
+    await harness.send(USER, "iya betul")
+    assert "sudah dikirim ke koordinatornya" in harness.last_text(USER)
+    assert "ingin bergabung ke <b>Dinas Kesehatan</b>" in harness.last_text(USER + 1)
+    async with services.sessions() as session:
+        user = await session.scalar(select(UserRow).where(UserRow.telegram_id == USER))
+    assert user is not None and user.unit_id is None and user.pending_unit_id is not None
+
+
 async def test_new_deadline_steps_read_typed_choices(harness: Harness, services: Any) -> None:
     from bot.domain.units import Role
     from tests.e2e.people import person
