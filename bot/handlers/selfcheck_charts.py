@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
+import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -16,6 +17,7 @@ EARNED = "#1f7a4d"
 MAXIMUM = "#d9d9d9"
 
 
+@matplotlib.rc_context({"text.parse_math": False})  # names and titles are text, not TeX
 def dimension_chart(
     labels: list[str],
     earned: list[float],
@@ -63,6 +65,7 @@ def dimension_chart(
     return _png(figure)
 
 
+@matplotlib.rc_context({"text.parse_math": False})  # names and titles are text, not TeX
 def trend_chart(labels: list[str], scores: list[float], *, title: str, note: str) -> bytes:
     """A small line chart of finished self-check scores over time (0-100)."""
     figure = Figure(figsize=(6, 3), dpi=100)

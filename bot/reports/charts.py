@@ -10,6 +10,7 @@ import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -98,6 +99,7 @@ def draw_scores(axes: Axes, recap: Recap, *, title: str, size: float = 16) -> No
     axes.set_title(title, fontsize=size * 1.2, pad=size * 1.9)
 
 
+@matplotlib.rc_context({"text.parse_math": False})  # names and titles are text, not TeX
 def score_chart(recap: Recap, *, title: str, note: str) -> bytes:
     """The recap chart as a PNG about 1080 px wide (readable on a phone)."""
     height = max(4.0, 0.62 * len(recap.units) + 2.6)
@@ -148,6 +150,7 @@ def draw_trend(
     axes.set_title(title, fontsize=size * 1.1)
 
 
+@matplotlib.rc_context({"text.parse_math": False})  # names and titles are text, not TeX
 def trend_png(points: tuple[ScorePoint, ...], zone: str, *, title: str, note: str) -> bytes:
     """A unit's trend as a PNG (for the chat)."""
     figure = Figure(figsize=(7, 3.6), dpi=100)

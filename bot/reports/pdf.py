@@ -108,6 +108,7 @@ class _Pages:
         self._y -= fraction
 
 
+@matplotlib.rc_context({"text.parse_math": False})  # names and titles are text, not TeX
 def pdf_bytes(recap: Recap) -> bytes:
     """The recap as a PDF file."""
     buffer = io.BytesIO()

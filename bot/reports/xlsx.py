@@ -166,7 +166,7 @@ def _summary(book: Workbook, recap: Recap, titles: list[str]) -> None:
         for column in range(1, len(headers) + 1):
             sheet.cell(index, column).fill = fill
         link = sheet.cell(index, len(headers) + 1)
-        link.hyperlink = f"#'{titles[index - 2]}'!A1"
+        link.hyperlink = "#'{}'!A1".format(titles[index - 2].replace("'", "''"))
         link.font = Font(color="0563C1", underline="single")
     sheet.append([])
     sheet.append(
@@ -275,6 +275,7 @@ def workbook_bytes(recap: Recap) -> bytes:
         [44, 40, 20, 20, 18, 13],
         formats={3: DATE_FORMAT, 4: DATE_FORMAT},
     )
+    _no_formulas(book)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -283,3 +284,16 @@ def workbook_bytes(recap: Recap) -> bytes:
 def _status(done_at: datetime | None, late: bool) -> str:
     status = "selesai" if done_at is not None else "belum"
     return status + ", terlambat" if late else status
+
+
+def _no_formulas(book: Workbook) -> None:
+    """Keep text that starts with "=" (a deadline title, a person's name) as text.
+
+    openpyxl stores such a string as a formula, which Excel would evaluate when the report is
+    opened; the report never writes formulas of its own.
+    """
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"

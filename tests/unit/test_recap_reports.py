@@ -151,3 +151,27 @@ def test_chart_workbook_and_pdf_fit_telegram_for_45_units(tmp_path: Path) -> Non
 def test_indonesian_number_notation() -> None:
     assert id_number(Decimal("1234.5")) == "1.234,50"
     assert id_number(Decimal("7"), signed=True) == "+7,00" and id_number(None) == "-"
+
+
+def test_user_text_is_text_in_every_report() -> None:
+    """A coordinator's name or a deadline title is never TeX in the PDF/charts nor a formula in
+    the workbook or the CSV (Excel would evaluate it when the Sekda opens the file)."""
+    from dataclasses import replace
+
+    from bot.reports.csv_table import csv_text
+
+    recap = big_recap(3)
+    first = replace(recap.units[0], name="=HYPERLINK(\"x\") $x^{", coordinators=("@cmd", "-1+1"))
+    tricky = replace(
+        recap,
+        units=(first, *recap.units[1:]),
+        deadlines=(DeadlineUnitState(1, "Tarif $x^{ (lama)", NOW, 1, first.name, None, True),),
+    )
+    assert pdf.pdf_bytes(tricky).startswith(b"%PDF")  # "$x^{" would raise in mathtext
+    assert charts.score_chart(tricky, title="$x^{", note="$").startswith(b"\x89PNG")
+    book = load_workbook(io.BytesIO(xlsx.workbook_bytes(tricky)))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert "f" not in {c.data_type for c in cells}
+    assert any(c.value == first.name for c in cells)
+    table = csv_text(tricky)
+    assert "'=HYPERLINK" in table and ",=HYPERLINK" not in table
