@@ -1,8 +1,10 @@
 """Route free text to the flow that is waiting for it, else to the question handler.
 
-While any flow is in progress, typed text belongs to it: a flow that waits for a button reads the
+While a flow is in progress, typed text belongs to it: a flow that waits for a button reads the
 text as one of its choices (`read_choice`) or answers one line pointing at the buttons and /batal;
-it never reaches Q&A. /batal ends every flow and runs its own cancel step (`on_flow_cancel`).
+it never reaches Q&A. A flow left idle for half an hour (`Flow.holds_text`) lets text through to
+Q&A again, keeping its buttons and its place. /batal ends every flow and runs its own cancel
+step (`on_flow_cancel`).
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ def set_default_text(app: Application[Any, Any, Any, Any, Any, Any], step: TextS
 async def route_text(update: Update, context: BotContext) -> None:
     """Send text to the waiting flow, else to the default text handler."""
     flows: dict[str, TextStep] = context.application.bot_data.get(TEXT_FLOWS_KEY, {})
-    if context.flow is not None:
+    if context.flow is not None and context.flow.holds_text(context.services.clock()):
         step = flows.get(context.flow.name)
         if step is not None:
             await step(update, context)

@@ -165,7 +165,13 @@ class MemberService:
             flow = (
                 None
                 if flow_row is None
-                else Flow(flow_row.flow, flow_row.step, dict(flow_row.data), flow_row.revision)
+                else Flow(
+                    flow_row.flow,
+                    flow_row.step,
+                    dict(flow_row.data),
+                    flow_row.revision,
+                    flow_row.updated_at,
+                )
             )
             arrival = Arrival(self._member(row), flow, duplicate)
         if current is not None and update_id is not None and not duplicate:

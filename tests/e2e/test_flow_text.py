@@ -76,6 +76,21 @@ async def test_selfcheck_reads_typed_words_of_an_option(harness: Harness, servic
     assert "Dibatalkan" in harness.last_text(USER)
 
 
+async def test_a_check_left_on_screen_lets_a_later_question_through(
+    harness: Harness, services: Any, clock: Any
+) -> None:
+    await register(harness, USER)
+    await harness.send(USER, "/cek 2025")
+    assert "Pertanyaan 1/" in harness.last_text(USER)
+    clock.advance(minutes=31)  # walked away; comes back with a question
+    await harness.send(USER, "apa itu maklumat pelayanan")
+    assert "Maklumat" in harness.last_text(USER) and HINT not in harness.last_text(USER)
+    await harness.send(USER, "/cek")
+    assert "Pertanyaan 1/" in harness.last_text(USER)  # the check waits where it was
+    await harness.send(USER, "sebagian besar sih")  # a fresh screen reads typed answers again
+    assert "Pertanyaan 2/" in harness.last_text(USER)
+
+
 async def test_registration_confirmed_by_typing(harness: Harness, services: Any) -> None:
     await harness.send(USER, "/start")
     await harness.press_label(USER, "Dinas Kesehatan")
