@@ -148,6 +148,12 @@ async def evidence_add(update: Update, context: BotContext) -> None:
     if context.member.unit_id is None:
         await expired(update, context)
         return
+    pending = context.flow
+    if pending is not None and pending.name == PENDING_FLOW:
+        # "Tambah bukti" asks for a new file: a stray file sent earlier and never filed must
+        # not be stored under the indicator picked now.
+        await context.services.flows.clear(context.member.user_id)
+        context.flow = None
     dimensions = context.services.evidence.methodology.all_dimensions
     text, markup = view.dimension_picker(context.translator, dimensions)
     await query.answer()

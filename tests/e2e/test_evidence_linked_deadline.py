@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import func, select
+
+from bot.db.models import EvidenceRow
 from tests.e2e.harness import Harness
 from tests.e2e.people import person
 from tests.fakes.bot_api import as_update, photo_update
@@ -34,3 +37,20 @@ async def test_indicator_evidence_counts_on_the_linked_deadline(
     assert "Tersimpan" in harness.last_text(MEMBER)
     await harness.send(MEMBER, "/tenggat")
     assert "📎 1 bukti" in _deadline_block(harness.last_text(MEMBER))
+
+
+async def test_a_stray_file_left_unfiled_is_not_stored_by_a_later_add(
+    harness: Harness, services: Any
+) -> None:
+    await person(services, MEMBER, "dinkes")
+    harness.api.add_file("stray", JPEG)
+    stray = photo_update(MEMBER, file_id="stray", caption="salah kirim", file_size=len(JPEG))
+    await harness.app.process_update(as_update(stray, harness.app.bot))
+    assert "Simpan sebagai bukti?" in harness.last_text(MEMBER)  # ignored by the member
+    await harness.send(MEMBER, "/bukti")
+    await harness.press_label(MEMBER, "Tambah bukti")
+    await harness.press_label(MEMBER, "Input")
+    await harness.press_label(MEMBER, "Pemberian kompensasi")
+    assert "Tersimpan" not in harness.last_text(MEMBER)  # it asks for the new file instead
+    async with services.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(EvidenceRow)) == 0
