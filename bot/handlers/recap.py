@@ -46,10 +46,16 @@ class RecapEdition:
     edition: str
 
 
-def keyboard(_: Translator, recap: Recap, index: int) -> InlineKeyboardMarkup | None:
-    """‹ › when there are several pages; one button per other edition."""
+def keyboard(
+    _: Translator, recap: Recap, index: int, at: int | None = None
+) -> InlineKeyboardMarkup | None:
+    """‹ › when there are several pages; one button per other edition.
+
+    `at` is when the report on screen was first made: every page turn compares with the reports
+    before that moment (a turn stores no snapshot, but /rekap did when it was sent).
+    """
     count = len(render.pages(_, recap))
-    at = int(recap.generated_at.timestamp())
+    at = int(recap.generated_at.timestamp()) if at is None else at
     rows = []
     nav = []
     if index > 0:
@@ -151,7 +157,7 @@ async def turn_page(update: Update, context: BotContext) -> None:
     await query.edit_message_text(
         render.page(_, result, payload.page),
         parse_mode="HTML",
-        reply_markup=keyboard(_, result, payload.page),
+        reply_markup=keyboard(_, result, payload.page, at=payload.at),
     )
 
 

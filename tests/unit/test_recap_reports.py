@@ -175,3 +175,21 @@ def test_user_text_is_text_in_every_report() -> None:
     assert any(c.value == first.name for c in cells)
     table = csv_text(tricky)
     assert "'=HYPERLINK" in table and ",=HYPERLINK" not in table
+
+
+def test_page_buttons_keep_the_moment_the_report_was_first_made() -> None:
+    """Turning pages compares with reports before the original /rekap, not the rebuilt one."""
+    from bot.handlers import callback_data as cd
+    from bot.handlers.recap import RecapPage, keyboard
+
+    _ = load_catalogs().for_locale("id")
+    recap = big_recap()
+    first = int(NOW.timestamp()) - 3600
+    markup = keyboard(_, recap, 1, at=first)
+    assert markup is not None
+    pages = [cd.decode(b.callback_data) for row in markup.inline_keyboard for b in row]
+    turns = [p for p in pages if isinstance(p, RecapPage)]
+    assert turns and all(p.at == first for p in turns)
+    fresh = keyboard(_, recap, 0)
+    assert fresh is not None
+    assert cd.decode(fresh.inline_keyboard[0][0].callback_data).at == int(NOW.timestamp())
