@@ -851,7 +851,7 @@ class KnowledgeIndex:
             return best
         for d in docs:
             match = process.extractOne(
-                query, self._examples[d], scorer=fuzz.token_sort_ratio, score_cutoff=40
+                query, self._examples[d], scorer=fuzz.token_sort_ratio
             )
             if match is not None:
                 best[d] = match[1] / 100.0
