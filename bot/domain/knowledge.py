@@ -209,6 +209,10 @@ class RankingConfig:
             only needs for its candidates to be offered; below it the question is declined.
         generic_weight: factor on the ranking score a ``Lexicon.generic`` word contributes
             (1 = like any word); coverage and confidence are not affected.
+        edition_weight: factor on the ranking score of a topic whose editions include none
+            of the edition years the question names ("alur penilaian 2025" is not about a
+            2022-2024 topic); 1 switches it off. Topics without editions or "umum" ones keep
+            their score.
     """
 
     title_weight: float = 3.0
@@ -236,6 +240,7 @@ class RankingConfig:
     require_anchor: bool = True
     generic_threshold: float = 0.7
     generic_weight: float = 0.6
+    edition_weight: float = 0.7
 
 
 @dataclass(frozen=True, slots=True)
@@ -514,6 +519,10 @@ class KnowledgeIndex:
         for word in self._surface_words:
             self._anagrams.setdefault("".join(sorted(word)), []).append(word)
         self._examples = list(examples)  # analysed title and example questions, per topic
+        # Edition years per topic (empty: edition-independent), for RankingConfig.edition_weight.
+        years = {e for t in self._topics for e in t.editions if e.isdigit()}
+        self._editions = [frozenset(e for e in t.editions if e in years) for t in self._topics]
+        self._edition_years = frozenset(years)
         self._unknown_idf = math.log(1.0 + (len(self._topics) + 0.5) / 0.5)
         self._corrections: dict[str, str | None] = {}
         # Short words and chat spellings: domain words by document frequency, then the words
@@ -776,6 +785,7 @@ class KnowledgeIndex:
             covered[d] = covered.get(d, 0.0) + value
         if not scores:
             return []
+        self._weigh_editions(terms, scores)
         # Example similarity only for the lexical front-runners: bounds latency, and a topic
         # that shares no word with the query is not a candidate anyway.
         front = sorted(scores, key=lambda d: -scores[d])[:_SIMILARITY_POOL]
@@ -806,6 +816,17 @@ class KnowledgeIndex:
             )
         hits.sort(key=lambda h: (-h.score, h.topic_id))
         return hits
+
+    def _weigh_editions(self, terms: Sequence[_QueryTerm], scores: dict[int, float]) -> None:
+        """Scale down the scores of topics of other editions than the question names."""
+        asked = {qt.term for qt in terms if qt.term in self._edition_years}
+        factor = self._config.edition_weight
+        if not asked or factor == 1.0:
+            return
+        for d in scores:
+            editions = self._editions[d]
+            if editions and not editions & asked:
+                scores[d] *= factor
 
     def _group_mass(self, terms: Sequence[_QueryTerm]) -> dict[int, tuple[bool, float]]:
         """Per concept: (known, IDF mass). The denominator of coverage is their sum: the whole
@@ -851,7 +872,7 @@ class KnowledgeIndex:
             return best
         for d in docs:
             match = process.extractOne(
-                query, self._examples[d], scorer=fuzz.token_sort_ratio
+                query, self._examples[d], scorer=fuzz.token_sort_ratio, score_cutoff=40
             )
             if match is not None:
                 best[d] = match[1] / 100.0
