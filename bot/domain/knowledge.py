@@ -947,13 +947,19 @@ class KnowledgeIndex:
         config = self._config
         seen: set[str] = set()
         candidates: list[Topic] = []
+        in_window = 0
         for h in hits:
-            group = self.primary(h.topic_id)
-            if group in seen or h.score < (1.0 - config.clarify_window) * hits[0].score:
+            if h.score < (1.0 - config.clarify_window) * hits[0].score:
                 continue
-            seen.add(group)
-            candidates.append(self.topic(h.topic_id))
-        if len(candidates) == 1:  # only equivalent topics: never ask between them
+            in_window += 1
+            group = self.primary(h.topic_id)
+            if group not in seen:
+                seen.add(group)
+                candidates.append(self.topic(h.topic_id))
+        if len(candidates) == 1:
+            if in_window == 1:  # nothing to choose from: below the threshold, only offer it
+                return Decision(DecisionKind.DECLINE, p, query, hits=hits, offered=offered)
+            # only equivalent topics: never ask between them
             primary = self.topic(self.primary(hits[0].topic_id))
             return Decision(DecisionKind.ANSWER, p, query, topic=primary, hits=hits)
         return Decision(
