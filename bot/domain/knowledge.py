@@ -753,7 +753,7 @@ class KnowledgeIndex:
         if mass <= 0:
             return []
         scores: dict[int, float] = {}
-        covered_groups: dict[tuple[int, int], float] = {}
+        covered_groups: dict[int, dict[int, float]] = {}  # concept -> topic -> best cover
         # Anchoring: with a specific (non-generic) word in the question, known or not, a topic
         # that matches none of the specific words is not anchored (see decide).
         anchors = self._anchors(terms)
@@ -772,17 +772,20 @@ class KnowledgeIndex:
             evidence = qt.weight * idf
             if is_generic(qt.term):
                 evidence *= config.generic_weight
-            for d, tf in self._postings[qt.term]:
-                if anchor:
-                    anchored.add(d)
+            postings = self._postings[qt.term]
+            if anchor:
+                anchored.update(d for d, _ in postings)
+            group_cover = covered_groups.setdefault(qt.group, {})
+            get_score, get_cover = scores.get, group_cover.get
+            for d, tf in postings:
                 # Saturation scaled so that one average occurrence earns exactly idf.
-                scores[d] = scores.get(d, 0.0) + evidence * tf * (k1 + 1.0) / (k1 + tf)
-                key = (d, qt.group)
-                if covered_groups.get(key, 0.0) < cover:
-                    covered_groups[key] = cover
+                scores[d] = get_score(d, 0.0) + evidence * tf * (k1 + 1.0) / (k1 + tf)
+                if get_cover(d, 0.0) < cover:
+                    group_cover[d] = cover
         covered: dict[int, float] = {}
-        for (d, _), value in covered_groups.items():
-            covered[d] = covered.get(d, 0.0) + value
+        for group_cover in covered_groups.values():
+            for d, value in group_cover.items():
+                covered[d] = covered.get(d, 0.0) + value
         if not scores:
             return []
         self._weigh_editions(terms, scores)
