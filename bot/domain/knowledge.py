@@ -209,6 +209,10 @@ class RankingConfig:
             only needs for its candidates to be offered; below it the question is declined.
         generic_weight: factor on the ranking score a ``Lexicon.generic`` word contributes
             (1 = like any word); coverage and confidence are not affected.
+        edition_weight: factor on the ranking score of a topic whose editions include none
+            of the edition years the question names ("alur penilaian 2025" is not about a
+            2022-2024 topic); 1 switches it off. Topics without editions or "umum" ones keep
+            their score.
     """
 
     title_weight: float = 3.0
@@ -236,6 +240,7 @@ class RankingConfig:
     require_anchor: bool = True
     generic_threshold: float = 0.7
     generic_weight: float = 0.6
+    edition_weight: float = 0.7
 
 
 @dataclass(frozen=True, slots=True)
@@ -514,6 +519,10 @@ class KnowledgeIndex:
         for word in self._surface_words:
             self._anagrams.setdefault("".join(sorted(word)), []).append(word)
         self._examples = list(examples)  # analysed title and example questions, per topic
+        # Edition years per topic (empty: edition-independent), for RankingConfig.edition_weight.
+        years = {e for t in self._topics for e in t.editions if e.isdigit()}
+        self._editions = [frozenset(e for e in t.editions if e in years) for t in self._topics]
+        self._edition_years = frozenset(years)
         self._unknown_idf = math.log(1.0 + (len(self._topics) + 0.5) / 0.5)
         self._corrections: dict[str, str | None] = {}
         # Short words and chat spellings: domain words by document frequency, then the words
@@ -744,7 +753,7 @@ class KnowledgeIndex:
         if mass <= 0:
             return []
         scores: dict[int, float] = {}
-        covered_groups: dict[tuple[int, int], float] = {}
+        covered_groups: dict[int, dict[int, float]] = {}  # concept -> topic -> best cover
         # Anchoring: with a specific (non-generic) word in the question, known or not, a topic
         # that matches none of the specific words is not anchored (see decide).
         anchors = self._anchors(terms)
@@ -763,19 +772,23 @@ class KnowledgeIndex:
             evidence = qt.weight * idf
             if is_generic(qt.term):
                 evidence *= config.generic_weight
-            for d, tf in self._postings[qt.term]:
-                if anchor:
-                    anchored.add(d)
+            postings = self._postings[qt.term]
+            if anchor:
+                anchored.update(d for d, _ in postings)
+            group_cover = covered_groups.setdefault(qt.group, {})
+            get_score, get_cover = scores.get, group_cover.get
+            for d, tf in postings:
                 # Saturation scaled so that one average occurrence earns exactly idf.
-                scores[d] = scores.get(d, 0.0) + evidence * tf * (k1 + 1.0) / (k1 + tf)
-                key = (d, qt.group)
-                if covered_groups.get(key, 0.0) < cover:
-                    covered_groups[key] = cover
+                scores[d] = get_score(d, 0.0) + evidence * tf * (k1 + 1.0) / (k1 + tf)
+                if get_cover(d, 0.0) < cover:
+                    group_cover[d] = cover
         covered: dict[int, float] = {}
-        for (d, _), value in covered_groups.items():
-            covered[d] = covered.get(d, 0.0) + value
+        for group_cover in covered_groups.values():
+            for d, value in group_cover.items():
+                covered[d] = covered.get(d, 0.0) + value
         if not scores:
             return []
+        self._weigh_editions(terms, scores)
         # Example similarity only for the lexical front-runners: bounds latency, and a topic
         # that shares no word with the query is not a candidate anyway.
         front = sorted(scores, key=lambda d: -scores[d])[:_SIMILARITY_POOL]
@@ -806,6 +819,17 @@ class KnowledgeIndex:
             )
         hits.sort(key=lambda h: (-h.score, h.topic_id))
         return hits
+
+    def _weigh_editions(self, terms: Sequence[_QueryTerm], scores: dict[int, float]) -> None:
+        """Scale down the scores of topics of other editions than the question names."""
+        asked = {qt.term for qt in terms if qt.term in self._edition_years}
+        factor = self._config.edition_weight
+        if not asked or factor == 1.0:
+            return
+        for d in scores:
+            editions = self._editions[d]
+            if editions and not editions & asked:
+                scores[d] *= factor
 
     def _group_mass(self, terms: Sequence[_QueryTerm]) -> dict[int, tuple[bool, float]]:
         """Per concept: (known, IDF mass). The denominator of coverage is their sum: the whole
@@ -926,13 +950,19 @@ class KnowledgeIndex:
         config = self._config
         seen: set[str] = set()
         candidates: list[Topic] = []
+        in_window = 0
         for h in hits:
-            group = self.primary(h.topic_id)
-            if group in seen or h.score < (1.0 - config.clarify_window) * hits[0].score:
+            if h.score < (1.0 - config.clarify_window) * hits[0].score:
                 continue
-            seen.add(group)
-            candidates.append(self.topic(h.topic_id))
-        if len(candidates) == 1:  # only equivalent topics: never ask between them
+            in_window += 1
+            group = self.primary(h.topic_id)
+            if group not in seen:
+                seen.add(group)
+                candidates.append(self.topic(h.topic_id))
+        if len(candidates) == 1:
+            if in_window == 1:  # nothing to choose from: below the threshold, only offer it
+                return Decision(DecisionKind.DECLINE, p, query, hits=hits, offered=offered)
+            # only equivalent topics: never ask between them
             primary = self.topic(self.primary(hits[0].topic_id))
             return Decision(DecisionKind.ANSWER, p, query, topic=primary, hits=hits)
         return Decision(

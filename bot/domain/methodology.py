@@ -55,7 +55,7 @@ class Certainty(Enum):
     """How sure we are of a modelled item (brief tags [C] / [S] / [U])."""
 
     PASTI = "pasti"
-    SEBAGIAN = "sebagian"
+    SATU_SUMBER = "satu-sumber"
     BELUM_PASTI = "belum-pasti"
 
 
@@ -615,7 +615,7 @@ class _Reader:
         except ValueError:
             self.problem(
                 (*path, "certainty"),
-                "certainty must be one of pasti, sebagian, "
+                "certainty must be one of pasti, satu-sumber, "
                 f"belum-pasti, got {node.get('certainty')!r}",
             )
         options = self.options(node, path, scale)

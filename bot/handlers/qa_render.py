@@ -30,8 +30,8 @@ def plain(html: str) -> str:
     return unescape(_TAG_RE.sub("", html))
 
 
-# The methodology files still call a single-source item "sebagian" (Certainty.SEBAGIAN).
-_SINGLE_SOURCE = {"satu-sumber", "sebagian"}
+# Topics and methodology items share the three levels (Certainty in bot.domain.methodology).
+_SINGLE_SOURCE = {"satu-sumber"}
 
 
 def certainty_note(_: Translator, certainty: str) -> str | None:

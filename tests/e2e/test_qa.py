@@ -163,6 +163,8 @@ async def test_decline_with_a_plausible_topic_offers_it_as_a_button(
         "batas nilai pengadaan langsung berapa",
         "tips wawancara kerja di BUMN",
         "sertifikat tanah hilang harus ke BPN mana",
+        "sop pelayanan apotek swasta",
+        "cara pindah tugas ASN antar daerah",
     )
     question, answer = next(
         (q, a)

@@ -6,6 +6,7 @@ import pytest
 
 from bot.content.bundle import load_content
 from bot.domain.knowledge import Topic
+from bot.domain.methodology import Certainty
 from bot.handlers import qa_render
 from bot.i18n import Translator, load_catalogs
 from tests.conftest import CONTENT
@@ -25,8 +26,8 @@ def test_each_level_has_its_own_note_and_confirmed_has_none(id_: Translator) -> 
     )
     assert notes["belum-pasti"] is not None and notes["belum-pasti"].startswith("Belum pasti:")
     assert qa_render.certainty_note(id_, "pasti") is None
-    # Methodology items still name one source "sebagian": same wording as satu-sumber.
-    assert qa_render.certainty_note(id_, "sebagian") == notes["satu-sumber"]
+    # Methodology items use the same levels: one source reads like a topic's.
+    assert qa_render.certainty_note(id_, Certainty.SATU_SUMBER.value) == notes["satu-sumber"]
 
 
 def test_topic_text_shows_the_note_only_when_not_confirmed(id_: Translator) -> None:

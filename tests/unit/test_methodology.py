@@ -36,7 +36,7 @@ def minimal() -> dict[str, Any]:
             "question": "Ada?",
             "evidence": "Dokumen.",
             "topic": "komponen-sp",
-            "certainty": "sebagian",
+            "certainty": "satu-sumber",
             "options": [{"value": 0, "label": "Tidak"}, {"value": 3, "label": "Ya"}],
         }
         if weight is not None:
@@ -256,7 +256,14 @@ def broken(change: Any) -> list[Problem]:
                 certainty="yakin"
             ),
             ("dimensions", 0, "variables", 0, "indicators", 0, "certainty"),
-            "certainty must be one of pasti, sebagian, belum-pasti, got 'yakin'",
+            "certainty must be one of pasti, satu-sumber, belum-pasti, got 'yakin'",
+        ),
+        (
+            lambda d: d["dimensions"][0]["variables"][0]["indicators"][0].update(
+                certainty="sebagian"
+            ),
+            ("dimensions", 0, "variables", 0, "indicators", 0, "certainty"),
+            "certainty must be one of pasti, satu-sumber, belum-pasti, got 'sebagian'",
         ),
     ],
 )

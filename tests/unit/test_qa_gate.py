@@ -86,3 +86,11 @@ def test_narrow_band_clarifies_but_never_between_equivalent_topics() -> None:
     decision = merged.decide("maklumat")
     assert decision.kind is DecisionKind.ANSWER and decision.topic is not None
     assert decision.topic.id == "maklumat"  # the primary of the group
+
+
+def test_narrow_band_with_one_topic_in_reach_offers_it_instead_of_answering() -> None:
+    band = _always(-0.1)  # p = 0.475: just under the threshold, inside the band
+    index = KnowledgeIndex.build(TOPICS, Lexicon(), gate=band)
+    decision = index.decide("kompensasi")  # no other topic within the clarify window
+    assert decision.kind is DecisionKind.DECLINE and decision.topic is None
+    assert decision.offered is not None and decision.offered.id == "kompensasi"
