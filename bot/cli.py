@@ -869,7 +869,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write the /rekap data of every unit to a file")
     export.add_argument("--format", choices=("xlsx", "pdf", "csv"), required=True)
     export.add_argument(
-        "--edition", help="methodology edition (default: the newest with a self-check)"
+        "--edition", help="methodology edition (default BOT_EDITION, else the edition in force)"
     )
     export.add_argument("--out", required=True, help="file to write")
     export.add_argument("--force", action="store_true", help="overwrite an existing file")

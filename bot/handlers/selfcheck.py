@@ -371,9 +371,9 @@ async def typed(update: Update, context: BotContext) -> None:
     if flow.step == "edition":
         editions = [str(e) for e in flow.data.get("editions", [])]
         edition = await read_choice(update, context, [Choice(e, e) for e in editions])
-        if edition is not None and member.role is Role.MEMBER:
+        if edition is not None and member.role is not Role.ADMIN:  # members, coordinators
             await _start(update, context, edition, None, edit=False)
-        elif edition is not None:  # staff pick the unit next, from the buttons
+        elif edition is not None:  # admins pick the unit next, from the buttons
             await update.effective_message.reply_html(waiting_hint(_))
         return
     key = await read_choice(update, context, _typed_choices(_, flow.data.get("options", [])))

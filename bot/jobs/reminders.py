@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import math
 import time
@@ -415,7 +416,11 @@ class Dispatcher:
         """Start draining in the background unless a drain is already running."""
         if self._stopping or (self._task is not None and not self._task.done()):
             return
-        self._task = asyncio.create_task(self._background(), name="reminder-dispatch")
+        # A fresh context: woken from a handler, the dispatch must not inherit that update's
+        # processed-id tracking (its commits are not the update's effects).
+        self._task = asyncio.create_task(
+            self._background(), name="reminder-dispatch", context=contextvars.Context()
+        )
 
     async def _background(self) -> int:
         handled = await self.drain(wait_for_retries=True)

@@ -91,6 +91,18 @@ async def test_a_check_left_on_screen_lets_a_later_question_through(
     assert "Pertanyaan 2/" in harness.last_text(USER)
 
 
+async def test_a_coordinator_types_the_edition_and_checks_their_own_unit(
+    harness: Harness, services: Any
+) -> None:
+    from bot.domain.units import Role
+    from tests.e2e.people import person
+
+    await person(services, USER, "dinkes", Role.COORDINATOR)
+    await harness.send(USER, "/cek")
+    await harness.send(USER, "2025")
+    assert "Pertanyaan 1/" in harness.last_text(USER)
+
+
 async def test_registration_confirmed_by_typing(harness: Harness, services: Any) -> None:
     await harness.send(USER, "/start")
     await harness.press_label(USER, "Dinas Kesehatan")
