@@ -161,7 +161,7 @@ def test_user_text_is_text_in_every_report() -> None:
     from bot.reports.csv_table import csv_text
 
     recap = big_recap(3)
-    first = replace(recap.units[0], name="=HYPERLINK(\"x\") $x^{", coordinators=("@cmd", "-1+1"))
+    first = replace(recap.units[0], name='=HYPERLINK("x") $x^{', coordinators=("@cmd", "-1+1"))
     tricky = replace(
         recap,
         units=(first, *recap.units[1:]),
