@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
@@ -62,7 +63,7 @@ async def test_upgrade_from_0007_keeps_members_accepted_and_their_answers_counti
     engine = create_engine(database_url)
     try:
         await migrate.upgrade(engine, "0007")
-        now = "2026-12-01 08:00:00"
+        now = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)  # asyncpg wants datetimes, not text
         async with engine.begin() as conn:
             for statement, values in (
                 (
@@ -121,7 +122,7 @@ async def test_0011_gives_registered_members_their_units_zone(database_url: str)
     engine = create_engine(database_url)
     try:
         await migrate.upgrade(engine, "0007")
-        now = "2026-12-01 00:00:00"
+        now = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
         async with engine.begin() as conn:
             await conn.execute(
                 text("INSERT INTO governments (id, code, name, timezone) VALUES (1,'g','G',:t)"),
@@ -139,10 +140,10 @@ async def test_0011_gives_registered_members_their_units_zone(database_url: str)
                         "INSERT INTO users (id, telegram_id, display_name, unit_id, role,"
                         " timezone, reminder_hour, quiet_weekends, muted, active, blocked,"
                         " created_at, updated_at)"
-                        " VALUES (:id, :id, 'x', :unit, 'member', :zone, 8, false,"
+                        " VALUES (:id, :tg, 'x', :unit, 'member', :zone, 8, false,"
                         " false, true, false, :now, :now)"
                     ),
-                    {"id": uid, "unit": unit, "zone": zone, "now": now},
+                    {"id": uid, "tg": uid, "unit": unit, "zone": zone, "now": now},
                 )
         await migrate.upgrade(engine)
         async with engine.connect() as conn:
