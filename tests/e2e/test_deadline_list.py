@@ -97,13 +97,16 @@ async def test_coordinator_marks_ready_and_undoes_members_get_send_evidence(
 async def test_members_cannot_mark_or_undo_from_the_list(harness: Harness, services: Any) -> None:
     await _twenty(services)
     worker = await member(services, WORKER, "dinkes")
+    coordinator = await member(services, COORDINATOR, "dinkes", role="coordinator")
     deadline_id = (await services.reminders.upcoming(worker))[0].deadline.id
     await harness.send(WORKER, "/tenggat")
-    for payload in (ListReady(deadline_id, 0), ListUndo(deadline_id, 0)):
-        await harness.press(WORKER, cd.encode(payload))
+    await harness.press(WORKER, cd.encode(ListReady(deadline_id, 0)))
+    assert (await services.reminders.upcoming(worker))[0].done_at is None
+    await services.reminders.mark_done(coordinator, deadline_id)  # ready, by the coordinator
+    await harness.press(WORKER, cd.encode(ListUndo(deadline_id, 0)))
     assert len(harness.answers()) == 2
-    statuses = await services.reminders.upcoming(worker)
-    assert statuses[0].done_at is None
+    assert all("koordinator" in a.params.get("text", "") for a in harness.answers())
+    assert (await services.reminders.upcoming(worker))[0].done_at is not None  # undo refused
 
 
 async def test_no_snooze_once_ready(

@@ -77,7 +77,8 @@ async def test_moving_a_due_date_shows_it_and_asks_first(harness: Harness, servi
     assert "Selasa, 8 Juli 2025 pukul 23.59 WITA" in question
     assert "Selasa, 15 Juli 2025 pukul 23.59 WITA" in question
     assert await due() == datetime(2025, 7, 8, 15, 59, tzinfo=UTC)  # not yet
-    await harness.send(COORDINATOR, "tidak jadi")
+    await harness.send(COORDINATOR, "tidak")
+    assert "Dibatalkan" in harness.last_text(COORDINATOR)
     assert await due() == datetime(2025, 7, 8, 15, 59, tzinfo=UTC)
     await harness.send(COORDINATOR, "/tenggat")
     await harness.press_label(COORDINATOR, f"{number}. Ubah")
