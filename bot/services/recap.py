@@ -214,9 +214,7 @@ class RecapService:
             evidence=evidence,
             finished=await selfcheck.units_with_finished(edition),
             trends=trends,
-            previous=_previous(
-                [s for s in await counts.snapshots(edition) if s.created_at < before], ids
-            ),
+            previous=_previous(await counts.snapshots(edition, before=before, unit_ids=ids), ids),
         )
 
     async def _remember(self, recap: Recap, scope: int | None) -> None:

@@ -194,3 +194,22 @@ async def test_weakest_names_the_units_below_the_best(services: Any) -> None:
     }
     with pytest.raises(NotFound):
         await services.recap.build(edition="2021")  # no self-check questions
+
+
+async def test_many_coordinator_reports_never_hide_the_admins_previous_report(
+    services: Any,
+) -> None:
+    """The comparison finds the last whole report even after 60 coordinators' own reports."""
+    edition = "2025"
+    dinsos = await person(services, 8311, "dinsos", Role.COORDINATOR, name="Beni")
+    admin = await person(services, ADMIN, None, name="Admin")
+    first = await services.recap.recap(admin, edition=edition)
+    for _ in range(60):
+        services.clock.advance(minutes=1)
+        await services.recap.recap(dinsos, edition=edition)
+    services.clock.advance(minutes=1)
+    second = await services.recap.recap(admin, edition=edition)
+    barat = next(u for u in second.units if u.code == "kec-bontang-barat")
+    assert barat.previous is not None and barat.previous.at == first.generated_at
+    own = next(u for u in second.units if u.code == "dinsos")
+    assert own.previous is not None and own.previous.at > first.generated_at  # Beni's last look

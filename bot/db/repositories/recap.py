@@ -11,8 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import QuizAnswerRow, QuizAttemptRow, RecapSnapshotRow, UserRow
 
-SNAPSHOTS_LOOKED_AT = 50
-
 
 class RecapRepository:
     """Aggregates over several units at once (the caller limits `unit_ids` to what it may see)."""
@@ -65,16 +63,31 @@ class RecapRepository:
                 found.setdefault(int(unit), []).append(str(name))
         return found
 
-    async def snapshots(self, edition: str) -> Sequence[RecapSnapshotRow]:
-        """The latest report snapshots of an edition, newest first."""
-        return (
+    async def snapshots(
+        self, edition: str, *, before: datetime, unit_ids: Sequence[int]
+    ) -> list[RecapSnapshotRow]:
+        """The reports to compare with, newest first: the latest whole-government report made
+        before `before`, and the latest made for each of `unit_ids` alone (a coordinator's)."""
+        earlier = (RecapSnapshotRow.edition == edition, RecapSnapshotRow.created_at < before)
+        whole = (
             await self._session.scalars(
                 select(RecapSnapshotRow)
-                .where(RecapSnapshotRow.edition == edition)
+                .where(*earlier, RecapSnapshotRow.unit_id.is_(None))
                 .order_by(RecapSnapshotRow.created_at.desc(), RecapSnapshotRow.id.desc())
-                .limit(SNAPSHOTS_LOOKED_AT)
+                .limit(1)
             )
         ).all()
+        newest = (
+            select(func.max(RecapSnapshotRow.id))
+            .where(*earlier, RecapSnapshotRow.unit_id.in_(list(unit_ids)))
+            .group_by(RecapSnapshotRow.unit_id)
+        )
+        own = (
+            await self._session.scalars(
+                select(RecapSnapshotRow).where(RecapSnapshotRow.id.in_(newest))
+            )
+        ).all()
+        return sorted([*whole, *own], key=lambda r: (r.created_at, r.id), reverse=True)
 
     async def add_snapshot(
         self, *, at: datetime, edition: str, unit_id: int | None, figures: dict[str, Any]
