@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from bot.cli import main
+from tests.builders import person
 from tests.conftest import CONTENT
-from tests.e2e.people import person
 from tests.test_cli import _one_clear_line, _run
 
 

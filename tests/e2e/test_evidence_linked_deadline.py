@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.builders import person
 from tests.e2e.harness import Harness
-from tests.e2e.people import person
 from tests.fakes.bot_api import as_update, photo_update
 
 MEMBER = 8311

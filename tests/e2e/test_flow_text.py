@@ -93,7 +93,7 @@ async def test_registration_confirmed_by_typing(harness: Harness, services: Any)
 
 async def test_new_deadline_steps_read_typed_choices(harness: Harness, services: Any) -> None:
     from bot.domain.units import Role
-    from tests.e2e.people import person
+    from tests.builders import person
 
     await person(services, USER, "dinkes", Role.COORDINATOR)
     await harness.send(USER, "/tenggat_baru")
@@ -115,7 +115,7 @@ async def test_new_deadline_steps_read_typed_choices(harness: Harness, services:
 async def test_broadcast_audience_step_does_not_take_text_as_a_new_draft(
     harness: Harness, services: Any
 ) -> None:
-    from tests.e2e.people import ADMIN, person
+    from tests.builders import ADMIN, person
 
     await person(services, ADMIN, None, name="Admin")
     await harness.send(ADMIN, "/siaran")
@@ -130,7 +130,7 @@ async def test_broadcast_audience_step_does_not_take_text_as_a_new_draft(
 async def test_new_deadline_suggests_topics_by_its_title(harness: Harness, services: Any) -> None:
     from bot.domain.units import Role
     from bot.handlers.keyboards import short
-    from tests.e2e.people import person
+    from tests.builders import person
 
     await person(services, USER, "dinkes", Role.COORDINATOR)
     await harness.send(USER, "/tenggat_baru")

@@ -22,9 +22,9 @@ from bot.handlers import callback_data as cd
 from bot.handlers.membership_render import JoinDecide
 from bot.handlers.selfcheck import Answer
 from bot.services.users import OPERATOR
+from tests.builders import ADMIN, person
 from tests.conftest import CONTENT
 from tests.e2e.harness import Harness
-from tests.e2e.people import ADMIN, person
 
 EDITION = "2024"
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,8 +14,8 @@ from bot.db.models import SelfCheckAnswerRow
 from bot.domain.units import Role
 from bot.handlers import callback_data as cd
 from bot.handlers.selfcheck import Answer
+from tests.builders import person
 from tests.e2e.harness import Harness
-from tests.e2e.people import person
 from tests.e2e.test_membership import (  # noqa: F401 - fixtures with an explicit edition
     EDITION,
     answer_all,

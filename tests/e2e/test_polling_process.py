@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
+from tests.builders import person
 from tests.conftest import CONTENT, POSTGRES_URL, ROOT
 from tests.e2e.conftest import TOKEN
-from tests.e2e.people import person
 from tests.fakes.bot_api import Call, FakeBotAPI, callback_update, message_update, photo_update
 
 pytestmark = pytest.mark.skipif(bool(POSTGRES_URL), reason="process test runs on SQLite only")

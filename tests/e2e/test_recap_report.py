@@ -22,9 +22,9 @@ from bot.domain.selfcheck import Question, SelfCheckResult
 from bot.domain.units import Member, Role
 from bot.handlers import callback_data as cd
 from bot.reports.common import id_number
+from tests.builders import ADMIN, person
 from tests.conftest import CONTENT
 from tests.e2e.harness import Harness
-from tests.e2e.people import ADMIN, person
 
 EDITION = "2025"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

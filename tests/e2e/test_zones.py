@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.domain.units import Role
+from tests.builders import person
 from tests.e2e.harness import Harness
-from tests.e2e.people import person
 from tests.e2e.test_selfcheck import register
 
 COORDINATOR = 7401

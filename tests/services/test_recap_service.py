@@ -14,7 +14,7 @@ from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.selfcheck import Question, SelfCheckResult
 from bot.domain.units import Member, Role
 from bot.services.reminders import DeadlineDraft
-from tests.e2e.people import ADMIN, person, unit_id
+from tests.builders import ADMIN, person, unit_id
 
 
 async def complete_selfcheck(services: Any, member: Member, value_of: Any) -> SelfCheckResult:

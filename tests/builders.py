@@ -1,4 +1,4 @@
-"""Test people for the admin and evidence tests: members, coordinators and an admin in units."""
+"""Test people, units and deadlines: members, coordinators and an admin in units."""
 
 from __future__ import annotations
 
