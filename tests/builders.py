@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
+from bot.db.models import UserRow
 from bot.domain.units import Member, Role
+from bot.services.reminders import DeadlineDraft
 from bot.services.users import OPERATOR
 
 ADMIN = 900  # in BOT_ADMIN_IDS of the test settings
+WITA = "Asia/Makassar"
+WIB = "Asia/Jakarta"
+# Friday 20 June 2025, 23:59 WITA.
+DUE = datetime(2025, 6, 20, 15, 59, tzinfo=UTC)
 
 
 async def unit_id(services: Any, code: str) -> int:
@@ -33,3 +40,38 @@ async def person(
     if role is not Role.MEMBER and telegram_id != ADMIN:
         await services.users.set_role(OPERATOR, user_id, role)
     return await services.members.get(user_id)  # type: ignore[no-any-return]
+
+
+async def member(
+    services: Any,
+    telegram_id: int,
+    unit_code: str | None,
+    *,
+    tz: str = WITA,
+    role: str | None = None,
+) -> Member:
+    """`person` named U<telegram_id>, in time zone `tz`; `role` is written straight to the row."""
+    created = await person(services, telegram_id, unit_code, name=f"U{telegram_id}")
+    await services.members.set_timezone(created.user_id, tz)
+    if role is not None:
+        async with services.sessions.begin() as session:
+            (await session.get(UserRow, created.user_id)).role = role
+    return await services.members.get(created.user_id)  # type: ignore[no-any-return]
+
+
+async def new_deadline(
+    services: Any,
+    admin: Member,
+    *,
+    scope: dict[str, Any] | None = None,
+    due: datetime = DUE,
+    title: str = "Maklumat dipajang",
+) -> int:
+    """A deadline made by `admin` (default: every unit, due DUE, one topic); its id."""
+    info = await services.reminders.create_deadline(
+        admin,
+        DeadlineDraft(
+            title=title, due_at=due, scope=scope or {"all": True}, topics=("maklumat-pelayanan",)
+        ),
+    )
+    return int(info.id)

@@ -10,9 +10,9 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot.jobs.reminders import Dispatcher, Pacer, TelegramNotifier, dispatcher
 from bot.services.reminders import DeadlineDraft, OutgoingMessage, SendStatus
+from tests.builders import DUE, WIB, WITA, member, unit_id
 from tests.conftest import SteppingClock
 from tests.e2e.harness import Harness
-from tests.services.test_reminders import DUE, WIB, WITA, member, unit_id
 
 ADMIN = 900
 
