@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from bot.db.models import QaGapRow, QuizAttemptRow, SelfCheckAnswerRow, UserRow
 from tests.e2e.harness import Harness
-from tests.e2e.test_selfcheck import register
+from tests.e2e.steps import register
 
 USER = 7301
 HINT = "Silakan pilih dengan tombol di atas"

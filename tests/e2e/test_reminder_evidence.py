@@ -16,7 +16,7 @@ from bot.jobs.reminders import Dispatcher, Pacer, dispatcher
 from tests.builders import member, new_deadline, unit_id
 from tests.conftest import SteppingClock
 from tests.e2e.harness import Harness
-from tests.e2e.test_reminders import deadline, reminders_to
+from tests.e2e.steps import deadline, reminders_to
 from tests.fakes.bot_api import Json, as_update, document_update, photo_update
 
 PDF = b"%PDF-1.4\n% bukti tenggat\n" + b"0" * 2000
