@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.db.models import UserRow
+from bot.domain.selfcheck import Question, SelfCheckResult
 from bot.domain.units import Member, Role
 from bot.services.reminders import DeadlineDraft
 from bot.services.users import OPERATOR
@@ -89,3 +90,76 @@ async def new_deadline(
         ),
     )
     return int(info.id)
+
+
+async def complete_selfcheck(services: Any, member: Member, value_of: Any) -> SelfCheckResult:
+    """Answer every indicator of the current edition with `value_of(indicator)` (None skips)."""
+    step = await services.selfcheck.start(
+        member, edition=services.selfcheck.current_edition, unit_id=None
+    )
+    while isinstance(step, Question):
+        value = value_of(step.indicator)
+        if value is None:
+            step = await services.selfcheck.skip(
+                member, session_id=step.session_id, step=step.step
+            )
+        else:
+            step = await services.selfcheck.answer(
+                member, session_id=step.session_id, step=step.step, value=value
+            )
+    assert isinstance(step, SelfCheckResult)
+    return step
+
+
+def best(indicator: Any) -> int:
+    return int(indicator.best.value)
+
+
+def worst_first_two(indicator: Any) -> int:
+    """The lowest option for a couple of indicators, the best for the rest."""
+    lowest = min(o.value for o in indicator.options)
+    return lowest if indicator.id in {"pr-maklumat", "pr-prosedur"} else best(indicator)
+
+
+async def seed_two_units(services: Any) -> dict[str, Any]:
+    """dinkes: all best; dinsos: mixed; a quiz answer in dinkes; one deadline done by dinkes."""
+    dinkes = await person(services, 8101, "dinkes", name="Ani")
+    dinsos = await person(services, 8102, "dinsos", name="Beni")
+    a = await complete_selfcheck(services, dinkes, best)
+    b = await complete_selfcheck(services, dinsos, worst_first_two)
+    admin = await person(services, ADMIN, None, name="Admin")
+    step = await services.quizzes.start(dinkes, drill="campur")
+    await services.quizzes.answer(
+        dinkes, attempt_id=step.attempt_id, position=0, choice=step.question.answer
+    )
+    return {"dinkes": dinkes, "dinsos": dinsos, "admin": admin, "a": a, "b": b}
+
+
+async def add_deadline_done_by(services: Any, admin: Member, member: Member) -> int:
+    """A new deadline for every unit, due in three days, marked ready by `member`'s unit."""
+    info = await services.reminders.create_deadline(
+        admin,
+        DeadlineDraft(
+            title="Maklumat", due_at=services.clock() + timedelta(days=3), scope={"all": True}
+        ),
+    )
+    await services.reminders.mark_done(member, info.id)
+    return int(info.id)
+
+
+async def finish(
+    services: Any, member: Member, value_of: Any, edition: str = "2025"
+) -> SelfCheckResult:
+    """Answer every indicator of `edition` with `value_of(indicator)`; return the result."""
+    step = await services.selfcheck.start(member, edition=edition, unit_id=None)
+    while isinstance(step, Question):
+        step = await services.selfcheck.answer(
+            member, session_id=step.session_id, step=step.step, value=value_of(step.indicator)
+        )
+    assert isinstance(step, SelfCheckResult)
+    return step
+
+
+def lowest_two(indicator: Any) -> int:
+    values = sorted(o.value for o in indicator.options)
+    return int(values[0] if indicator.id.endswith(("maklumat", "prosedur")) else values[-1])

@@ -9,8 +9,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from tests.builders import person
-from tests.services.test_recap_service import complete_selfcheck
+from tests.builders import complete_selfcheck, person
 from tests.test_cli_admin import cli  # noqa: F401 - the fixture
 
 
