@@ -10,7 +10,6 @@ from typing import Any
 from openpyxl import load_workbook
 
 from tests.builders import complete_selfcheck, person
-from tests.test_cli_admin import cli  # noqa: F401 - the fixture
 
 
 def _seed() -> tuple[str, str]:

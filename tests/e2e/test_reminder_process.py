@@ -16,11 +16,11 @@ from sqlalchemy import insert
 from bot.db.models import UserRow
 from bot.services.reminders import DeadlineDraft
 from tests.builders import member, unit_id
+from tests.cli_runner import _run
 from tests.conftest import POSTGRES_URL, SteppingClock
 from tests.e2e.conftest import TOKEN
 from tests.e2e.test_polling_process import bot_process
 from tests.fakes.bot_api import FakeBotAPI
-from tests.test_cli import _run
 
 pytestmark = pytest.mark.skipif(bool(POSTGRES_URL), reason="process tests run on SQLite only")
 RECIPIENTS = 300
