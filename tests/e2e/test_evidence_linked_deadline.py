@@ -7,7 +7,7 @@ from typing import Any
 
 from tests.builders import person
 from tests.e2e.harness import Harness
-from tests.fakes.bot_api import as_update, photo_update
+from tests.factories import as_update, photo_update
 
 MEMBER = 8311
 JPEG = b"\xff\xd8\xff\xe0" + b"1" * 5000

@@ -15,7 +15,8 @@ from bot.handlers import admin_render as view
 from bot.handlers import callback_data as cd
 from tests.builders import person
 from tests.e2e.harness import Harness
-from tests.fakes.bot_api import FakeBotAPI, as_update, document_update, photo_update
+from tests.factories import as_update, document_update, photo_update
+from tests.fakes.bot_api import FakeBotAPI
 
 MEMBER = 8301
 COORDINATOR = 8302

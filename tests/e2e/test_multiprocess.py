@@ -30,7 +30,8 @@ from bot.webhook import SECRET_HEADER
 from tests.conftest import CONTENT, ROOT
 from tests.e2e.conftest import TOKEN
 from tests.e2e.processes import BotProcess
-from tests.fakes.bot_api import Call, FakeBotAPI, callback_update, message_update
+from tests.factories import callback_update, message_update
+from tests.fakes.bot_api import Call, FakeBotAPI
 
 pytestmark = pytest.mark.slow
 SECRET = "multi_Process-Secret"
@@ -286,7 +287,7 @@ async def test_double_confirm_on_two_processes_registers_once(
 
     from bot.app import build_application, build_services
     from bot.db.models import AuditRow
-    from tests.fakes.bot_api import as_update
+    from tests.factories import as_update
 
     user = 8302
     await harness.send(user, "/start")

@@ -14,7 +14,8 @@ from tests.builders import person
 from tests.conftest import POSTGRES_URL
 from tests.e2e.conftest import TOKEN
 from tests.e2e.processes import bot_process
-from tests.fakes.bot_api import Call, FakeBotAPI, callback_update, message_update, photo_update
+from tests.factories import callback_update, message_update, photo_update
+from tests.fakes.bot_api import Call, FakeBotAPI
 
 pytestmark = [
     pytest.mark.slow,
