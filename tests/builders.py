@@ -1,4 +1,4 @@
-"""Test people, units and deadlines: members, coordinators and an admin in units."""
+"""Test people, units, deadlines and finished self-checks: the one way to build them."""
 
 from __future__ import annotations
 
