@@ -155,3 +155,24 @@ async def services(
         yield built
     finally:
         await built.engine.dispose()
+
+
+@pytest.fixture
+def cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Any:
+    """Run `python -m bot ...` in this process; return (exit code, stdout, stderr)."""
+    import bot.logging_setup
+    from bot.cli import main
+
+    monkeypatch.setattr(bot.logging_setup, "setup_logging", lambda *a, **k: None)
+    monkeypatch.setenv("BOT_CONTENT_DIR", str(CONTENT))
+    monkeypatch.setenv("BOT_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}")
+    monkeypatch.setenv("BOT_ADMIN_IDS", "900")
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

@@ -11,32 +11,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from bot.cli import main
-from tests.conftest import CONTENT
-from tests.e2e.people import person
-from tests.test_cli import _one_clear_line, _run
-
-
-@pytest.fixture
-def cli(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Any:
-    """Run `python -m bot ...` in this process; return (exit code, stdout, stderr)."""
-    import bot.logging_setup
-
-    monkeypatch.setattr(bot.logging_setup, "setup_logging", lambda *a, **k: None)
-    monkeypatch.setenv("BOT_CONTENT_DIR", str(CONTENT))
-    monkeypatch.setenv("BOT_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}")
-    monkeypatch.setenv("BOT_ADMIN_IDS", "900")
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+from tests.builders import person
+from tests.cli_runner import _one_clear_line, _run
 
 
 def _register(tmp_path: Path, telegram_id: int, name: str) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import _one_clear_line, _run
+from tests.cli_runner import _one_clear_line, _run
 
 
 def _template(tmp_path: Path, edition: str) -> dict:

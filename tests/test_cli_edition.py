@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from tests.cli_runner import _one_clear_line, _run
 from tests.conftest import CONTENT
-from tests.test_cli import _one_clear_line, _run
 
 
 def test_content_check_names_the_default_edition(tmp_path: Path) -> None:

@@ -9,9 +9,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from tests.e2e.people import person
-from tests.services.test_recap_service import complete_selfcheck
-from tests.test_cli_admin import cli  # noqa: F401 - the fixture
+from tests.builders import complete_selfcheck, person
 
 
 def _seed() -> tuple[str, str]:

@@ -13,10 +13,11 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from tests.cli_runner import _one_clear_line, _run
 from tests.conftest import CONTENT, POSTGRES_URL, ROOT
 from tests.e2e.conftest import TOKEN
-from tests.fakes.bot_api import FakeBotAPI, message_update
-from tests.test_cli import _one_clear_line, _run
+from tests.factories import message_update
+from tests.fakes.bot_api import FakeBotAPI
 
 SECRET = "proc_SECRET-value-42"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from tests.cli_runner import _run
 from tests.conftest import ROOT
-from tests.test_cli import _run
 
 QUESTIONS = ROOT / "tests/qa/questions.yaml"
 KEYS = {"question", "topic_id", "title", "confidence", "answer", "sources", "latency_ms"}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.fakes.bot_api import Call, FakeBotAPI, as_update, callback_update, message_update
+from tests.factories import as_update, callback_update, message_update
+from tests.fakes.bot_api import Call, FakeBotAPI
 
 
 class Harness:

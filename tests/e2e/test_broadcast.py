@@ -22,8 +22,8 @@ from bot.handlers import broadcast_render as view
 from bot.handlers import callback_data as cd
 from bot.jobs.reminders import Dispatcher, Pacer, dispatcher
 from bot.services.reminders import OutgoingMessage, SendResult
+from tests.builders import ADMIN, person, unit_id
 from tests.e2e.harness import Harness
-from tests.e2e.people import ADMIN, person, unit_id
 from tests.fakes.bot_api import FakeBotAPI
 
 RATE = 26

@@ -11,9 +11,9 @@ from bot.handlers import callback_data as cd
 from bot.handlers.deadline_list import ListReady, ListUndo
 from bot.jobs.reminders import Dispatcher, Pacer, dispatcher
 from bot.services.reminders import DeadlineDraft
+from tests.builders import WITA, member
 from tests.conftest import SteppingClock
 from tests.e2e.harness import Harness
-from tests.services.test_reminders import WITA, member
 
 ADMIN = 900
 COORDINATOR = 8201

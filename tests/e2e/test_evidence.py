@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.domain.units import Role
+from tests.builders import person, unit_id
 from tests.e2e.harness import Harness
-from tests.e2e.people import person, unit_id
-from tests.fakes.bot_api import as_update, document_update, photo_update
+from tests.factories import as_update, document_update, photo_update
 
 MEMBER = 7101
 COORDINATOR = 7102

@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot.db.models import EvidenceRow
+from tests.builders import person
 from tests.e2e.harness import Harness
-from tests.e2e.people import person
-from tests.fakes.bot_api import as_update, photo_update
+from tests.factories import as_update, photo_update
 
 MEMBER = 8311
 JPEG = b"\xff\xd8\xff\xe0" + b"1" * 5000

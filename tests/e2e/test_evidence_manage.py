@@ -13,9 +13,10 @@ from bot.db.models import AuditRow, EvidenceRow
 from bot.domain.units import Role
 from bot.handlers import admin_render as view
 from bot.handlers import callback_data as cd
+from tests.builders import person
 from tests.e2e.harness import Harness
-from tests.e2e.people import person
-from tests.fakes.bot_api import FakeBotAPI, as_update, document_update, photo_update
+from tests.factories import as_update, document_update, photo_update
+from tests.fakes.bot_api import FakeBotAPI
 
 MEMBER = 8301
 COORDINATOR = 8302

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from bot.db.models import QaGapRow, QuizAttemptRow, SelfCheckAnswerRow, UserRow
 from tests.e2e.harness import Harness
-from tests.e2e.test_selfcheck import register
+from tests.e2e.steps import register
 
 USER = 7301
 HINT = "Silakan pilih dengan tombol di atas"
@@ -95,7 +95,7 @@ async def test_a_coordinator_types_the_edition_and_checks_their_own_unit(
     harness: Harness, services: Any
 ) -> None:
     from bot.domain.units import Role
-    from tests.e2e.people import person
+    from tests.builders import person
 
     await person(services, USER, "dinkes", Role.COORDINATOR)
     await harness.send(USER, "/cek")
@@ -122,7 +122,7 @@ async def test_typed_yes_to_a_unit_with_a_coordinator_is_a_join_request(
     harness: Harness, services: Any
 ) -> None:
     from bot.domain.units import Role
-    from tests.e2e.people import person
+    from tests.builders import person
 
     await person(services, USER + 1, "dinkes", Role.COORDINATOR, name="Cici")
     await harness.send(USER, "/start")
@@ -137,7 +137,7 @@ async def test_typed_yes_to_a_unit_with_a_coordinator_is_a_join_request(
 
 async def test_new_deadline_steps_read_typed_choices(harness: Harness, services: Any) -> None:
     from bot.domain.units import Role
-    from tests.e2e.people import person
+    from tests.builders import person
 
     await person(services, USER, "dinkes", Role.COORDINATOR)
     await harness.send(USER, "/tenggat_baru")
@@ -159,7 +159,7 @@ async def test_new_deadline_steps_read_typed_choices(harness: Harness, services:
 async def test_broadcast_audience_step_does_not_take_text_as_a_new_draft(
     harness: Harness, services: Any
 ) -> None:
-    from tests.e2e.people import ADMIN, person
+    from tests.builders import ADMIN, person
 
     await person(services, ADMIN, None, name="Admin")
     await harness.send(ADMIN, "/siaran")
@@ -174,7 +174,7 @@ async def test_broadcast_audience_step_does_not_take_text_as_a_new_draft(
 async def test_new_deadline_suggests_topics_by_its_title(harness: Harness, services: Any) -> None:
     from bot.domain.units import Role
     from bot.handlers.keyboards import short
-    from tests.e2e.people import person
+    from tests.builders import person
 
     await person(services, USER, "dinkes", Role.COORDINATOR)
     await harness.send(USER, "/tenggat_baru")

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
-import signal
 import socket
 import sys
 from collections.abc import AsyncIterator
@@ -31,8 +29,11 @@ from bot.handlers.selfcheck import Answer
 from bot.webhook import SECRET_HEADER
 from tests.conftest import CONTENT, ROOT
 from tests.e2e.conftest import TOKEN
-from tests.fakes.bot_api import Call, FakeBotAPI, callback_update, message_update
+from tests.e2e.processes import BotProcess
+from tests.factories import callback_update, message_update
+from tests.fakes.bot_api import Call, FakeBotAPI
 
+pytestmark = pytest.mark.slow
 SECRET = "multi_Process-Secret"
 USER = 8301
 READY = "webhook: listening on"
@@ -42,56 +43,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-class BotProcess:
-    """One webhook process; its output is collected line by line as it arrives."""
-
-    def __init__(self, process: asyncio.subprocess.Process, port: int) -> None:
-        self.process = process
-        self.port = port
-        self.lines: list[str] = []
-        self._changed = asyncio.Event()
-        self._reader = asyncio.create_task(self._read())
-
-    async def _read(self) -> None:
-        assert self.process.stdout is not None
-        async for raw in self.process.stdout:
-            self.lines.append(raw.decode(errors="replace").rstrip())
-            self._changed.set()
-        self._changed.set()
-
-    async def wait_line(self, pattern: str, timeout: float = 30) -> str:  # noqa: ASYNC109
-        """Wait until an output line matches `pattern`; fail with the output if it never does."""
-        regex = re.compile(pattern)
-
-        async def scan() -> str:
-            seen = 0
-            while True:
-                for line in self.lines[seen:]:
-                    if regex.search(line):
-                        return line
-                seen = len(self.lines)
-                if self.process.returncode is not None or self._reader.done():
-                    raise AssertionError("process ended; output:\n" + "\n".join(self.lines))
-                self._changed.clear()
-                await self._changed.wait()
-
-        try:
-            return await asyncio.wait_for(scan(), timeout)
-        except TimeoutError:
-            output = "\n".join(self.lines)
-            raise AssertionError(f"no line {pattern!r}; output:\n{output}") from None
-
-    async def stop(self) -> None:
-        if self.process.returncode is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(self.process.wait(), 10)
-            except TimeoutError:
-                self.process.kill()
-                await self.process.wait()
-        await self._reader
 
 
 class Proxy:
@@ -336,7 +287,7 @@ async def test_double_confirm_on_two_processes_registers_once(
 
     from bot.app import build_application, build_services
     from bot.db.models import AuditRow
-    from tests.fakes.bot_api import as_update
+    from tests.factories import as_update
 
     user = 8302
     await harness.send(user, "/start")

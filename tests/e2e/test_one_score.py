@@ -14,15 +14,15 @@ from bot.db.models import SelfCheckAnswerRow
 from bot.domain.units import Role
 from bot.handlers import callback_data as cd
 from bot.handlers.selfcheck import Answer
-from tests.e2e.harness import Harness
-from tests.e2e.people import person
-from tests.e2e.test_membership import (  # noqa: F401 - fixtures with an explicit edition
+from tests.builders import person
+from tests.e2e.edition2024 import (  # noqa: F401 - fixtures with an explicit edition
     EDITION,
     answer_all,
     api_settings,
     export_score,
     settings,
 )
+from tests.e2e.harness import Harness
 
 ANI, BUDI = 7501, 7502
 SCORE = re.compile(r"Nilai perkiraan: <b>([\d.,]+)</b>")

@@ -3,56 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
-import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import CONTENT, POSTGRES_URL, ROOT
+from tests.builders import person
+from tests.conftest import POSTGRES_URL
 from tests.e2e.conftest import TOKEN
-from tests.e2e.people import person
-from tests.fakes.bot_api import Call, FakeBotAPI, callback_update, message_update, photo_update
+from tests.e2e.processes import bot_process
+from tests.factories import callback_update, message_update, photo_update
+from tests.fakes.bot_api import Call, FakeBotAPI
 
-pytestmark = pytest.mark.skipif(bool(POSTGRES_URL), reason="process test runs on SQLite only")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(bool(POSTGRES_URL), reason="process test runs on SQLite only"),
+]
 USER = 8123
-
-
-@asynccontextmanager
-async def bot_process(
-    api: FakeBotAPI, db: Path, **settings: str
-) -> AsyncIterator[asyncio.subprocess.Process]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
-    env.update(
-        BOT_TOKEN=TOKEN,
-        BOT_API_BASE_URL=api.base_url,
-        BOT_API_FILE_URL=api.base_file_url,
-        BOT_DATABASE_URL=f"sqlite+aiosqlite:///{db}",
-        BOT_CONTENT_DIR=str(CONTENT),
-        PYTHONPATH=str(ROOT),
-    )
-    env.update(settings)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        env=env,
-        cwd=db.parent,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    try:
-        yield process
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
 
 
 async def _stop(process: asyncio.subprocess.Process) -> str:

@@ -11,7 +11,7 @@ from bot.domain.quiz import years_label
 from bot.handlers import callback_data as cd
 from bot.handlers.quiz import QuizAnswer, QuizNext
 from tests.e2e.harness import Harness
-from tests.e2e.test_selfcheck import register
+from tests.e2e.steps import register
 
 USER = 7201
 

@@ -13,9 +13,8 @@ from sqlalchemy import select
 from bot.db.models import AuditRow
 from bot.domain.units import Role
 from bot.reports.common import local
+from tests.builders import ADMIN, add_deadline_done_by, person, seed_two_units, unit_id
 from tests.e2e.harness import Harness
-from tests.e2e.people import ADMIN, person, unit_id
-from tests.services.test_recap_service import add_deadline_done_by, seed_two_units
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 REFUSAL = "Maaf, fitur ini hanya untuk koordinator atau admin"

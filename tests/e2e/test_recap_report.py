@@ -18,34 +18,15 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from bot.domain.selfcheck import Question, SelfCheckResult
-from bot.domain.units import Member, Role
+from bot.domain.units import Role
 from bot.handlers import callback_data as cd
 from bot.reports.common import id_number
+from tests.builders import ADMIN, finish, lowest_two, person
 from tests.conftest import CONTENT
 from tests.e2e.harness import Harness
-from tests.e2e.people import ADMIN, person
 
 EDITION = "2025"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-async def finish(
-    services: Any, member: Member, value_of: Any, edition: str = EDITION
-) -> SelfCheckResult:
-    """Answer every indicator of `edition` with `value_of(indicator)`; return the result."""
-    step = await services.selfcheck.start(member, edition=edition, unit_id=None)
-    while isinstance(step, Question):
-        step = await services.selfcheck.answer(
-            member, session_id=step.session_id, step=step.step, value=value_of(step.indicator)
-        )
-    assert isinstance(step, SelfCheckResult)
-    return step
-
-
-def lowest_two(indicator: Any) -> int:
-    values = sorted(o.value for o in indicator.options)
-    return int(values[0] if indicator.id.endswith(("maklumat", "prosedur")) else values[-1])
 
 
 async def seed(services: Any) -> dict[str, Any]:

@@ -129,7 +129,7 @@ async def test_settings_change_language_and_zone(harness: Harness) -> None:
 
 
 async def test_repeated_update_is_processed_once(harness: Harness) -> None:
-    from tests.fakes.bot_api import as_update, message_update
+    from tests.factories import as_update, message_update
 
     payload = message_update(USER, "/bantuan", update_id=555_000)
     await harness.app.process_update(as_update(payload, harness.app.bot))

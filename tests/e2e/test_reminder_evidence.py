@@ -13,11 +13,12 @@ from bot.db.models import AuditRow, DeadlineRow
 from bot.handlers import callback_data as cd
 from bot.handlers.reminder_evidence_data import ReminderEvidence
 from bot.jobs.reminders import Dispatcher, Pacer, dispatcher
+from tests.builders import member, new_deadline, unit_id
 from tests.conftest import SteppingClock
 from tests.e2e.harness import Harness
-from tests.e2e.test_reminders import deadline, reminders_to
-from tests.fakes.bot_api import Json, as_update, document_update, photo_update
-from tests.services.test_reminders import member, new_deadline, unit_id
+from tests.e2e.steps import deadline, reminders_to
+from tests.factories import as_update, document_update, photo_update
+from tests.fakes.bot_api import Json
 
 PDF = b"%PDF-1.4\n% bukti tenggat\n" + b"0" * 2000
 JPEG = b"\xff\xd8\xff\xe0" + b"1" * 3000

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from bot.jobs.reminders import Dispatcher, Pacer, dispatcher
+from tests.builders import ADMIN, WIB, member, new_deadline, unit_id
 from tests.conftest import SteppingClock
 from tests.e2e.harness import Harness
-from tests.e2e.test_reminders import ADMIN, deadline, reminders_to, sweep
-from tests.services.test_reminders import WIB, member, new_deadline, unit_id
+from tests.e2e.steps import deadline, reminders_to, sweep
 
 DEFAULT = "H-14, H-7, H-3, H-1, hari H"
 

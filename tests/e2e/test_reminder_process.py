@@ -6,74 +6,23 @@ import asyncio
 import json
 import signal
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import insert
 
-from bot.db.models import UserRow
-from bot.services.reminders import DeadlineDraft
-from tests.conftest import POSTGRES_URL, SteppingClock
+from tests.cli_runner import _run
+from tests.conftest import POSTGRES_URL
 from tests.e2e.conftest import TOKEN
-from tests.e2e.test_polling_process import bot_process
+from tests.e2e.processes import CONCURRENCY, _prepare, bot_process
 from tests.fakes.bot_api import FakeBotAPI
-from tests.services.test_reminders import member, unit_id
-from tests.test_cli import _run
 
-pytestmark = pytest.mark.skipif(bool(POSTGRES_URL), reason="process tests run on SQLite only")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(bool(POSTGRES_URL), reason="process tests run on SQLite only"),
+]
 RECIPIENTS = 300
-#: The sender's concurrency: the most requests that can be in flight at a kill.
-CONCURRENCY = 16
-
-
-async def _prepare(settings_factory: Any, db: Path | str, *, now: datetime, users: int) -> None:
-    """A database (a SQLite file or a URL) with `users` members of one unit whose reminder is
-    due at `now`."""
-    from bot.app import build_services
-
-    clock = SteppingClock(now - timedelta(days=1))
-    url = db if isinstance(db, str) else f"sqlite+aiosqlite:///{db}"
-    services = await build_services(settings_factory(database_url=url), clock=clock)
-    try:
-        dinkes = await unit_id(services, "dinkes")
-        async with services.sessions.begin() as session:
-            await session.execute(
-                insert(UserRow),
-                [
-                    {
-                        "telegram_id": 50_000 + i,
-                        "chat_id": 50_000 + i,
-                        "display_name": f"P{i}",
-                        "unit_id": dinkes,
-                        "role": "member",
-                        "language": "id",
-                        "timezone": "UTC",
-                        "reminder_hour": now.hour,
-                        "quiet_weekends": False,
-                        "muted": False,
-                        "active": True,
-                        "blocked": False,
-                        "created_at": clock(),
-                        "updated_at": clock(),
-                    }
-                    for i in range(users)
-                ],
-            )
-        admin = await member(services, 900, None)
-        # Due two days from now; offset 2 is planned today at the users' hour (UTC): just past.
-        await services.reminders.create_deadline(
-            admin,
-            DeadlineDraft(
-                title="Maklumat",
-                due_at=now + timedelta(days=2),
-                scope={"unit_ids": [dinkes]},
-                offsets=(2,),
-            ),
-        )
-    finally:
-        await services.engine.dispose()
 
 
 async def test_tenggat_plan_prints_json_without_sending(

@@ -21,11 +21,13 @@ from bot.db.models import OutboxRow
 from bot.db.session import create_engine
 from tests.conftest import CONTENT, POSTGRES_URL, ROOT
 from tests.e2e.conftest import TOKEN
-from tests.e2e.test_multiprocess import BotProcess
-from tests.e2e.test_reminder_process import CONCURRENCY, _prepare
+from tests.e2e.processes import CONCURRENCY, BotProcess, _prepare
 from tests.fakes.bot_api import FakeBotAPI
 
-pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="several senders need PostgreSQL")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not POSTGRES_URL, reason="several senders need PostgreSQL"),
+]
 RECIPIENTS = 300
 LEASE_SECONDS = 5  # the shortest allowed: the dead sender's rows come back soon
 

@@ -9,12 +9,11 @@ import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.jobs.reminders import Dispatcher, Pacer, TelegramNotifier, dispatcher
-from bot.services.reminders import DeadlineDraft, OutgoingMessage, SendStatus
+from bot.services.reminders import OutgoingMessage, SendStatus
+from tests.builders import ADMIN, DUE, WIB, WITA, member, unit_id
 from tests.conftest import SteppingClock
 from tests.e2e.harness import Harness
-from tests.services.test_reminders import DUE, WIB, WITA, member, unit_id
-
-ADMIN = 900
+from tests.e2e.steps import deadline, reminders_to, sweep
 
 
 @pytest.fixture
@@ -23,29 +22,6 @@ def sender(harness: Harness) -> Dispatcher:
     found = dispatcher(harness.app)
     found.pacer = Pacer(rate=1e9, per_chat=0, burst=1e9)
     return found
-
-
-async def sweep(services: Any, sender: Dispatcher) -> int:
-    await services.reminders.tick()
-    return await sender.drain()
-
-
-async def deadline(services: Any, *, scope: dict[str, Any] | None = None) -> int:
-    admin = await member(services, ADMIN, None, tz=WIB)
-    info = await services.reminders.create_deadline(
-        admin,
-        DeadlineDraft(
-            title="Maklumat <dipajang>",
-            due_at=DUE,
-            scope=scope or {"all": True},
-            topics=("maklumat-pelayanan",),
-        ),
-    )
-    return int(info.id)
-
-
-def reminders_to(harness: Harness, chat: int) -> list[str]:
-    return [t for t in harness.texts(chat) if "Pengingat bukti dukung" in t]
 
 
 async def test_wita_and_wib_users_get_theirs_at_eight_local_an_hour_apart(

@@ -22,9 +22,8 @@ from bot.handlers.membership_render import JoinDecide
 from bot.handlers.reminder_evidence_data import ReminderEvidence
 from bot.handlers.reminders_data import DeadlineOffsets
 from bot.services.reminders import DeadlineDraft
+from tests.builders import ADMIN, DUE, person, unit_id
 from tests.e2e.harness import Harness
-from tests.e2e.people import ADMIN, person, unit_id
-from tests.services.test_reminders import DUE
 
 REFUSAL = "Maaf, fitur ini hanya untuk koordinator atau admin"
 ADMIN_ONLY = "Maaf, fitur ini khusus admin"  # a refusal names the role that is needed

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import func, select
@@ -11,44 +10,12 @@ from bot.db.models import AuditRow, SelfCheckAnswerRow, UserRow
 from bot.handlers import callback_data as cd
 from bot.handlers.selfcheck import Answer, Back, Pause, PickUnit, Skip
 from tests.e2e.harness import Harness
+from tests.e2e.steps import answer_buttons, best, register, run_to_end, worst
 
 USER = 7101
 COLLEAGUE = 7102
 ESTIMATE = "Perkiraan — bukan nilai resmi Ombudsman"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-
-async def register(harness: Harness, user: int, unit: str = "Dinas Kesehatan") -> None:
-    await harness.send(user, "/start")
-    await harness.press_label(user, unit)
-    await harness.press_label(user, "Ya, benar")
-
-
-def answer_buttons(harness: Harness, user: int) -> list[Answer]:
-    payloads = [cd.decode(data) for _, data in harness.buttons(user)]
-    return [p for p in payloads if isinstance(p, Answer)]
-
-
-def current_position(harness: Harness, user: int) -> int:
-    text = harness.last_text(user)
-    marker = text.split("Pertanyaan ", 1)[1]
-    return int(marker.split("/", 1)[0])
-
-
-async def run_to_end(
-    harness: Harness,
-    user: int,
-    choose: Callable[[int, list[Answer]], Answer],
-) -> str:
-    """Answer every question with `choose(position, options)`; return the result card."""
-    for _ in range(200):
-        cards = [t for t in harness.texts(user)[-2:] if "Hasil cek mandiri" in t]
-        if cards:
-            return cards[-1]
-        options = answer_buttons(harness, user)
-        chosen = choose(current_position(harness, user), options)
-        await harness.press(user, cd.encode(chosen))
-    raise AssertionError("the self-check did not end")
 
 
 async def start_selfcheck(harness: Harness, user: int) -> None:
@@ -57,14 +24,6 @@ async def start_selfcheck(harness: Harness, user: int) -> None:
     assert "Edisi penilaian mana?" in harness.last_text(user)
     await harness.press_label(user, "Edisi 2024")
     assert "Pertanyaan 1/38 · Input" in harness.last_text(user)
-
-
-def best(_: int, options: list[Answer]) -> Answer:
-    return max(options, key=lambda o: o.value)
-
-
-def worst(_: int, options: list[Answer]) -> Answer:
-    return min(options, key=lambda o: o.value)
 
 
 async def test_best_everywhere_scores_100_and_category_a(harness: Harness) -> None:

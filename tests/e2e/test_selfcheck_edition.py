@@ -9,7 +9,9 @@ import pytest
 from bot.handlers import callback_data as cd
 from bot.handlers.selfcheck import ScoreEdition
 from tests.e2e.harness import Harness
-from tests.e2e.test_selfcheck import USER, best, register, run_to_end
+from tests.e2e.steps import best, register, run_to_end
+
+USER = 7101
 
 
 def _labels(harness: Harness, user: int) -> list[str]:

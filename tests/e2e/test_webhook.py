@@ -21,7 +21,8 @@ from bot.logging_setup import secrets_of, setup_logging
 from bot.observability import bot_id_salt, instrument, user_hash
 from bot.webhook import SECRET_HEADER, WebhookServer
 from tests.e2e.conftest import TOKEN
-from tests.fakes.bot_api import FakeBotAPI, message_update
+from tests.factories import message_update
+from tests.fakes.bot_api import FakeBotAPI
 
 SECRET = "s3cret_Webhook-Token"
 PUBLIC_URL = "https://bot.example.invalid/telegram"

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.domain.units import Role
+from tests.builders import person
 from tests.e2e.harness import Harness
-from tests.e2e.people import person
-from tests.e2e.test_selfcheck import register
+from tests.e2e.steps import register
 
 COORDINATOR = 7401
 WITA_MEMBER = 7402

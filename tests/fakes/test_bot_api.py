@@ -21,14 +21,14 @@ from telegram.error import (
 from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes
 from telegram.request import HTTPXRequest
 
-from tests.fakes.bot_api import (
-    FakeBotAPI,
+from tests.factories import (
     as_update,
     callback_update,
     document_update,
     message_update,
     photo_update,
 )
+from tests.fakes.bot_api import FakeBotAPI
 
 TOKEN = "123:TEST"
 PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")

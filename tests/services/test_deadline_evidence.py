@@ -13,8 +13,9 @@ from bot.db.models import AuditRow, DeadlineRow, EvidenceRow, OutboxRow
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound
 from bot.domain.evidence import IncomingFile
 from bot.domain.units import Member
+from tests.builders import member, new_deadline, unit_id
 from tests.conftest import SteppingClock
-from tests.services.test_reminders import RecordingNotifier, member, new_deadline, run, unit_id
+from tests.services.notifier import RecordingNotifier, run
 
 PDF = b"%PDF-1.4 bukti tenggat"
 

@@ -19,8 +19,8 @@ from bot.domain.membership import JoinPath
 from bot.domain.scoring import score_unit
 from bot.domain.selfcheck import Question, SelfCheckResult
 from bot.domain.units import Role
+from tests.builders import person, unit_id
 from tests.conftest import CONTENT, SteppingClock
-from tests.e2e.people import person, unit_id
 
 EDITION = "2024"
 UNITS = ("dinkes", "dinsos")

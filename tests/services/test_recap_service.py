@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -11,65 +10,17 @@ from sqlalchemy import select
 
 from bot.db.models import AuditRow
 from bot.domain.errors import NotAllowed, NotFound
-from bot.domain.selfcheck import Question, SelfCheckResult
-from bot.domain.units import Member, Role
-from bot.services.reminders import DeadlineDraft
-from tests.e2e.people import ADMIN, person, unit_id
-
-
-async def complete_selfcheck(services: Any, member: Member, value_of: Any) -> SelfCheckResult:
-    """Answer every indicator of the current edition with `value_of(indicator)` (None skips)."""
-    step = await services.selfcheck.start(
-        member, edition=services.selfcheck.current_edition, unit_id=None
-    )
-    while isinstance(step, Question):
-        value = value_of(step.indicator)
-        if value is None:
-            step = await services.selfcheck.skip(
-                member, session_id=step.session_id, step=step.step
-            )
-        else:
-            step = await services.selfcheck.answer(
-                member, session_id=step.session_id, step=step.step, value=value
-            )
-    assert isinstance(step, SelfCheckResult)
-    return step
-
-
-def best(indicator: Any) -> int:
-    return int(indicator.best.value)
-
-
-def worst_first_two(indicator: Any) -> int:
-    """The lowest option for a couple of indicators, the best for the rest."""
-    lowest = min(o.value for o in indicator.options)
-    return lowest if indicator.id in {"pr-maklumat", "pr-prosedur"} else best(indicator)
-
-
-async def seed_two_units(services: Any) -> dict[str, Any]:
-    """dinkes: all best; dinsos: mixed; a quiz answer in dinkes; one deadline done by dinkes."""
-    dinkes = await person(services, 8101, "dinkes", name="Ani")
-    dinsos = await person(services, 8102, "dinsos", name="Beni")
-    a = await complete_selfcheck(services, dinkes, best)
-    b = await complete_selfcheck(services, dinsos, worst_first_two)
-    admin = await person(services, ADMIN, None, name="Admin")
-    step = await services.quizzes.start(dinkes, drill="campur")
-    await services.quizzes.answer(
-        dinkes, attempt_id=step.attempt_id, position=0, choice=step.question.answer
-    )
-    return {"dinkes": dinkes, "dinsos": dinsos, "admin": admin, "a": a, "b": b}
-
-
-async def add_deadline_done_by(services: Any, admin: Member, member: Member) -> int:
-    """A new deadline for every unit, due in three days, marked ready by `member`'s unit."""
-    info = await services.reminders.create_deadline(
-        admin,
-        DeadlineDraft(
-            title="Maklumat", due_at=services.clock() + timedelta(days=3), scope={"all": True}
-        ),
-    )
-    await services.reminders.mark_done(member, info.id)
-    return int(info.id)
+from bot.domain.units import Role
+from tests.builders import (
+    ADMIN,
+    add_deadline_done_by,
+    best,
+    finish,
+    lowest_two,
+    person,
+    seed_two_units,
+    unit_id,
+)
 
 
 async def test_admin_sees_every_unit_with_the_scores_of_skor(services: Any) -> None:
@@ -137,7 +88,6 @@ async def test_coordinator_sees_only_their_unit_and_member_is_refused(services: 
 
 async def test_report_figures_attention_change_since_previous_and_trend(services: Any) -> None:
     from bot.domain.recap import Reason
-    from tests.e2e.test_recap_report import finish, lowest_two
 
     edition = "2025"
     dinsos = await person(services, 8301, "dinsos", Role.COORDINATOR, name="Beni")
@@ -177,7 +127,6 @@ async def test_report_figures_attention_change_since_previous_and_trend(services
 
 
 async def test_weakest_names_the_units_below_the_best(services: Any) -> None:
-    from tests.e2e.test_recap_report import finish, lowest_two
 
     edition = "2025"
     await finish(services, await person(services, 8311, "dinkes", name="Ani"), best, edition)

@@ -12,17 +12,9 @@ from bot.db.models import AuditRow, OutboxRow, ReminderDeliveryRow
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.timeline import Timeline, TimelineEntry, UnitSelector
 from bot.domain.units import Member
+from tests.builders import DUE, WIB, WITA, member, new_deadline, unit_id
 from tests.conftest import SteppingClock
-from tests.services.test_reminders import (
-    DUE,
-    WIB,
-    WITA,
-    RecordingNotifier,
-    member,
-    new_deadline,
-    run,
-    unit_id,
-)
+from tests.services.notifier import RecordingNotifier, run
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,102 +14,18 @@ from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.timeline import Timeline, TimelineEntry, UnitSelector
 from bot.domain.units import Member
 from bot.services.reminders import (
-    DeadlineDraft,
-    OutgoingMessage,
     Recovery,
     SendResult,
     SendStatus,
 )
+from tests.builders import DUE, WIB, WITA, member, new_deadline, unit_id
 from tests.conftest import POSTGRES_URL, SteppingClock
-
-WITA = "Asia/Makassar"
-WIB = "Asia/Jakarta"
-# Friday 20 June 2025, 23:59 WITA.
-DUE = datetime(2025, 6, 20, 15, 59, tzinfo=UTC)
-
-
-class RecordingNotifier:
-    """Records every message; `fail_next` makes the next sends end with a given status."""
-
-    def __init__(self) -> None:
-        self.sent: list[OutgoingMessage] = []
-        self.faults: list[SendResult] = []
-        self._ids = 0
-
-    def fail_next(self, result: SendResult, times: int = 1) -> None:
-        self.faults.extend([result] * times)
-
-    async def send(self, message: OutgoingMessage) -> SendResult:
-        if self.faults:
-            return self.faults.pop(0)
-        self.sent.append(message)
-        self._ids += 1
-        return SendResult(SendStatus.SENT, message_id=self._ids)
-
-    def keys(self) -> Counter[tuple[int, int, int]]:
-        return Counter(
-            (m.user_id, r.deadline_id, r.offset) for m in self.sent for r in m.reminders
-        )
-
-    def to(self, user_id: int) -> list[OutgoingMessage]:
-        return [m for m in self.sent if m.user_id == user_id]
-
-
-async def member(
-    services: Any,
-    telegram_id: int,
-    unit_code: str | None,
-    *,
-    tz: str = WITA,
-    role: str | None = None,
-) -> Member:
-    arrival = await services.members.arrive(
-        update_id=None,
-        telegram_id=telegram_id,
-        chat_id=telegram_id,
-        display_name=f"U{telegram_id}",
-        language_code="id",
-    )
-    user_id = arrival.member.user_id
-    if unit_code is not None:
-        units = {u.code: u for u in await services.units.list_units()}
-        await services.units.register(user_id=user_id, unit_id=units[unit_code].id)
-    await services.members.set_timezone(user_id, tz)
-    if role is not None:
-        async with services.sessions.begin() as session:
-            (await session.get(UserRow, user_id)).role = role
-    return await services.members.get(user_id)
-
-
-async def unit_id(services: Any, code: str) -> int:
-    return next(u.id for u in await services.units.list_units() if u.code == code)
+from tests.services.notifier import RecordingNotifier, run
 
 
 @pytest.fixture
 async def admin(services: Any) -> Member:
     return await member(services, 900, None)
-
-
-async def new_deadline(
-    services: Any,
-    admin: Member,
-    *,
-    scope: dict[str, Any] | None = None,
-    due: datetime = DUE,
-    title: str = "Maklumat dipajang",
-) -> int:
-    info = await services.reminders.create_deadline(
-        admin,
-        DeadlineDraft(
-            title=title, due_at=due, scope=scope or {"all": True}, topics=("maklumat-pelayanan",)
-        ),
-    )
-    return int(info.id)
-
-
-async def run(services: Any, notifier: RecordingNotifier) -> int:
-    await services.reminders.tick()
-    return int(await services.reminders.deliver(notifier))
 
 
 async def test_reminders_go_out_at_eight_in_each_users_zone(

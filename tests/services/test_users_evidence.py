@@ -14,7 +14,7 @@ from bot.domain.evidence import IncomingFile
 from bot.domain.units import Role
 from bot.services.storage import FileStore, UnsafePath
 from bot.services.users import OPERATOR
-from tests.e2e.people import ADMIN, person, unit_id
+from tests.builders import ADMIN, person, unit_id
 
 PDF = b"%PDF-1.4 isi"
 

@@ -10,7 +10,7 @@ from bot.config import SettingsError, load_settings
 from bot.domain.editions import default_edition, edition_in_force, editions_with_indicators
 from bot.domain.errors import NotFound
 from bot.domain.methodology import Category, Methodology, methodology_from_dict
-from tests.unit.test_methodology import minimal
+from tests.unit.methodology_docs import minimal
 
 CATEGORIES = (Category("A", "Semua", min=Decimal(0), max=Decimal(100)),)
 

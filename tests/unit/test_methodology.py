@@ -17,6 +17,7 @@ from bot.domain.methodology import (
     methodology_from_dict,
     validate_methodology,
 )
+from tests.unit.methodology_docs import minimal
 
 CONTENT = Path(__file__).parents[2] / "content" / "metodologi"
 TOPICS = Path(__file__).parents[2] / "content" / "topics"
@@ -24,57 +25,6 @@ TOPICS = Path(__file__).parents[2] / "content" / "topics"
 
 def load_documents() -> dict[str, dict[str, Any]]:
     return {path.stem: yaml.safe_load(path.read_text("utf-8")) for path in CONTENT.glob("*.yaml")}
-
-
-def minimal() -> dict[str, Any]:
-    """A small valid document: two dimensions, weights written and left out."""
-
-    def indicator(ident: str, weight: float | None = None) -> dict[str, Any]:
-        item: dict[str, Any] = {
-            "id": ident,
-            "name": ident,
-            "question": "Ada?",
-            "evidence": "Dokumen.",
-            "topic": "komponen-sp",
-            "certainty": "satu-sumber",
-            "options": [{"value": 0, "label": "Tidak"}, {"value": 3, "label": "Ya"}],
-        }
-        if weight is not None:
-            item["weight"] = weight
-        return item
-
-    return {
-        "id": "2023",
-        "name": "Uji",
-        "scale": {"min": 0, "max": 3},
-        "dimensions": [
-            {
-                "id": "a",
-                "name": "A",
-                "weight": 60,
-                "variables": [
-                    {
-                        "id": "va",
-                        "name": "VA",
-                        "indicators": [indicator("a1", 50), indicator("a2")],
-                    },
-                    {"id": "vb", "name": "VB", "indicators": [indicator("a3")]},
-                ],
-            },
-            {
-                "id": "b",
-                "name": "B",
-                "weight": 40,
-                "variables": [
-                    {"id": "vc", "name": "VC", "indicators": [indicator("b1"), indicator("b2")]},
-                ],
-            },
-        ],
-        "categories": [
-            {"code": "A", "label": "Tinggi", "min": 50.00, "max": 100.00, "zone": "hijau"},
-            {"code": "B", "label": "Rendah", "min": 0.00, "max": 49.99, "zone": "merah"},
-        ],
-    }
 
 
 def test_all_real_files_validate_and_build() -> None:
