@@ -99,9 +99,7 @@ def payloads(announced: AnnouncementPlan) -> dict[int, list[list[Any]]]:
     """Outbox payload items per user id: [deadline id, generation, late, planned at]."""
     result: dict[int, list[list[Any]]] = {}
     for user_id, items in merge_announcements(announced.due).items():
-        result[user_id] = [
-            [*_split(a.change.id), a.late, a.planned_at.isoformat()] for a in items
-        ]
+        result[user_id] = [[*_split(a.change.id), a.late, a.planned_at.isoformat()] for a in items]
     return result
 
 

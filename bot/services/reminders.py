@@ -632,8 +632,8 @@ class ReminderService:
                         ]
                     )
             chats.update(announce.chats(planned.announcements))
-            for user_id, items in announce.payloads(planned.announcements).items():
-                per_user.setdefault(user_id, {"r": [], "e": []})["a"] = items
+            for user_id, news in announce.payloads(planned.announcements).items():
+                per_user.setdefault(user_id, {"r": [], "e": []})["a"] = news
             outbox_ids = await repo.add_outbox(
                 [
                     {
