@@ -124,7 +124,7 @@ def claims(
                 "offset": 0,
                 "kind": KIND,
                 "status": "planned" if planned else "skipped",
-                "reason": None if planned else item.skipped.value if item.skipped else None,
+                "reason": item.skipped.value if item.skipped is not None else None,
                 "planned_at": item.planned_at,
                 "attempts": 0,
                 "created_at": now,
