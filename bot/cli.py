@@ -721,6 +721,7 @@ def cmd_tenggat_plan(args: argparse.Namespace) -> int:
                         "recipient": recipient,
                         "deadline": news.slug,
                         "title": news.title,
+                        "offset": None,
                         "moved": news.moved,
                         "local_time": news.planned_at.astimezone(zone).isoformat(),
                         "late": news.late,
