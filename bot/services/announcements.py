@@ -70,6 +70,9 @@ async def plan(
     grace: timedelta,
 ) -> AnnouncementPlan:
     """Decide the announcements due at `now` for the open deadlines `rows`."""
+    recent = [r for r in rows if r.id in scopes and now - r.planned_from <= HORIZON + grace]
+    if not recent:  # the usual sweep: nothing changed lately, no query at all
+        return AnnouncementPlan(due=[], skipped=[])
     first_sync = await repo.first_content_sync()
     changes = [
         Change(
@@ -80,15 +83,13 @@ async def plan(
             changed_at=row.planned_from,
             moved=row.generation > 1,
         )
-        for row in rows
-        if row.id in scopes
-        and now - row.planned_from <= HORIZON + grace
-        and row.due_at > now
+        for row in recent
+        if row.due_at > now
         and not (row.source == "content" and row.generation == 1 and row.created_at == first_sync)
     ]
     if not changes:
         return AnnouncementPlan(due=[], skipped=[])
-    pairs = [(row.id, row.generation) for row in rows]
+    pairs = [(row.id, row.generation) for row in recent]
     recorded = {(f"{d}.{g}", u) for d, g, u, _ in await repo.recorded_keys(pairs, KIND)}
     return due_announcements(
         now, changes, recipients, completions, recorded, reminded=reminded, grace=grace
