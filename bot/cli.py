@@ -714,6 +714,20 @@ def cmd_tenggat_plan(args: argparse.Namespace) -> int:
                         "text": text,
                     }
                 )
+            for news in message.announcements:
+                rows.append(
+                    {
+                        "kind": "announcement",
+                        "recipient": recipient,
+                        "deadline": news.slug,
+                        "title": news.title,
+                        "offset": None,
+                        "moved": news.moved,
+                        "local_time": news.planned_at.astimezone(zone).isoformat(),
+                        "late": news.late,
+                        "text": text,
+                    }
+                )
             for esc in message.escalations:
                 rows.append(
                     {
@@ -737,8 +751,13 @@ def cmd_tenggat_plan(args: argparse.Namespace) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         for row in rows:
+            what = (
+                ("diubah" if row["moved"] else "baru")
+                if row["kind"] == "announcement"
+                else f"H-{row['offset']}"
+            )
             print(
-                f"{row['local_time']}  H-{row['offset']}  {row['deadline']}  ->  "
+                f"{row['local_time']}  {what}  {row['deadline']}  ->  "
                 f"{row['recipient']['name']} ({row['recipient']['telegram_id']})"
                 f"{'  [terlambat]' if row['late'] else ''}"
             )

@@ -108,9 +108,26 @@ def _escalation_lines(_: Translator, message: OutgoingMessage, item: EscalationI
     return lines
 
 
+def _announcement_lines(_: Translator, message: OutgoingMessage) -> list[str]:
+    items = message.announcements
+    title = _.ngettext(
+        "📅 <b>New or changed deadline</b>", "📅 <b>New or changed deadlines</b>", len(items)
+    )
+    lines = [title, ""]
+    for number, item in enumerate(items, start=1):
+        prefix = f"{number}. " if len(items) > 1 else ""
+        state = _.gettext("date changed") if item.moved else _.gettext("new")
+        lines.append(f"{prefix}<b>{escape(item.title)}</b> ({state})")
+        lines.append(_due(_, item.due_at, message.timezone, item.days_left))
+    lines += ["", _.gettext("All your unit's deadlines: /tenggat")]
+    return lines
+
+
 def reminder_text(_: Translator, message: OutgoingMessage) -> str:
-    """One merged message: the person's due reminders, then any late-unit summaries."""
+    """One merged message: new or moved deadlines, due reminders, then late-unit summaries."""
     blocks: list[list[str]] = []
+    if message.announcements:
+        blocks.append(_announcement_lines(_, message))
     if message.reminders:
         blocks.append(_reminder_lines(_, message))
     blocks += [_escalation_lines(_, message, item) for item in message.escalations]

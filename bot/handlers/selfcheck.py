@@ -27,7 +27,7 @@ from bot.handlers import selfcheck_render as render
 from bot.handlers.context import BotContext
 from bot.handlers.flows import on_flow_text, read_choice, waiting_hint
 from bot.handlers.keyboards import button
-from bot.handlers.members import registered, registered_or_pending
+from bot.handlers.members import registered_or_pending
 from bot.i18n import Translator
 
 UNITS_PER_PAGE = 8
@@ -454,7 +454,7 @@ async def show_topic(update: Update, context: BotContext) -> None:
         )
 
 
-@registered
+@registered_or_pending
 async def score(update: Update, context: BotContext) -> None:
     """/skor [edition]: the unit's latest predicted result, trend and government estimate."""
     message = update.effective_message
@@ -474,7 +474,7 @@ async def score(update: Update, context: BotContext) -> None:
     await _scoreboard(update, context, edition)
 
 
-@registered
+@registered_or_pending
 async def score_edition(update: Update, context: BotContext) -> None:
     """An edition button under /skor: the same card for that edition."""
     query = update.callback_query
@@ -490,6 +490,22 @@ async def score_edition(update: Update, context: BotContext) -> None:
     await _scoreboard(update, context, payload.edition)
 
 
+async def _waiting_score(update: Update, context: BotContext, edition: str) -> None:
+    """/skor while a join request waits: say so, with the personal result if there is one."""
+    member = context.member
+    assert member is not None  # guaranteed by the caller
+    query, message = update.callback_query, update.effective_message
+    request = await context.services.membership.pending(member)
+    personal = await context.services.selfcheck.personal_result(member, edition=edition)
+    text = render.waiting_score(
+        context.translator, request.unit_name if request else None, personal
+    )
+    if query is not None:
+        await query.answer()
+    if message is not None:
+        await message.reply_html(text)
+
+
 async def _scoreboard(update: Update, context: BotContext, edition: str) -> None:
     """Reply with (or, from a button, edit into) the scoreboard of `edition`, then the trend."""
     member = context.member
@@ -498,6 +514,9 @@ async def _scoreboard(update: Update, context: BotContext, edition: str) -> None
     _ = context.translator
     service = context.services.selfcheck
     query = update.callback_query
+    if member.unit_id is None and member.pending_unit_id is not None:
+        await _waiting_score(update, context, edition)
+        return
     try:
         board = await service.scoreboard(member, edition=edition)
     except (NotRegistered, NotFound):

@@ -193,6 +193,27 @@ def result_card(_: Translator, r: SelfCheckResult) -> str:
     return "\n".join(lines)
 
 
+def waiting_score(_: Translator, unit: str | None, personal: SelfCheckResult | None) -> str:
+    """/skor by someone whose join request waits: why no unit score, and what they can do."""
+    if unit is not None:
+        head = _.gettext(
+            "Your request to join <b>{unit}</b> is waiting for the unit's coordinator. "
+            "The unit's score is shown here once they accept it."
+        ).format(unit=escape(unit))
+    else:
+        head = _.gettext(
+            "Your request to join a unit is waiting for its coordinator. "
+            "The unit's score is shown here once they accept it."
+        )
+    if personal is None:
+        tail = _.gettext(
+            "Meanwhile you can run a personal self-check: type /cek. "
+            "Your answers count for the unit once you are accepted."
+        )
+        return head + "\n\n" + tail
+    return head + "\n\n" + result_card(_, personal)
+
+
 def chart_caption(_: Translator, unit: str, edition: str) -> str:
     """Caption of the dimension chart."""
     return _.gettext("Dimension scores, {unit}, edition {edition}. {estimate}").format(

@@ -30,6 +30,7 @@ from bot.db.models import CompletionRow, DeadlineRow, OutboxRow, UserRow
 from bot.db.repositories.audit import AuditRepository
 from bot.db.repositories.broadcasts import BroadcastRepository
 from bot.db.repositories.reminders import ReminderRepository
+from bot.domain.announcements import AnnouncementPlan
 from bot.domain.dates import UnknownZoneError, resolve_zone
 from bot.domain.deadlines import (
     ALL_UNITS,
@@ -53,7 +54,9 @@ from bot.domain.offsets import check_offsets
 from bot.domain.roles import allowed
 from bot.domain.timeline import Timeline, TimelineEntry, UnitSelector
 from bot.domain.units import Member, Role, Unit
+from bot.services import announcements as announce
 from bot.services.access import AccessService
+from bot.services.announcements import AnnouncementItem
 from bot.services.clock import Clock
 from bot.services.units import active_units
 
@@ -145,6 +148,7 @@ class OutgoingMessage:
     reminders: tuple[ReminderItem, ...] = ()
     escalations: tuple[EscalationItem, ...] = ()
     broadcast_text: str | None = None  # an admin's announcement (/siaran), plain text
+    announcements: tuple[AnnouncementItem, ...] = ()  # new or moved deadlines
 
 
 class SendStatus(StrEnum):
@@ -195,6 +199,7 @@ class TickResult:
     reminders: int = 0
     escalations: int = 0
     skipped: int = 0
+    announcements: int = 0
     messages: int = 0
     abandoned: int = 0  # leases expired while the request was in flight: now "unknown"
     requeued: int = 0  # leases expired before the request started: back to pending
@@ -281,6 +286,7 @@ class _Planned:
     skipped: list[Any] = field(default_factory=list)
     escalations: list[tuple[Any, list[UserRow]]] = field(default_factory=list)
     skipped_escalations: list[tuple[Any, list[UserRow]]] = field(default_factory=list)
+    announcements: AnnouncementPlan = field(default_factory=lambda: AnnouncementPlan([], []))
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -547,6 +553,17 @@ class ReminderService:
         # paced sender keep their rhythm while a sweep decides.
         plan, esc_plan = await asyncio.to_thread(decide)
         planned = _Planned(reminders=list(plan.due), skipped=list(plan.skipped))
+        if only is None:
+            planned.announcements = await announce.plan(
+                repo,
+                now,
+                rows,
+                {r.id: d.unit_ids for r, d in zip(rows, deadlines, strict=True)},
+                recipients,
+                completions,
+                {(r.deadline.id, r.key.user_id) for r in plan.due},
+                grace=self.grace,
+            )
         admins = [u for u in users if self._is_admin(u)]
         for target, items in (
             (planned.escalations, esc_plan.due),
@@ -614,6 +631,9 @@ class ReminderService:
                             escalation.planned_at.isoformat(),
                         ]
                     )
+            chats.update(announce.chats(planned.announcements))
+            for user_id, news in announce.payloads(planned.announcements).items():
+                per_user.setdefault(user_id, {"r": [], "e": []})["a"] = news
             outbox_ids = await repo.add_outbox(
                 [
                     {
@@ -690,11 +710,13 @@ class ReminderService:
                             escalation.planned_at,
                             None if status == "planned" else "expired",
                         )
+            claims += announce.claims(planned.announcements, now, outbox_ids)
             await repo.add_claims(claims)
         return TickResult(
             reminders=len(planned.reminders),
             escalations=sum(len(r) for _, r in planned.escalations),
             skipped=len(planned.skipped),
+            announcements=len(planned.announcements.due),
             messages=len(outbox_ids),
             abandoned=len(abandoned),
             requeued=len(requeued),
@@ -711,6 +733,7 @@ class ReminderService:
             users = await ReminderRepository(session).users_by_ids(
                 [r.key.user_id for r in planned.reminders]
                 + [u.id for _, recipients in planned.escalations for u in recipients]
+                + [a.recipient.user_id for a in planned.announcements.due]
             )
             units = {u.id: u for u in await active_units(session)}
             slugs = {row.id: row.slug for row in await ReminderRepository(session).deadlines()}
@@ -758,6 +781,9 @@ class ReminderService:
                 )
                 base = messages.get(user.id) or self._message(0, user)
                 messages[user.id] = replace(base, escalations=(*base.escalations, item))
+        for user_id, news in announce.preview_items(planned.announcements, slugs, at).items():
+            base = messages.get(user_id) or self._message(0, users[user_id])
+            messages[user_id] = replace(base, announcements=news)
         return [messages[k] for k in sorted(messages)]
 
     def _reminder_item(
@@ -874,7 +900,9 @@ class ReminderService:
         rows: Sequence[OutboxRow],
         now: datetime,
     ) -> list[OutgoingMessage]:
-        ids = {item[0] for row in rows for key in ("r", "e") for item in row.payload.get(key, [])}
+        ids = {
+            item[0] for row in rows for key in ("r", "e", "a") for item in row.payload.get(key, [])
+        }
         deadlines = await repo.deadlines_by_ids(ids)
         users = await repo.users_by_ids(row.user_id for row in rows)
         done = {(c.deadline_id, c.unit_id) for c in await repo.completions(ids)}
@@ -956,12 +984,21 @@ class ReminderService:
                         total_units=len(scope),
                     )
                 )
-            if not reminders and not escalation_items:
+            news = announce.items(
+                row.payload.get("a", []), deadlines, done, user.unit_id, now, tz, self.grace
+            )
+            if not reminders and not escalation_items and not news:
                 obsolete.append(row.id)
                 continue
             messages.append(
-                self._message(
-                    row.id, user, reminders=tuple(reminders), escalations=tuple(escalation_items)
+                replace(
+                    self._message(
+                        row.id,
+                        user,
+                        reminders=tuple(reminders),
+                        escalations=tuple(escalation_items),
+                    ),
+                    announcements=news,
                 )
             )
         if obsolete:

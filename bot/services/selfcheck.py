@@ -397,6 +397,31 @@ class SelfCheckService:
 
     # -- /skor ------------------------------------------------------------------------------
 
+    async def personal_result(
+        self, member: Member, *, edition: str | None = None
+    ) -> SelfCheckResult | None:
+        """The latest personal result of someone waiting to join a unit, if they have one.
+
+        Of `edition` when they have one there, else of any edition; None when they are not
+        waiting for a unit or never finished a self-check for it.
+        """
+        if member.pending_unit_id is None:
+            return None
+        async with self._sessions() as session:
+            repo = SelfCheckRepository(session)
+            row = await repo.latest_personal(
+                user_id=member.user_id, unit_id=member.pending_unit_id, edition=edition
+            ) or await repo.latest_personal(
+                user_id=member.user_id, unit_id=member.pending_unit_id, edition=None
+            )
+            if row is None or row.edition not in self.editions():
+                return None
+            unit = await UnitRepository(session).get(row.unit_id)
+            recorded = session_answers(_events(await repo.answers(row.id, unit_id=row.unit_id)))
+        methodology = self._methodology(row.edition)
+        name = unit.name if unit is not None else "?"
+        return self._result(row.id, methodology, recorded, name, None)
+
     async def scoreboard(self, member: Member, *, edition: str | None = None) -> UnitScoreboard:
         """The member's unit: merged latest answers, trend and the government's estimate.
 

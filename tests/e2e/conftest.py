@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from bot.jobs.reminders import Dispatcher, Pacer, dispatcher
 from tests.e2e.harness import Harness
 from tests.fakes.bot_api import FakeBotAPI
 
@@ -40,3 +41,11 @@ async def harness(api_settings: Any, services: Any, bot_api: FakeBotAPI) -> Asyn
     async with app:
         await app.post_init(app)  # type: ignore[misc]
         yield Harness(app, bot_api)
+
+
+@pytest.fixture
+def sender(harness: Harness) -> Dispatcher:
+    """The application's outbox sender with pacing off (tests never wait for wall-clock time)."""
+    found = dispatcher(harness.app)
+    found.pacer = Pacer(rate=1e9, per_chat=0, burst=1e9)
+    return found

@@ -96,7 +96,9 @@ async def test_an_added_offset_already_past_today_is_not_sent_late(
     await services.reminders.edit_offsets(admin, deadline, [14, 3, 1, 0])
     notifier = RecordingNotifier()
     clock.now = at(13, 2)  # 10.00 WITA on H-7: its 08.00 is two hours past
-    assert await run(services, notifier) == 0
+    await run(services, notifier)
+    # Only the morning announcement of the new deadline goes out, no late H-7 reminder.
+    assert [(m.reminders, len(m.announcements)) for m in notifier.sent] == [((), 1)]
     await services.reminders.edit_offsets(admin, deadline, [14, 7, 3, 1, 0])
     assert await run(services, notifier) == 0
     async with services.sessions() as session:

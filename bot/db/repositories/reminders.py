@@ -65,6 +65,12 @@ class ReminderRepository:
         rows = await self._session.scalars(select(DeadlineRow).where(DeadlineRow.id.in_(wanted)))
         return {row.id: row for row in rows}
 
+    async def first_content_sync(self) -> datetime | None:
+        """When the first content deadline was stored (the database's first content sync)."""
+        return await self._session.scalar(
+            select(func.min(DeadlineRow.created_at)).where(DeadlineRow.source == "content")
+        )
+
     def add_deadline(self, row: DeadlineRow) -> None:
         """Stage a new deadline."""
         self._session.add(row)
@@ -240,7 +246,12 @@ class ReminderRepository:
                 if not (item[0] == deadline_id and item[1] == generation and item[2] in days)
             ]
             row.payload = {**row.payload, "r": kept}  # a new dict, so the JSON change is saved
-            if not kept and not row.payload.get("e") and "b" not in row.payload:
+            if (
+                not kept
+                and not row.payload.get("e")
+                and not row.payload.get("a")
+                and "b" not in row.payload
+            ):
                 row.status, row.last_error = "skipped", "obsolete"
         return dropped
 

@@ -210,6 +210,23 @@ class SelfCheckRepository:
             )
         ).all()
 
+    async def latest_personal(
+        self, *, user_id: int, unit_id: int, edition: str | None
+    ) -> SelfCheckSessionRow | None:
+        """A person's latest finished personal session for a unit (of `edition`, or any)."""
+        query = select(SelfCheckSessionRow).where(
+            SelfCheckSessionRow.user_id == user_id,
+            SelfCheckSessionRow.unit_id == unit_id,
+            SelfCheckSessionRow.status == "personal",
+        )
+        if edition is not None:
+            query = query.where(SelfCheckSessionRow.edition == edition)
+        return await self._session.scalar(
+            query.order_by(
+                SelfCheckSessionRow.finished_at.desc(), SelfCheckSessionRow.id.desc()
+            ).limit(1)
+        )
+
     async def units_with_finished(self, edition: str) -> set[int]:
         """Ids of units that finished at least one self-check in the edition."""
         rows = await self._session.scalars(
