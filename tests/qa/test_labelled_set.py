@@ -31,8 +31,8 @@ from tests.conftest import CONTENT, ROOT
 QUESTIONS = ROOT / "tests/qa/questions.yaml"
 FLOORS = {
     # split: (top1, top3, oos_reject, answer)
-    "tune": (0.95, 0.98, 0.94, 0.95),
-    "heldout": (0.89, 0.97, 0.90, 0.89),
+    "tune": (0.95, 0.98, 0.96, 0.95),  # measured 0.958, 0.990, 0.966, 0.956
+    "heldout": (0.92, 0.97, 0.95, 0.92),  # measured 0.933, 0.983, 0.977, 0.933
 }
 WRONG_ANSWER_CEILING = {"tune": 0.03, "heldout": 0.08}
 
