@@ -135,6 +135,7 @@ class Category:
     min: Decimal
     max: Decimal
     zone: Zone | None = None
+    note: str | None = None  # said under the category, e.g. that the ranges are assumed
 
     def contains(self, score: Decimal) -> bool:
         """Whether a two-decimal score falls inside the range."""
@@ -196,6 +197,7 @@ _TOP_KEYS = {
     "dimensions",
     "trust",
     "categories",
+    "categories_note",
     "opinion_suffix",
 }
 _DIMENSION_KEYS = {"id", "name", "weight", "description", "variables"}
@@ -677,6 +679,7 @@ class _Reader:
     def categories(self, doc: Mapping[str, Any]) -> tuple[Category, ...]:
         built: list[tuple[int, Category]] = []
         codes: set[str] = set()
+        note = self.text(doc, "categories_note", (), required=False)
         for index, item in enumerate(self.items(doc, "categories", ())):
             path: Path = ("categories", index)
             node = self.mapping(item, path, _CATEGORY_KEYS)
@@ -708,7 +711,7 @@ class _Reader:
                     f"category {code} starts at {_fmt(low)}, above its end {_fmt(high)}",
                 )
                 continue
-            built.append((index, Category(code, label, low, high, zone)))
+            built.append((index, Category(code, label, low, high, zone, note)))
         self.contiguity(built)
         return tuple(sorted((c for _, c in built), key=lambda c: c.min, reverse=True))
 

@@ -127,6 +127,8 @@ def _score_lines(_: Translator, result: UnitResult) -> list[str]:
                 zone=zone_name(_, result.zone),
             )
         )
+    if result.category.note:  # content text (the methodology file), already Indonesian
+        lines.append("⚠️ " + escape(result.category.note))
     if result.opinion:
         lines.append(_.gettext("Opinion label: {opinion}").format(opinion=escape(result.opinion)))
     lines.append(

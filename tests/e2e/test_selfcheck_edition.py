@@ -33,6 +33,7 @@ async def test_cek_offers_the_edition_in_force_first_and_2025_has_no_zone_line(
     assert "Edisi 2025" in card and "Nilai perkiraan: <b>100,00</b>" in card
     assert "Kategori: A (Kualitas Tertinggi)\n" in card
     assert "zona" not in card  # 2025 has no colour zones: no "zona –"
+    assert "⚠️ Belum pasti: rentang nilai label opini 2025 tidak dipublikasikan" in card
     assert f"Cakupan: {total} dari {total} indikator dijawab (100,00% dari bobot nilai)" in card
     assert "• Kepercayaan Masyarakat: 100,00 (bobot 30,00%)" in card
 
@@ -50,6 +51,7 @@ async def test_skor_defaults_to_2025_and_buttons_switch_the_edition(
     assert "· edisi 2025" in board and "Nilai perkiraan: <b>100,00</b>" in board
     assert "Kategori: A (Kualitas Tertinggi)\n" in board and "zona" not in board
     assert "Semua angka di atas milik edisi 2025." in board
+    assert "rentang nilai label opini 2025 tidak dipublikasikan" in board
     assert _labels(harness, USER) == ["Edisi 2024", "Edisi 2023", "Edisi 2022"]
 
     answered = len(harness.answers())
