@@ -351,19 +351,28 @@ class EvidenceService:
                 for row in rows
             ]
 
-    async def fetch(self, member: Member, evidence_id: int) -> EvidenceFile:
-        """A file to send back into the chat (coordinators of its unit and admins only).
+    async def _allowed_unit(self, member: Member, evidence_id: int, action: str) -> int:
+        """The unit that owns the file, once `member` may do `action` to it.
 
-        Raises NotFound for an unknown id and NotAllowed (audited) for anyone else, so a
-        forged id never reveals another unit's file.
+        Raises NotFound for an unknown id and NotAllowed (audited) for anyone else, so a forged
+        id never reveals another unit's file.
         """
         async with self._sessions() as session:
             unit_id = await EvidenceRepository(session).unit_of(evidence_id)
         if unit_id is None:
             raise NotFound("evidence", evidence_id)
         await self._access.require(
-            member, "evidence.fetch", unit_id=unit_id, detail={"evidence_id": evidence_id}
+            member, action, unit_id=unit_id, detail={"evidence_id": evidence_id}
         )
+        return unit_id
+
+    async def fetch(self, member: Member, evidence_id: int) -> EvidenceFile:
+        """A file to send back into the chat (coordinators of its unit and admins only).
+
+        Raises NotFound for an unknown id and NotAllowed (audited) for anyone else, so a
+        forged id never reveals another unit's file.
+        """
+        unit_id = await self._allowed_unit(member, evidence_id, "evidence.fetch")
         async with self._sessions.begin() as session:
             row = await EvidenceRepository(session).get(evidence_id, unit_id=unit_id)
             if row is None:
@@ -385,13 +394,7 @@ class EvidenceService:
 
         Raises NotFound for an unknown id and NotAllowed (audited) for anyone else.
         """
-        async with self._sessions() as session:
-            unit_id = await EvidenceRepository(session).unit_of(evidence_id)
-        if unit_id is None:
-            raise NotFound("evidence", evidence_id)
-        await self._access.require(
-            member, "evidence.delete", unit_id=unit_id, detail={"evidence_id": evidence_id}
-        )
+        unit_id = await self._allowed_unit(member, evidence_id, "evidence.delete")
         async with self._sessions.begin() as session:
             row = await EvidenceRepository(session).get(evidence_id, unit_id=unit_id)
             if row is None:
